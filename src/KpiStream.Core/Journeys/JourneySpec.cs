@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace KpiStream.Core.Journeys;
+
+/// <summary>A customer journey: which events start it and end it, how to segment it, and its SLOs.</summary>
+/// <param name="SegmentBy">Event attributes the KPIs are grouped by, e.g. region, plan_tier, device.</param>
+/// <param name="ConversionTimeout">A session converts if it succeeds within this time of its start.</param>
+public sealed record JourneySpec(
+    string Name,
+    string Owner,
+    string? Description,
+    ImmutableArray<string> StartEvents,
+    ImmutableArray<string> SuccessEvents,
+    ImmutableArray<string> FailureEvents,
+    ImmutableArray<string> SegmentBy,
+    ImmutableArray<string> Services,
+    TimeSpan ConversionTimeout,
+    ImmutableArray<SloSpec> Slos)
+{
+    /// <summary>The role of <paramref name="eventType"/> in this journey, or null when the journey does not declare it.</summary>
+    public EventRole? RoleOf(string eventType) =>
+        StartEvents.Contains(eventType) ? EventRole.Start
+        : SuccessEvents.Contains(eventType) ? EventRole.Success
+        : FailureEvents.Contains(eventType) ? EventRole.Failure
+        : null;
+}

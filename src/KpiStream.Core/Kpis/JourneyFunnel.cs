@@ -1,0 +1,62 @@
+using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Windows;
+
+namespace KpiStream.Core.Kpis;
+
+/// <summary>
+/// The funnel rules of a journey, as a pure function of one event and its session's state.
+/// A session starts with its first start event; a later success within the conversion timeout
+/// converts it, credited to the window and segment of the start.
+/// </summary>
+public static class JourneyFunnel
+{
+    public static FunnelStep Apply(JourneySpec journey, EventRole role, DomainEvent domainEvent, SessionStart? session, TimeSpan windowSize)
+    {
+        var segment = Segment.Of(journey, domainEvent);
+        var window = TumblingWindow.Containing(domainEvent.OccurredAt, windowSize);
+        var key = new KpiWindowKey(journey.Name, segment.Key, window);
+        switch (role)
+        {
+            case EventRole.Start when session is null:
+                return new FunnelStep(
+                    [new KpiDelta(key, segment, KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 })],
+                    new SessionStart(journey.Name, segment, domainEvent.OccurredAt, window, Converted: false));
+            case EventRole.Start:
+                return new FunnelStep([new KpiDelta(key, segment, KpiCounters.Zero with { Attempts = 1 })], session);
+            case EventRole.Success:
+                var revenue = domainEvent is { AmountMinor: { } amount, Currency: { } currency }
+                    ? CurrencyAmounts.Of(currency, amount)
+                    : CurrencyAmounts.None;
+                var success = new KpiDelta(key, segment, KpiCounters.Zero with { Successes = 1, Revenue = revenue });
+                if (session is not null && session.ConvertsOn(domainEvent.OccurredAt, journey.ConversionTimeout))
+                {
+                    var credited = new KpiWindowKey(journey.Name, session.Segment.Key, session.Window);
+                    return new FunnelStep(
+                        [success, new KpiDelta(credited, session.Segment, KpiCounters.Zero with { SessionsConverted = 1 })],
+                        session with { Converted = true });
+                }
+
+                return new FunnelStep([success], session);
+            case EventRole.Failure:
+                return new FunnelStep([new KpiDelta(key, segment, KpiCounters.Zero with { Failures = 1 })], session);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown event role.");
+        }
+    }
+
+    /// <summary>An event that arrived after its window closed: counted as late, applied to nothing else.</summary>
+    public static KpiDelta Late(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize) =>
+        Marker(journey, domainEvent, windowSize, KpiCounters.Zero with { LateRecords = 1 });
+
+    /// <summary>An event whose id was already counted.</summary>
+    public static KpiDelta Duplicate(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize) =>
+        Marker(journey, domainEvent, windowSize, KpiCounters.Zero with { DuplicateRecords = 1 });
+
+    private static KpiDelta Marker(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize, KpiCounters counters)
+    {
+        var segment = Segment.Of(journey, domainEvent);
+        var window = TumblingWindow.Containing(domainEvent.OccurredAt, windowSize);
+        return new KpiDelta(new KpiWindowKey(journey.Name, segment.Key, window), segment, counters);
+    }
+}

@@ -1,0 +1,34 @@
+namespace KpiStream.Core.Kpis;
+
+/// <summary>
+/// The additive KPI counters of one journey, segment and window. <see cref="Merge"/> is a
+/// pointwise sum, so partial counters combine in any grouping and order.
+/// </summary>
+public sealed record KpiCounters(
+    long Attempts,
+    long Successes,
+    long Failures,
+    long SessionsStarted,
+    long SessionsConverted,
+    CurrencyAmounts Revenue,
+    long LateRecords,
+    long DuplicateRecords)
+{
+    public static readonly KpiCounters Zero = new(0, 0, 0, 0, 0, CurrencyAmounts.None, 0, 0);
+
+    /// <summary>successes / (successes + failures); null when the window saw no outcome.</summary>
+    public double? SuccessRate => Successes + Failures == 0 ? null : (double)Successes / (Successes + Failures);
+
+    /// <summary>sessions converted / sessions started; null when no session started.</summary>
+    public double? ConversionRate => SessionsStarted == 0 ? null : (double)SessionsConverted / SessionsStarted;
+
+    public KpiCounters Merge(KpiCounters other) => new(
+        Attempts + other.Attempts,
+        Successes + other.Successes,
+        Failures + other.Failures,
+        SessionsStarted + other.SessionsStarted,
+        SessionsConverted + other.SessionsConverted,
+        Revenue.Plus(other.Revenue),
+        LateRecords + other.LateRecords,
+        DuplicateRecords + other.DuplicateRecords);
+}

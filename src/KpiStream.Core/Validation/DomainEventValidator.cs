@@ -1,0 +1,56 @@
+using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
+
+namespace KpiStream.Core.Validation;
+
+/// <summary>Checks a decoded domain event against the journeys and the event-time bounds.</summary>
+public sealed class DomainEventValidator(JourneyCatalog catalog, EventTimeBounds bounds)
+{
+    /// <returns>Either the validated event or the rejection, never both.</returns>
+    public (ValidatedEvent? Valid, Rejection? Rejection) Validate(DomainEvent domainEvent, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(domainEvent.EventId))
+        {
+            return Reject(DeadLetterReason.MissingField, "event_id is empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(domainEvent.SessionId))
+        {
+            return Reject(DeadLetterReason.MissingField, "session_id is empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(domainEvent.Journey))
+        {
+            return Reject(DeadLetterReason.MissingJourney, "journey is null or empty");
+        }
+
+        var journey = catalog.Find(domainEvent.Journey);
+        if (journey is null)
+        {
+            return Reject(DeadLetterReason.UnknownJourney, $"journey '{domainEvent.Journey}' is not configured");
+        }
+
+        var role = journey.RoleOf(domainEvent.EventType);
+        if (role is null)
+        {
+            return Reject(DeadLetterReason.UnknownEventType, $"event type '{domainEvent.EventType}' is not declared by journey '{journey.Name}'");
+        }
+
+        if (!bounds.Admits(domainEvent.OccurredAt, now))
+        {
+            return Reject(
+                DeadLetterReason.TimestampOutOfRange,
+                $"occurred_at {domainEvent.OccurredAt:O} is more than {bounds.MaxAge} before or {bounds.MaxAhead} after {now:O}");
+        }
+
+        var missing = journey.SegmentBy.FirstOrDefault(name => domainEvent.Attribute(name) is null);
+        if (missing is not null)
+        {
+            return Reject(DeadLetterReason.MissingSegmentAttribute, $"attribute '{missing}' that journey '{journey.Name}' segments by is missing");
+        }
+
+        return (new ValidatedEvent(domainEvent, journey, role.Value), null);
+    }
+
+    private static (ValidatedEvent?, Rejection?) Reject(DeadLetterReason reason, string detail) => (null, new Rejection(reason, detail));
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
+using KpiStream.Core.Validation;
+using KpiStream.Serialization.Registry;
+
+namespace KpiStream.Serialization.Avro;
+
+/// <summary>
+/// Encodes and decodes one record type in the Confluent wire format. Encoding registers the
+/// reader schema under the topic's subject once; decoding resolves the writer schema by id, so
+/// producers on older or newer compatible schemas are read correctly.
+/// </summary>
+public sealed class AvroCodec<T>
+    where T : class
+{
+    private readonly IAvroMapper<T> _mapper;
+    private readonly ISchemaRegistry _registry;
+    private readonly string _subject;
+    private readonly int _maxPayloadBytes;
+    private readonly GenericDatumWriter<GenericRecord> _writer;
+    private readonly ConcurrentDictionary<int, GenericDatumReader<GenericRecord>?> _readers = new();
+    private int? _schemaId;
+
+    public AvroCodec(IAvroMapper<T> mapper, ISchemaRegistry registry, string topic, int maxPayloadBytes = 1024 * 1024)
+    {
+        _mapper = mapper;
+        _registry = registry;
+        _subject = SubjectNames.ForValue(topic);
+        _maxPayloadBytes = maxPayloadBytes;
+        _writer = new GenericDatumWriter<GenericRecord>(mapper.Schema);
+    }
+
+    public byte[] Encode(T value)
+    {
+        // Registration is a one-off round trip; the hot path after it never blocks.
+        _schemaId ??= _registry.RegisterAsync(_subject, _mapper.Schema).GetAwaiter().GetResult();
+        using var buffer = new MemoryStream();
+        _writer.Write(_mapper.ToRecord(value), new BinaryEncoder(buffer));
+        return WireFormat.Frame(_schemaId.Value, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    public DecodeResult<T> Decode(byte[]? framed)
+    {
+        if (framed is null || framed.Length == 0)
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.EmptyValue, "record has no value");
+        }
+
+        if (framed.Length > _maxPayloadBytes)
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.PayloadTooLarge, $"value is {framed.Length} bytes, the limit is {_maxPayloadBytes}");
+        }
+
+        if (!WireFormat.TryReadHeader(framed, out var schemaId))
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.NotWireFormat, $"expected magic byte 0 and a 4-byte schema id, got {framed.Length} bytes starting with 0x{framed[0]:x2}");
+        }
+
+        var reader = _readers.GetOrAdd(schemaId, CreateReader);
+        if (reader is null)
+        {
+            _readers.TryRemove(schemaId, out _);
+            return DecodeResult<T>.Fail(DeadLetterReason.UnknownSchema, $"schema id {schemaId} is not in the registry");
+        }
+
+        if (reader.WriterSchema.Fullname != _mapper.Schema.Fullname)
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.WrongSchema, $"schema id {schemaId} is {reader.WriterSchema.Fullname}, expected {_mapper.Schema.Fullname}");
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(framed, WireFormat.HeaderLength, framed.Length - WireFormat.HeaderLength, writable: false);
+            var record = reader.Read(null!, new BinaryDecoder(stream));
+            if (stream.Position != stream.Length)
+            {
+                return DecodeResult<T>.Fail(DeadLetterReason.UndecodableAvro, $"{stream.Length - stream.Position} trailing bytes after the record");
+            }
+
+            return DecodeResult<T>.Ok(_mapper.FromRecord(record));
+        }
+        catch (Exception e) when (e is AvroException or EndOfStreamException or InvalidDataException or InvalidCastException or IOException or ArgumentException or OverflowException)
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.UndecodableAvro, e.Message);
+        }
+    }
+
+    private GenericDatumReader<GenericRecord>? CreateReader(int schemaId)
+    {
+        var writerSchema = _registry.GetByIdAsync(schemaId).GetAwaiter().GetResult();
+        return writerSchema is null ? null : new GenericDatumReader<GenericRecord>(writerSchema, writerSchema.Fullname == _mapper.Schema.Fullname ? _mapper.Schema : writerSchema);
+    }
+}

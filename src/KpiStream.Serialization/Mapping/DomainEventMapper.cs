@@ -1,0 +1,48 @@
+using Avro;
+using Avro.Generic;
+using KpiStream.Core.Events;
+using KpiStream.Serialization.Avro;
+using static KpiStream.Serialization.Avro.GenericRecordFields;
+
+namespace KpiStream.Serialization.Mapping;
+
+public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainEvent>
+{
+    public RecordSchema Schema { get; } = schema;
+
+    public GenericRecord ToRecord(DomainEvent value)
+    {
+        var record = new GenericRecord(Schema);
+        record.Add("event_id", value.EventId);
+        record.Add("event_type", value.EventType);
+        record.Add("journey", value.Journey);
+        record.Add("session_id", value.SessionId);
+        record.Add("user_id", value.UserId);
+        record.Add("occurred_at", ToAvroTimestamp(value.OccurredAt));
+        record.Add("region", value.Region);
+        record.Add("plan_tier", value.PlanTier);
+        record.Add("device", value.Device);
+        record.Add("amount_minor", value.AmountMinor);
+        record.Add("currency", value.Currency);
+        record.Add("trace_id", value.TraceId);
+        record.Add("service", value.Service);
+        record.Add("attributes", ToAvroMap(value.Attributes));
+        return record;
+    }
+
+    public DomainEvent FromRecord(GenericRecord record) => new(
+        record.Required<string>("event_id"),
+        record.Required<string>("event_type"),
+        record.Optional<string>("journey"),
+        record.Required<string>("session_id"),
+        record.Optional<string>("user_id"),
+        record.Timestamp("occurred_at"),
+        record.Required<string>("region"),
+        record.Required<string>("plan_tier"),
+        record.Required<string>("device"),
+        record.OptionalLong("amount_minor"),
+        record.Optional<string>("currency"),
+        record.Optional<string>("trace_id"),
+        record.Optional<string>("service"),
+        record.Map<string>("attributes"));
+}
