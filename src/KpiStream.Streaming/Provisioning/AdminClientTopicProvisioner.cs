@@ -1,0 +1,49 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace KpiStream.Streaming.Provisioning;
+
+/// <summary>Creates missing topics through the Kafka Admin API and refuses existing ones with the wrong partition count.</summary>
+public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, string> clientConfig, ILogger<AdminClientTopicProvisioner> logger) : ITopicProvisioner
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(clientConfig).Build();
+        var metadata = admin.GetMetadata(Timeout);
+        var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
+        foreach (var topic in topics.Where(t => existing.ContainsKey(t.Name)))
+        {
+            if (existing[topic.Name] != topic.Partitions)
+            {
+                throw new InvalidOperationException(
+                    $"Topic '{topic.Name}' has {existing[topic.Name]} partitions, KpiStream is configured for {topic.Partitions}; align the configuration or the topic.");
+            }
+        }
+
+        var missing = topics.Where(t => !existing.ContainsKey(t.Name)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
+            {
+                Name = t.Name,
+                NumPartitions = t.Partitions,
+                ReplicationFactor = t.ReplicationFactor,
+                Configs = t.Configs?.ToDictionary(),
+            })).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another instance created them first.
+        }
+
+        logger.LogInformation("Created topics {Topics}", string.Join(", ", missing.Select(t => $"{t.Name}({t.Partitions})")));
+    }
+}

@@ -1,0 +1,3 @@
+namespace KpiStream.Streaming.Records;
+
+public sealed record RecordHeader(string Key, byte[] Value);

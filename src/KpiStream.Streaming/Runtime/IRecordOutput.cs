@@ -1,0 +1,9 @@
+namespace KpiStream.Streaming.Runtime;
+
+/// <summary>Where sinks deliver serialized records: the runtime's producer.</summary>
+internal interface IRecordOutput
+{
+    void Send(OutgoingRecord record);
+
+    int PartitionCount(string topic);
+}

@@ -1,0 +1,45 @@
+namespace KpiStream.Streaming.Runtime;
+
+/// <summary>Settings of the streaming runtime; <see cref="Validate"/> runs before anything connects.</summary>
+public sealed record StreamsOptions
+{
+    /// <summary>Consumer group id and prefix of internal topics.</summary>
+    public required string ApplicationId { get; init; }
+
+    public required string BootstrapServers { get; init; }
+
+    /// <summary>How often produced records are flushed and input offsets committed.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one poll waits for records before wall-clock punctuation runs.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Records taken from the consumer in one go before punctuation and commit checks.</summary>
+    public int MaxBatchSize { get; init; } = 1000;
+
+    /// <summary>Further librdkafka settings (SASL, TLS, ...) passed to every client unchanged.</summary>
+    public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ApplicationId))
+        {
+            throw new ArgumentException("Streams option ApplicationId: expected a non-empty consumer group id.");
+        }
+
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw new ArgumentException("Streams option BootstrapServers: expected host:port[,host:port...].");
+        }
+
+        if (CommitInterval < TimeSpan.FromMilliseconds(10) || CommitInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"Streams option CommitInterval: expected 10 ms to 1 min, got {CommitInterval}.");
+        }
+
+        if (PollTimeout <= TimeSpan.Zero || MaxBatchSize < 1)
+        {
+            throw new ArgumentException("Streams options PollTimeout and MaxBatchSize: expected positive values.");
+        }
+    }
+}

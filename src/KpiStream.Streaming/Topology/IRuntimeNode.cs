@@ -1,0 +1,13 @@
+using KpiStream.Streaming.Runtime;
+
+namespace KpiStream.Streaming.Topology;
+
+/// <summary>A node instance inside one task, receiving records of any type from its parents.</summary>
+internal interface IRuntimeNode
+{
+    void Init(TaskProcessorContext context);
+
+    void Receive(object record);
+
+    void Close();
+}

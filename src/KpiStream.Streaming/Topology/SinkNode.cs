@@ -1,0 +1,35 @@
+using KpiStream.Streaming.Records;
+using KpiStream.Streaming.Runtime;
+
+namespace KpiStream.Streaming.Topology;
+
+/// <summary>Serializes records and hands them to the task's producer; a broadcast sink writes each record to every partition.</summary>
+internal sealed class SinkNode<TKey, TValue>(string name, string topic, bool broadcast, Func<TKey, byte[]?> serializeKey, Func<TValue, byte[]?> serializeValue)
+    : IRuntimeNode
+{
+    private TaskProcessorContext? _context;
+
+    public void Init(TaskProcessorContext context) => _context = context;
+
+    public void Receive(object record)
+    {
+        var typed = record as Record<TKey, TValue>
+            ?? throw new InvalidCastException($"Sink '{name}' expects Record<{typeof(TKey).Name}, {typeof(TValue).Name}> but was forwarded {record.GetType()}.");
+        var output = new OutgoingRecord(topic, null, serializeKey(typed.Key), serializeValue(typed.Value), typed.Timestamp, typed.Headers);
+        var sink = _context!.Output;
+        if (!broadcast)
+        {
+            sink.Send(output);
+            return;
+        }
+
+        for (var partition = 0; partition < sink.PartitionCount(topic); partition++)
+        {
+            sink.Send(output with { Partition = partition });
+        }
+    }
+
+    public void Close()
+    {
+    }
+}
