@@ -1,0 +1,67 @@
+using System.CommandLine;
+using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Demo;
+using KpiStream.Processor.Hosting;
+
+namespace KpiStream.Processor.Cli;
+
+/// <summary>`kpistream run`: the processor.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = CliOptions.Config();
+        var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers; without it an embedded development cluster is started." };
+        var registryUrl = new Option<Uri?>("--schema-registry-url") { Description = "Confluent Schema Registry URL; without it the embedded registry serves schemas/." };
+        var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9464 };
+        var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
+        var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
+        var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
+        var brokers = CliOptions.Brokers();
+        var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
+        var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
+        var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
+        var command = new Command("run", "Run the KPI processor.")
+        {
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, speedUp, seed,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var defaults = new RunOptions();
+            var options = defaults with
+            {
+                ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
+                BootstrapServers = parse.GetValue(bootstrap),
+                SchemaRegistryUrl = parse.GetValue(registryUrl),
+                MetricsPort = parse.GetValue(metricsPort),
+                Duration = parse.GetValue(duration),
+                EmbeddedBrokers = parse.GetValue(brokers),
+                ApplicationId = parse.GetValue(applicationId)!,
+                LiveView = !parse.GetValue(noLiveView),
+                PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
+                Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,
+                Kpi = parse.GetValue(grace) is { } g ? defaults.Kpi with { Grace = g } : defaults.Kpi,
+            };
+            try
+            {
+                return await KpiStreamApp.RunAsync(options, Console.Out, cancellationToken);
+            }
+            catch (ConfigurationException e)
+            {
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine(error);
+                }
+
+                return 2;
+            }
+            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+}

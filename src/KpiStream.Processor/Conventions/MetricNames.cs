@@ -1,0 +1,21 @@
+namespace KpiStream.Processor.Conventions;
+
+/// <summary>Prometheus metric and label names, defined once.</summary>
+public static class MetricNames
+{
+    public const string RecordsConsumed = "kpistream_records_consumed_total";
+    public const string RecordsProduced = "kpistream_records_produced_total";
+    public const string RecordsDeadLettered = "kpistream_records_dead_lettered_total";
+    public const string ProcessingLatency = "kpistream_processing_latency_seconds";
+    public const string CommitLatency = "kpistream_commit_latency_seconds";
+    public const string ConsumerLag = "kpistream_consumer_lag_records";
+    public const string AssignedTasks = "kpistream_assigned_tasks";
+    public const string WindowsEmitted = "kpistream_windows_emitted_total";
+    public const string LateRecords = "kpistream_late_records_total";
+    public const string DuplicateRecords = "kpistream_duplicate_records_total";
+
+    public const string TopicLabel = "topic";
+    public const string PartitionLabel = "partition";
+    public const string ReasonLabel = "reason";
+    public const string JourneyLabel = "journey";
+}

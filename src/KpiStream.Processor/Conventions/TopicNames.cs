@@ -1,0 +1,20 @@
+namespace KpiStream.Processor.Conventions;
+
+/// <summary>Every topic KpiStream reads or writes, with the defaults operators see in the README.</summary>
+public sealed record TopicNames
+{
+    public string DomainEvents { get; init; } = "domain-events";
+
+    public string ServiceTelemetry { get; init; } = "service-telemetry";
+
+    public string Deployments { get; init; } = "deployments";
+
+    public string KpiWindowed { get; init; } = "kpi.windowed";
+
+    public string KpiAlerts { get; init; } = "kpi.alerts";
+
+    public string DeadLetter { get; init; } = "kpi.dlq";
+
+    /// <summary>Internal: validated events re-keyed by journey|segment, feeding the window stage.</summary>
+    public static string Repartition(string applicationId) => $"{applicationId}-events-by-segment-repartition";
+}

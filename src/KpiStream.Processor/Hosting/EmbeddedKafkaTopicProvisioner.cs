@@ -1,0 +1,18 @@
+using KpiStream.EmbeddedKafka;
+using KpiStream.Streaming.Provisioning;
+
+namespace KpiStream.Processor.Hosting;
+
+/// <summary>Creates topics through the mock cluster's own API: it has no CreateTopics admin API.</summary>
+public sealed class EmbeddedKafkaTopicProvisioner(EmbeddedKafkaCluster cluster) : ITopicProvisioner
+{
+    public Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
+    {
+        foreach (var topic in topics)
+        {
+            cluster.CreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
+        }
+
+        return Task.CompletedTask;
+    }
+}

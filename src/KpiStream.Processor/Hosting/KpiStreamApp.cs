@@ -1,0 +1,125 @@
+using System.Text;
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Privacy;
+using KpiStream.EmbeddedKafka;
+using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Demo;
+using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Observability;
+using KpiStream.Serialization.Avro;
+using KpiStream.Serialization.Registry;
+using KpiStream.Streaming.Provisioning;
+using KpiStream.Streaming.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace KpiStream.Processor.Hosting;
+
+/// <summary>Composes `kpistream run`: Kafka (embedded or external), registry, topology, metrics endpoint, demo and live view.</summary>
+public static class KpiStreamApp
+{
+    /// <summary>Development-only key, used with the embedded cluster when none is configured.</summary>
+    private const string DevelopmentPseudonymizationKey = "kpistream-development-key-not-for-production";
+
+    public static async Task<int> RunAsync(RunOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var catalog = JourneysFile.Load(options.ConfigPath);
+        var schemas = SchemaSet.Load(options.SchemasDirectory);
+
+        using var embedded = options.BootstrapServers is null ? EmbeddedKafkaCluster.Start(options.EmbeddedBrokers) : null;
+        var bootstrap = options.BootstrapServers ?? embedded!.BootstrapServers;
+        if (embedded is not null)
+        {
+            output.WriteLine($"Embedded Kafka (development broker) bootstrap servers: {bootstrap}");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.MetricsPort));
+        builder.Logging.ClearProviders().AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (options.LiveView && !Console.IsOutputRedirected)
+        {
+            // The live table owns an interactive terminal; keep only what needs attention.
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        var registry = Metrics.NewCustomRegistry();
+        DotNetStats.Register(registry);
+        var metrics = new KpiStreamMetrics(registry);
+        var board = new LatestKpiBoard();
+        ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
+            ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
+            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
+        var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes(options.PseudonymizationKey ?? DevelopmentPseudonymizationKey));
+        var kpiTopology = new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, schemaRegistry, pseudonymizer, options.Kpi, metrics, board);
+        var topology = kpiTopology.Build();
+        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap };
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(catalog);
+        services.AddSingleton(options.Topics);
+        services.AddSingleton(schemas);
+        services.AddSingleton(schemaRegistry);
+        services.AddSingleton(board);
+        services.AddSingleton(sp => new StreamsRuntime(topology, streamsOptions, metrics, TimeProvider.System, sp.GetRequiredService<ILogger<StreamsRuntime>>()));
+        services.AddHostedService<StreamsHostedService>();
+        if (options.LiveView)
+        {
+            services.AddHostedService<LiveKpiView>();
+        }
+
+        if (options.Demo is { } demo)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DemoTrafficService>(sp, demo, bootstrap));
+        }
+
+        if (options.Duration is { } duration)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DurationLimit>(sp, duration));
+        }
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KpiStream");
+        ITopicProvisioner provisioner = embedded is not null
+            ? new EmbeddedKafkaTopicProvisioner(embedded)
+            : new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
+        await provisioner.EnsureAsync(kpiTopology.RequiredTopics(options.InputPartitions), cancellationToken).ConfigureAwait(false);
+
+        var runtime = app.Services.GetRequiredService<StreamsRuntime>();
+        MapEndpoints(app, registry, runtime);
+        logger.LogInformation("Journeys {Journeys}; topology:{NewLine}{Topology}", string.Join(", ", catalog.Journeys.Select(j => j.Name)), Environment.NewLine, topology.Describe());
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        output.WriteLine($"Metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        return Environment.ExitCode;
+    }
+
+    private static void MapEndpoints(WebApplication app, CollectorRegistry registry, StreamsRuntime runtime)
+    {
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/healthz", () => runtime.State == StreamsState.Failed
+            ? Results.Text("failed", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
+        app.MapGet("/readyz", () => runtime.State == StreamsState.Running
+            ? Results.Text("ready")
+            : Results.Text(runtime.State.ToString().ToLowerInvariant(), statusCode: StatusCodes.Status503ServiceUnavailable));
+    }
+}

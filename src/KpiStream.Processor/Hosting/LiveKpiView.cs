@@ -1,0 +1,90 @@
+using System.Globalization;
+using KpiStream.Core.Kpis;
+using KpiStream.Processor.Kpis;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace KpiStream.Processor.Hosting;
+
+/// <summary>
+/// Prints the latest KPI window per journey, and its weakest segments, on a fixed refresh. On a
+/// terminal the table is redrawn in place; with redirected output it is appended, less often.
+/// </summary>
+public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : BackgroundService
+{
+    private const int WeakestSegments = 8;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interactive = !Console.IsOutputRedirected;
+        var refresh = interactive ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(refresh, clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var latest = board.Snapshot();
+            if (latest.Count == 0)
+            {
+                continue;
+            }
+
+            if (interactive)
+            {
+                AnsiConsole.Clear();
+            }
+
+            AnsiConsole.Write(Render(latest));
+        }
+    }
+
+    internal static Table Render(IReadOnlyList<KpiWindow> latest)
+    {
+        var table = new Table().Title("KpiStream — latest closed 1-minute windows").Border(TableBorder.Rounded);
+        foreach (var column in new[] { "journey", "segment", "window (UTC)", "attempts", "success rate", "started", "converted", "conversion", "revenue", "late", "dup" })
+        {
+            table.AddColumn(column);
+        }
+
+        var journeys = latest.GroupBy(w => w.Journey).Select(g =>
+        {
+            var newest = g.Max(w => w.Window.Start);
+            var merged = g.Where(w => w.Window.Start == newest).Aggregate(KpiCounters.Zero, (sum, w) => sum.Merge(w.Counters));
+            return (Journey: g.Key, Window: newest, Counters: merged);
+        });
+        foreach (var (journey, window, counters) in journeys)
+        {
+            AddRow(table, $"[bold]{journey}[/]", "[bold]all[/]", window, counters);
+        }
+
+        foreach (var weak in latest.Where(w => w.Counters.SuccessRate is not null).OrderBy(w => w.Counters.SuccessRate).Take(WeakestSegments))
+        {
+            AddRow(table, weak.Journey, Markup.Escape(weak.Segment.Key), weak.Window.Start, weak.Counters);
+        }
+
+        return table;
+    }
+
+    private static void AddRow(Table table, string journey, string segment, DateTimeOffset window, KpiCounters c) =>
+        table.AddRow(
+            journey,
+            segment,
+            window.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
+            c.Attempts.ToString(CultureInfo.InvariantCulture),
+            Percent(c.SuccessRate, 0.99),
+            c.SessionsStarted.ToString(CultureInfo.InvariantCulture),
+            c.SessionsConverted.ToString(CultureInfo.InvariantCulture),
+            Percent(c.ConversionRate, 0),
+            Markup.Escape(string.Join(" ", c.Revenue.Amounts.Select(kv => $"{kv.Value / 100.0:0.00} {kv.Key}"))),
+            c.LateRecords.ToString(CultureInfo.InvariantCulture),
+            c.DuplicateRecords.ToString(CultureInfo.InvariantCulture));
+
+    private static string Percent(double? rate, double warnBelow) =>
+        rate is not { } r ? "-" : r < warnBelow ? $"[red]{r:P1}[/]" : $"{r:P1}";
+}

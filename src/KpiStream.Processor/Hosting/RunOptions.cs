@@ -1,0 +1,75 @@
+using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Demo;
+using KpiStream.Processor.Kpis;
+
+namespace KpiStream.Processor.Hosting;
+
+/// <summary>Everything `kpistream run` needs, as parsed from the command line.</summary>
+public sealed record RunOptions
+{
+    public const string PseudonymizationKeyVariable = "KPISTREAM_PSEUDONYMIZATION_KEY";
+
+    public string ConfigPath { get; init; } = "config/journeys.yaml";
+
+    /// <summary>Null runs the embedded development cluster.</summary>
+    public string? BootstrapServers { get; init; }
+
+    /// <summary>Null uses the embedded registry loaded from the schemas directory.</summary>
+    public Uri? SchemaRegistryUrl { get; init; }
+
+    public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schemas");
+
+    public int MetricsPort { get; init; } = 9464;
+
+    public string ApplicationId { get; init; } = "kpistream";
+
+    public int EmbeddedBrokers { get; init; } = 1;
+
+    /// <summary>Partitions of the input and repartition topics when KpiStream creates them.</summary>
+    public int InputPartitions { get; init; } = 6;
+
+    public TimeSpan? Duration { get; init; }
+
+    public DemoOptions? Demo { get; init; }
+
+    /// <summary>Show the live KPI table on standard output.</summary>
+    public bool LiveView { get; init; } = true;
+
+    /// <summary>Key for pseudonymizing user ids; required with an external cluster.</summary>
+    public string? PseudonymizationKey { get; init; }
+
+    public TopicNames Topics { get; init; } = new();
+
+    public KpiOptions Kpi { get; init; } = new();
+
+    public void Validate()
+    {
+        if (MetricsPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--metrics-port: expected 0 (any free port) to 65535, got {MetricsPort}.");
+        }
+
+        if (EmbeddedBrokers is < 1 or > 9 || InputPartitions is < 1 or > 256)
+        {
+            throw new ArgumentException("--brokers: expected 1 to 9; --partitions: expected 1 to 256.");
+        }
+
+        if (Duration is { } d && d <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--duration: expected a positive duration, got {d}.");
+        }
+
+        if (BootstrapServers is not null && string.IsNullOrWhiteSpace(PseudonymizationKey))
+        {
+            throw new ArgumentException($"With --bootstrap-servers set, a pseudonymization key is required: set {PseudonymizationKeyVariable} to at least 16 characters.");
+        }
+
+        if (PseudonymizationKey is { Length: < 16 })
+        {
+            throw new ArgumentException($"{PseudonymizationKeyVariable}: expected at least 16 characters.");
+        }
+
+        Kpi.Validate();
+        Demo?.Validate();
+    }
+}

@@ -1,0 +1,46 @@
+using KpiStream.Core.Validation;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>Windowing settings of the KPI topology, validated at start-up.</summary>
+public sealed record KpiOptions
+{
+    public TimeSpan WindowSize { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after its end (in stream time) a window still accepts records.</summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long (in event time) an event id is remembered to drop duplicates.</summary>
+    public TimeSpan DeduplicationHorizon { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often each ingest task tells the window stage its stream time.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After this much wall-clock time without input, an ingest task lets stream time follow the
+    /// wall clock (lagging by this much), so the last windows close when traffic stops.
+    /// </summary>
+    public TimeSpan IdleAdvanceAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    public EventTimeBounds EventTimeBounds { get; init; } = EventTimeBounds.Default;
+
+    public int MaxPayloadBytes { get; init; } = 1024 * 1024;
+
+    public void Validate()
+    {
+        Require(WindowSize >= TimeSpan.FromSeconds(1) && WindowSize.Ticks % TimeSpan.TicksPerSecond == 0, "window size", "a whole number of seconds, at least 1s", WindowSize);
+        Require(Grace >= TimeSpan.Zero && Grace <= TimeSpan.FromHours(1), "grace", "0s to 1h", Grace);
+        Require(DeduplicationHorizon >= WindowSize, "deduplication horizon", "at least the window size", DeduplicationHorizon);
+        Require(TickInterval > TimeSpan.Zero, "tick interval", "a positive duration", TickInterval);
+        Require(IdleAdvanceAfter > TimeSpan.Zero, "idle advance", "a positive duration", IdleAdvanceAfter);
+        Require(MaxPayloadBytes is >= 1024 and <= 16 * 1024 * 1024, "max payload", "1 KiB to 16 MiB", MaxPayloadBytes);
+    }
+
+    private static void Require(bool condition, string setting, string expected, object actual)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"KPI option {setting}: expected {expected}, got {actual}.");
+        }
+    }
+}
