@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using Confluent.Kafka;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Records;
+using KpiStream.Streaming.Runtime;
+
+namespace KpiStream.Streaming.Testing;
+
+/// <summary>
+/// Runs a topology synchronously without a broker, as Kafka Streams' TopologyTestDriver does:
+/// records piped in are processed at once, records written to a topic that the topology also
+/// reads (repartition topics) are processed in turn, everything else is captured per topic.
+/// For tests of processor logic; the runtime's Kafka behaviour is tested against a broker.
+/// </summary>
+public sealed class TopologyTestDriver : IRecordOutput, IDisposable
+{
+    private readonly Topology.Topology _topology;
+    private readonly IReadOnlyDictionary<string, int> _partitions;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
+    private readonly Dictionary<(string Topic, int Partition), long> _offsets = [];
+    private readonly Queue<OutgoingRecord> _pending = new();
+    private readonly Dictionary<string, List<OutgoingRecord>> _outputs = new(StringComparer.Ordinal);
+
+    /// <param name="partitions">Partition count of every topic the topology reads or writes.</param>
+    public TopologyTestDriver(Topology.Topology topology, IReadOnlyDictionary<string, int> partitions, TimeProvider clock)
+    {
+        _topology = topology;
+        _partitions = partitions;
+        _clock = clock;
+        foreach (var sub in topology.SubTopologies)
+        {
+            foreach (var topic in sub.SourceTopics)
+            {
+                for (var partition = 0; partition < PartitionCountOf(topic); partition++)
+                {
+                    _tasks[(topic, partition)] = new StreamTask(new TaskId(sub.Id, partition), sub, topology, this, clock);
+                }
+            }
+        }
+    }
+
+    public void Pipe(string topic, int partition, byte[]? key, byte[]? value, DateTimeOffset timestamp, ImmutableArray<RecordHeader> headers = default)
+    {
+        Deliver(new OutgoingRecord(topic, partition, key, value, timestamp, headers.IsDefault ? [] : headers));
+        Drain();
+    }
+
+    /// <summary>Runs wall-clock punctuation of every task at the clock's current time.</summary>
+    public void PunctuateWallClock()
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var task in _tasks.Values)
+        {
+            task.Punctuate(PunctuationType.WallClockTime, now);
+        }
+
+        Drain();
+    }
+
+    /// <summary>Records written to <paramref name="topic"/> so far, in order.</summary>
+    public IReadOnlyList<OutgoingRecord> Output(string topic) =>
+        _outputs.TryGetValue(topic, out var records) ? records : [];
+
+    public void Dispose()
+    {
+        foreach (var task in _tasks.Values)
+        {
+            task.Dispose();
+        }
+    }
+
+    void IRecordOutput.Send(OutgoingRecord record) => _pending.Enqueue(record);
+
+    int IRecordOutput.PartitionCount(string topic) => PartitionCountOf(topic);
+
+    private int PartitionCountOf(string topic) =>
+        _partitions.TryGetValue(topic, out var count) ? count : throw new ArgumentException($"No partition count given for topic '{topic}'.");
+
+    private void Drain()
+    {
+        while (_pending.TryDequeue(out var record))
+        {
+            if (!_outputs.TryGetValue(record.Topic, out var list))
+            {
+                _outputs[record.Topic] = list = [];
+            }
+
+            list.Add(record);
+            if (_topology.SourceTopics.Contains(record.Topic))
+            {
+                Deliver(record);
+            }
+        }
+    }
+
+    private void Deliver(OutgoingRecord record)
+    {
+        var partition = record.Partition ?? StablePartition(record.Key, PartitionCountOf(record.Topic));
+        var task = _tasks[(record.Topic, partition)];
+        var offset = _offsets[(record.Topic, partition)] = _offsets.GetValueOrDefault((record.Topic, partition), -1) + 1;
+        var headers = new Headers();
+        foreach (var header in record.Headers)
+        {
+            headers.Add(header.Key, header.Value);
+        }
+
+        task.Process(new ConsumeResult<byte[]?, byte[]?>
+        {
+            Topic = record.Topic,
+            Partition = new Partition(partition),
+            Offset = new Offset(offset),
+            Message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value, Timestamp = new Timestamp(record.Timestamp), Headers = headers },
+        });
+    }
+
+    private static int StablePartition(byte[]? key, int partitions)
+    {
+        // FNV-1a: stable across processes, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var b in key ?? [])
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+}

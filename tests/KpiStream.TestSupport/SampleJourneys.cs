@@ -1,0 +1,56 @@
+using KpiStream.Core.Journeys;
+using KpiStream.Processor.Configuration;
+
+namespace KpiStream.TestSupport;
+
+/// <summary>A small journeys specification whose numbers the tests compute by hand.</summary>
+public static class SampleJourneys
+{
+    public const string Yaml = """
+        apiVersion: kpistream/v1
+        journeys:
+          - name: checkout
+            owner: team-payments
+            events:
+              start: [checkout_started]
+              success: [checkout_completed]
+              failure: [checkout_failed]
+            segmentBy: [region, device]
+            services: [checkout-api]
+            conversionTimeout: 10m
+            slos:
+              - name: checkout-success
+                sli: event-ratio
+                objective: 0.99
+                period: 28d
+          - name: login
+            owner: team-identity
+            events:
+              start: [login_attempted]
+              success: [login_succeeded]
+              failure: [login_failed]
+            segmentBy: [region]
+            conversionTimeout: 2m
+          - name: search
+            owner: team-discovery
+            events:
+              start: [search_started]
+              success: [result_clicked]
+            segmentBy: [experiment]
+            conversionTimeout: 1m
+        """;
+
+    public static JourneyCatalog Catalog { get; } = JourneysFile.Parse(Yaml, "sample-journeys.yaml");
+
+    public static JourneySpec Checkout => Catalog.Find("checkout")!;
+
+    public static JourneySpec Login => Catalog.Find("login")!;
+
+    /// <summary>Writes the specification to a temporary file and returns its path.</summary>
+    public static string WriteToTempFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kpistream-journeys-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, Yaml);
+        return path;
+    }
+}

@@ -1,0 +1,75 @@
+using KpiStream.Core.Journeys;
+using KpiStream.Processor.Configuration;
+using KpiStream.TestSupport;
+
+namespace KpiStream.UnitTests.Configuration;
+
+public class JourneysFileTests
+{
+    [Fact]
+    public void The_shipped_journeys_file_is_valid()
+    {
+        var catalog = JourneysFile.Load(Path.Combine(RepositoryPaths.Root, "config", "journeys.yaml"));
+
+        Assert.Equal(["checkout", "login", "signup"], catalog.Journeys.Select(j => j.Name));
+        var checkout = catalog.Find("checkout")!;
+        Assert.Equal(["checkout_failed", "payment_declined"], checkout.FailureEvents.ToArray());
+        Assert.Equal(TimeSpan.FromMinutes(30), checkout.ConversionTimeout);
+        Assert.Equal(new SloSpec("checkout-latency", SliKind.Latency, 0.99, TimeSpan.FromDays(28), TimeSpan.FromMilliseconds(1500)), checkout.Slos[1]);
+    }
+
+    [Fact]
+    public void The_sample_journeys_parse_into_specs()
+    {
+        var login = SampleJourneys.Login;
+
+        Assert.Equal("team-identity", login.Owner);
+        Assert.Equal(["region"], login.SegmentBy.ToArray());
+        Assert.Equal(TimeSpan.FromMinutes(2), login.ConversionTimeout);
+        Assert.Empty(login.Services);
+        Assert.Equal(EventRole.Success, login.RoleOf("login_succeeded"));
+        Assert.Null(login.RoleOf("checkout_started"));
+    }
+
+    [Theory]
+    [InlineData("conversionTimeout: 10m", "conversionTimeout: soon", "bad.yaml:11:24: journeys[0].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'soon'")]
+    [InlineData("objective: 0.99", "objective: 99.9", "bad.yaml:15:20: journeys[0].slos[0].objective: expected a number strictly between 0 and 1 such as 0.999, got '99.9'")]
+    [InlineData("sli: event-ratio", "sli: ratio", "bad.yaml:14:14: journeys[0].slos[0].sli: expected one of event-ratio, latency, availability, got 'ratio'")]
+    [InlineData("    owner: team-payments\n", "", "bad.yaml:3:5: journeys[0].owner: required field is missing")]
+    [InlineData("segmentBy: [region, device]", "segmentBy: []", "bad.yaml:9:16: journeys[0].segmentBy: expected a non-empty list of names")]
+    [InlineData("name: checkout\n", "name: Checkout!\n", "bad.yaml:3:11: journeys[0].name: expected a lower-case name (letters, digits, '-' or '_', starting with a letter), got 'Checkout!'")]
+    [InlineData("    services: [checkout-api]", "    servces: [checkout-api]", "bad.yaml:10:5: journeys[0].servces: unknown field; expected one of name, owner, description, events, segmentBy, services, conversionTimeout, slos")]
+    [InlineData("apiVersion: kpistream/v1", "apiVersion: kpistream/v0", "bad.yaml:1:13: apiVersion: expected 'kpistream/v1', got 'kpistream/v0'")]
+    [InlineData("failure: [checkout_failed]", "failure: [checkout_started]", "bad.yaml:6:7: journeys[0].events: expected each event type in one role only, 'checkout_started' has several")]
+    [InlineData("sli: event-ratio", "sli: latency", "bad.yaml:13:9: journeys[0].slos[0].threshold: expected a latency threshold such as 1500ms for a latency SLI, found none")]
+    public void Each_error_names_file_line_column_field_and_expectation(string original, string replacement, string expected)
+    {
+        var yaml = SampleJourneys.Yaml.Replace(original, replacement, StringComparison.Ordinal);
+        Assert.NotEqual(SampleJourneys.Yaml, yaml);
+
+        var error = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse(yaml, "bad.yaml"));
+
+        Assert.Equal([expected], error.Errors);
+    }
+
+    [Fact]
+    public void All_errors_are_reported_at_once()
+    {
+        var yaml = SampleJourneys.Yaml.Replace("conversionTimeout: 10m", "conversionTimeout: soon", StringComparison.Ordinal).Replace("conversionTimeout: 2m", "conversionTimeout: 2 minutes", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse(yaml, "bad.yaml"));
+
+        Assert.Equal(2, error.Errors.Count);
+    }
+
+    [Fact]
+    public void Broken_yaml_and_missing_files_are_reported_with_their_position_or_path()
+    {
+        var broken = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse("journeys: [a, b\n", "broken.yaml"));
+        Assert.StartsWith("broken.yaml:", Assert.Single(broken.Errors), StringComparison.Ordinal);
+        Assert.Contains("not valid YAML", broken.Errors[0], StringComparison.Ordinal);
+
+        var missing = Assert.Throws<ConfigurationException>(() => JourneysFile.Load("/nonexistent/journeys.yaml"));
+        Assert.Equal(["/nonexistent/journeys.yaml: file not found"], missing.Errors);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text;
+using KpiStream.Core.Privacy;
+
+namespace KpiStream.UnitTests.Core;
+
+public class PseudonymizerTests
+{
+    [Fact]
+    public void The_pseudonym_is_the_keyed_hmac_sha256_of_the_id()
+    {
+        var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes("0123456789abcdef-test-key"));
+
+        // HMAC-SHA256(key, "user-42"), first 16 bytes in hex, computed independently with Python's hmac module.
+        Assert.Equal("u_aab5e9a7881f410ca847edf5d012a1d5", pseudonymizer.Pseudonymize("user-42"));
+    }
+
+    [Fact]
+    public void Another_key_gives_another_pseudonym_and_the_same_key_the_same()
+    {
+        var a = new Pseudonymizer(Encoding.UTF8.GetBytes("0123456789abcdef-test-key"));
+        var b = new Pseudonymizer(Encoding.UTF8.GetBytes("0123456789abcdef-other-key"));
+
+        Assert.Equal(a.Pseudonymize("user-42"), a.Pseudonymize("user-42"));
+        Assert.NotEqual(a.Pseudonymize("user-42"), b.Pseudonymize("user-42"));
+        Assert.NotEqual(a.Pseudonymize("user-42"), a.Pseudonymize("user-43"));
+    }
+
+    [Fact]
+    public void Short_keys_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new Pseudonymizer(new byte[15]));
+    }
+}
