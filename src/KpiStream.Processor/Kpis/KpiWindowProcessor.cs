@@ -43,6 +43,8 @@ public sealed class KpiWindowProcessor(
         _sessions = context.GetStateStore<IKeyValueStore<string, SessionStart>>(SessionsStore);
         _seen = context.GetStateStore<IKeyValueStore<string, DateTimeOffset>>(SeenEventsStore);
         context.Schedule(TimeSpan.FromSeconds(1), PunctuationType.StreamTime, EmitAndExpire);
+        // Late records and duplicates change closed windows without moving stream time; emit those updates anyway.
+        context.Schedule(TimeSpan.FromSeconds(1), PunctuationType.WallClockTime, _ => EmitAndExpire(context.StreamTime));
     }
 
     public void Process(Record<byte[]?, byte[]?> record)

@@ -3,9 +3,10 @@ using KpiStream.Streaming.Processors;
 namespace KpiStream.Streaming.Runtime;
 
 /// <summary>One scheduled punctuator of a task.</summary>
-internal sealed class Punctuation(string nodeName, TimeSpan interval, PunctuationType type, Action<DateTimeOffset> callback) : IDisposable
+/// <param name="scheduledAt">The clock's time when scheduled; null when stream time is still unknown, so the first record starts the interval.</param>
+internal sealed class Punctuation(string nodeName, TimeSpan interval, PunctuationType type, Action<DateTimeOffset> callback, DateTimeOffset? scheduledAt) : IDisposable
 {
-    private DateTimeOffset? _next;
+    private DateTimeOffset? _next = scheduledAt + interval;
 
     public string NodeName { get; } = nodeName;
 

@@ -40,7 +40,10 @@ internal sealed class TaskProcessorContext
                 throw new ArgumentOutOfRangeException(nameof(interval), interval, "A punctuation interval must be positive.");
             }
 
-            return task.AddPunctuation(new Punctuation(nodeName, interval, type, punctuator));
+            DateTimeOffset? now = type == PunctuationType.WallClockTime ? WallClockTime
+                : StreamTime == DateTimeOffset.MinValue ? null
+                : StreamTime;
+            return task.AddPunctuation(new Punctuation(nodeName, interval, type, punctuator, now));
         }
 
         public TStore GetStateStore<TStore>(string name)
