@@ -1,7 +1,6 @@
 using System.CommandLine;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Conventions;
-using KpiStream.Processor.Hosting;
 
 namespace KpiStream.Processor.Cli;
 
@@ -20,13 +19,9 @@ internal static class KafkaCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var cluster = EmbeddedKafkaCluster.Start(parse.GetValue(brokers));
-            var topics = new TopicNames();
-            var specs = new[] { topics.DomainEvents, topics.ServiceTelemetry, TopicNames.Repartition(parse.GetValue(applicationId)!) }
-                .Select(t => (t, parse.GetValue(partitions)))
-                .Concat([(topics.Deployments, 1), (topics.KpiWindowed, 3), (topics.KpiAlerts, 1), (topics.DeadLetter, 1)]);
-            foreach (var (topic, count) in specs)
+            foreach (var topic in new TopicNames().Required(parse.GetValue(applicationId)!, parse.GetValue(partitions)))
             {
-                cluster.CreateTopic(topic, count);
+                cluster.CreateTopic(topic.Name, topic.Partitions);
             }
 
             Console.Out.WriteLine($"Embedded Kafka (development broker: keeps ~5 MiB per partition, does not hide aborted transactions) bootstrap servers: {cluster.BootstrapServers}");

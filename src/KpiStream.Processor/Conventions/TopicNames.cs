@@ -1,3 +1,5 @@
+using KpiStream.Streaming.Provisioning;
+
 namespace KpiStream.Processor.Conventions;
 
 /// <summary>Every topic KpiStream reads or writes, with the defaults operators see in the README.</summary>
@@ -17,4 +19,17 @@ public sealed record TopicNames
 
     /// <summary>Internal: validated events re-keyed by journey|segment, feeding the window stage.</summary>
     public static string Repartition(string applicationId) => $"{applicationId}-events-by-segment-repartition";
+
+    /// <summary>Every topic KpiStream needs, with the partition counts it creates them with.</summary>
+    /// <param name="inputPartitions">Partitions of the input topics and of the repartition topic, which must match for co-partitioning.</param>
+    public IReadOnlyList<TopicSpec> Required(string applicationId, int inputPartitions) =>
+    [
+        new(DomainEvents, inputPartitions),
+        new(ServiceTelemetry, inputPartitions),
+        new(Deployments, 1),
+        new(Repartition(applicationId), inputPartitions),
+        new(KpiWindowed, 3, Configs: new Dictionary<string, string> { ["cleanup.policy"] = "compact" }),
+        new(KpiAlerts, 1),
+        new(DeadLetter, 1),
+    ];
 }

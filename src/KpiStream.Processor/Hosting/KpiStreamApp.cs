@@ -96,7 +96,7 @@ public static class KpiStreamApp
         ITopicProvisioner provisioner = embedded is not null
             ? new EmbeddedKafkaTopicProvisioner(embedded)
             : new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
-        await provisioner.EnsureAsync(kpiTopology.RequiredTopics(options.InputPartitions), cancellationToken).ConfigureAwait(false);
+        await provisioner.EnsureAsync(options.Topics.Required(options.ApplicationId, options.InputPartitions), cancellationToken).ConfigureAwait(false);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);

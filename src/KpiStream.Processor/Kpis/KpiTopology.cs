@@ -9,7 +9,6 @@ using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
-using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Stores;
 using KpiStream.Streaming.Topology;
 
@@ -56,18 +55,6 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.InMemoryKeyValue<string, DateTimeOffset>(KpiWindowProcessor.SeenEventsStore), "windows")
             .Build();
     }
-
-    /// <summary>Topics this topology needs, with the partition counts KpiStream creates them with.</summary>
-    public IReadOnlyList<TopicSpec> RequiredTopics(int inputPartitions) =>
-    [
-        new(topics.DomainEvents, inputPartitions),
-        new(topics.ServiceTelemetry, inputPartitions),
-        new(topics.Deployments, 1),
-        new(RepartitionTopic, inputPartitions),
-        new(topics.KpiWindowed, 3, Configs: new Dictionary<string, string> { ["cleanup.policy"] = "compact" }),
-        new(topics.KpiAlerts, 1),
-        new(topics.DeadLetter, 1),
-    ];
 
     private static byte[] Utf8(string key) => Encoding.UTF8.GetBytes(key);
 

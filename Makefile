@@ -1,0 +1,30 @@
+# KpiStream — the two commands a new user needs: `make run` and `make test`.
+CONFIGURATION ?= Release
+ARGS ?= --demo
+DOTNET ?= dotnet
+PROCESSOR_DLL := src/KpiStream.Processor/bin/$(CONFIGURATION)/net10.0/kpistream.dll
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: build run test test-deps clean
+
+build:
+	$(DOTNET) build KpiStream.sln -c $(CONFIGURATION) -nologo -v quiet
+
+## run: the processor on the embedded Kafka; ARGS are passed to `kpistream run` (default: --demo).
+run: build
+	$(DOTNET) $(PROCESSOR_DLL) run $(ARGS)
+
+## test-deps: kcat, the independent Kafka client the end-to-end tests read outputs with.
+test-deps:
+	@command -v kcat >/dev/null 2>&1 || { \
+		echo "Installing kcat (Debian package) for the end-to-end tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kcat >/dev/null; }
+
+test: build test-deps
+	$(DOTNET) test KpiStream.sln -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1800000
+
+clean:
+	$(DOTNET) clean KpiStream.sln -c $(CONFIGURATION) -nologo -v quiet
+	rm -rf artifacts
