@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using KpiStream.IntegrationTests.Support;
+using KpiStream.Processor.Conventions;
+using KpiStream.TestSupport;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>The `kpistream` executable, run as a separate process the way operators run it.</summary>
+public class CliTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Validate_accepts_the_shipped_journeys_and_says_what_it_found()
+    {
+        var (exit, process) = await KpiProcess.RunAsync(["validate", "--config", "config/journeys.yaml"], Timeout);
+        using (process)
+        {
+            Assert.Equal(0, exit);
+            Assert.Equal(["config/journeys.yaml: valid, 3 journeys (checkout: 2 SLOs, login: 1 SLOs, signup: 1 SLOs)"], process.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_rejects_a_bad_file_naming_file_line_field_and_expectation()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, SampleJourneys.Yaml.Replace("conversionTimeout: 2m", "conversionTimeout: two minutes", StringComparison.Ordinal));
+
+        var (exit, process) = await KpiProcess.RunAsync(["validate", "--config", path], Timeout);
+        using (process)
+        {
+            Assert.Equal(1, exit);
+            Assert.Equal(
+                [$"{path}:24:24: journeys[1].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'two minutes'", $"{path}: invalid, 1 error(s)"],
+                process.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_and_run_refuse_a_missing_file()
+    {
+        var (validateExit, validate) = await KpiProcess.RunAsync(["validate", "--config", "/nonexistent.yaml"], Timeout);
+        var (runExit, run) = await KpiProcess.RunAsync(["run", "--config", "/nonexistent.yaml", "--no-live-view"], Timeout);
+        using (validate)
+        using (run)
+        {
+            Assert.Equal(1, validateExit);
+            Assert.Equal(2, runExit);
+            Assert.Contains("/nonexistent.yaml: file not found", run.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Run_with_an_external_cluster_but_no_pseudonymization_key_fails_fast_naming_the_setting()
+    {
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--bootstrap-servers", "127.0.0.1:1", "--no-live-view"], Timeout);
+        using (process)
+        {
+            Assert.Equal(2, exit);
+            Assert.Contains(process.Stderr, l => l.Contains("KPISTREAM_PSEUDONYMIZATION_KEY", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Run_with_demo_serves_metrics_health_and_readiness_then_exits_zero_after_its_duration()
+    {
+        var port = FreePort();
+        using var process = KpiProcess.Start(["run", "--demo", "--duration", "15s", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-live-view"]);
+        var bootstrapLine = await process.WaitForLineAsync("bootstrap servers: 127.0.0.1:", Timeout);
+        Assert.Matches("^Embedded Kafka \\(development broker\\) bootstrap servers: 127\\.0\\.0\\.1:[0-9]+$", bootstrapLine);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
+        Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+
+        string metrics = "";
+        await WaitUntilAsync(async () => (metrics = await http.GetStringAsync("/metrics")).Contains(MetricNames.WindowsEmitted + "{", StringComparison.Ordinal));
+
+        foreach (var name in new[]
+        {
+            MetricNames.RecordsConsumed, MetricNames.RecordsProduced, MetricNames.RecordsDeadLettered, MetricNames.ProcessingLatency,
+            MetricNames.CommitLatency, MetricNames.ConsumerLag, MetricNames.AssignedTasks, MetricNames.WindowsEmitted, MetricNames.LateRecords,
+            MetricNames.DuplicateRecords,
+        })
+        {
+            Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("kpistream_records_consumed_total{topic=\"domain-events\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("kpistream_assigned_tasks 12", metrics, StringComparison.Ordinal);
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_processor_gracefully_with_exit_code_zero()
+    {
+        using var process = KpiProcess.Start(["run", "--demo", "--metrics-port", "0", "--no-live-view"]);
+        await process.WaitForLineAsync("Metrics on", Timeout);
+        await Task.Delay(2000);
+
+        process.Signal(15);
+
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("Condition not met in time.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

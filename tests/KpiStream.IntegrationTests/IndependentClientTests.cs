@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using KpiStream.Core.Kpis;
+using KpiStream.IntegrationTests.Support;
+using KpiStream.Processor.Hosting;
+using KpiStream.Serialization.Avro;
+using KpiStream.Serialization.Mapping;
+using KpiStream.TestSupport;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// `kpistream kafka` as a standalone broker process, a processor process against it, and kcat (a
+/// Kafka client that shares no code with KpiStream) reading the KPI records they produced.
+/// </summary>
+public class IndependentClientTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Kcat_reads_avro_kpi_records_that_a_processor_process_wrote_to_a_standalone_embedded_kafka()
+    {
+        using var kafka = KpiProcess.Start(["kafka", "--brokers", "2"]);
+        var banner = await kafka.WaitForLineAsync("bootstrap servers:", Timeout);
+        Assert.Contains("development broker", banner, StringComparison.Ordinal);
+        var bootstrap = Bootstrap.FromLine(banner);
+
+        using var processor = KpiProcess.Start(
+            ["run", "--bootstrap-servers", bootstrap, "--demo", "--duration", "25s", "--metrics-port", "0", "--no-live-view"],
+            new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "independent-client-test-key" });
+        Assert.Equal(0, await processor.WaitForExitAsync(Timeout));
+        Assert.DoesNotContain(processor.Stdout, l => l.Contains("Embedded Kafka", StringComparison.Ordinal));
+
+        var keys = (await Kcat(bootstrap, "-C", "-t", "kpi.windowed", "-o", "beginning", "-e", "-q", "-f", "%k\\n"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.Matches("^(checkout|login|signup)\\|[a-z_]+=[a-z-]+(,[a-z_]+=[a-z-]+)*\\|[0-9]{13}\\|60000$", k));
+
+        var raw = await KcatBytes(bootstrap, "-C", "-t", "kpi.windowed", "-p", "0", "-o", "beginning", "-c", "1", "-q", "-f", "%s");
+        var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), TestSchemas.NewRegistry(), "kpi.windowed");
+        var window = codec.Decode(raw).Value;
+        Assert.NotNull(window);
+        Assert.Equal(TimeSpan.FromMinutes(1), window.Window.Size);
+        Assert.True(window.Counters.Attempts + window.Counters.Successes + window.Counters.Failures + window.Counters.LateRecords + window.Counters.DuplicateRecords > 0);
+    }
+
+    private static async Task<string> Kcat(string bootstrap, params string[] args) =>
+        System.Text.Encoding.UTF8.GetString(await KcatBytes(bootstrap, args));
+
+    private static async Task<byte[]> KcatBytes(string bootstrap, params string[] args)
+    {
+        var info = new ProcessStartInfo("kcat") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-b");
+        info.ArgumentList.Add(bootstrap);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var kcat = Process.Start(info) ?? throw new InvalidOperationException("kcat did not start; `make test` installs it.");
+        using var output = new MemoryStream();
+        var copy = kcat.StandardOutput.BaseStream.CopyToAsync(output);
+        var errors = kcat.StandardError.ReadToEndAsync();
+        await kcat.WaitForExitAsync().WaitAsync(Timeout);
+        await copy;
+        Assert.True(kcat.ExitCode == 0, $"kcat {string.Join(' ', args)} exited {kcat.ExitCode}: {await errors}");
+        return output.ToArray();
+    }
+}
