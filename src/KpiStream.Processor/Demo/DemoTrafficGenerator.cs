@@ -69,7 +69,7 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
             return;
         }
 
-        var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 175));
+        var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 85));
         var succeeded = _random.NextDouble() < journey.SuccessShare;
         var amount = journey.Name == "checkout" && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
         Schedule(Event(journey, succeeded ? journey.Success : journey.Failure, session, user, segment, outcomeAt, amount, journey.Service));
