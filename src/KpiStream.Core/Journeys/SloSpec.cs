@@ -4,8 +4,4 @@ namespace KpiStream.Core.Journeys;
 /// <param name="Objective">Target share of good outcomes, strictly between 0 and 1 (e.g. 0.995).</param>
 /// <param name="Period">Rolling period the error budget is measured over.</param>
 /// <param name="LatencyThreshold">Required for <see cref="SliKind.Latency"/>, absent otherwise.</param>
-public sealed record SloSpec(string Name, SliKind Sli, double Objective, TimeSpan Period, TimeSpan? LatencyThreshold)
-{
-    /// <summary>The share of outcomes allowed to be bad over the period.</summary>
-    public double ErrorBudget => 1 - Objective;
-}
+public sealed record SloSpec(string Name, SliKind Sli, double Objective, TimeSpan Period, TimeSpan? LatencyThreshold);

@@ -69,7 +69,6 @@ public static class KpiStreamApp
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(catalog);
         services.AddSingleton(options.Topics);
         services.AddSingleton(schemas);
         services.AddSingleton(schemaRegistry);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Observability;
+using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 
 namespace KpiStream.Processor.Kpis;
@@ -15,4 +17,12 @@ public static class DeadLetters
             .WithHeader(HeaderNames.SourceTopic, source.Topic)
             .WithHeader(HeaderNames.SourcePartition, source.Partition.ToString(CultureInfo.InvariantCulture))
             .WithHeader(HeaderNames.SourceOffset, source.Offset.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Counts and forwards the record being processed to the dead-letter sink <paramref name="childName"/>.</summary>
+    public static void Send(IProcessorContext context, KpiStreamMetrics metrics, Record<byte[]?, byte[]?> original, Rejection rejection, string childName)
+    {
+        var source = context.RecordMetadata ?? throw new InvalidOperationException("Dead letters are sent while processing a record, never from a punctuation.");
+        metrics.DeadLettered(source.Topic, rejection.Reason);
+        context.Forward(For(original, source, rejection), childName);
+    }
 }

@@ -41,19 +41,18 @@ public sealed class EventIngestProcessor(
 
     public void Process(Record<byte[]?, byte[]?> record)
     {
-        var source = _context.RecordMetadata!;
         _lastInputWallClock = _context.WallClockTime;
         var decoded = codec.Decode(record.Value);
         if (decoded.Rejection is { } undecodable)
         {
-            DeadLetter(record, source, undecodable);
+            DeadLetters.Send(_context, metrics, record, undecodable, DeadLetterChild);
             return;
         }
 
         var (valid, rejection) = validator.Validate(decoded.Value!, _context.WallClockTime);
         if (rejection is not null)
         {
-            DeadLetter(record, source, rejection);
+            DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
             return;
         }
 
@@ -68,12 +67,6 @@ public sealed class EventIngestProcessor(
 
     public void Close()
     {
-    }
-
-    private void DeadLetter(Record<byte[]?, byte[]?> record, RecordMetadata source, Rejection rejection)
-    {
-        metrics.DeadLettered(source.Topic, rejection.Reason);
-        _context.Forward(DeadLetters.For(record, source, rejection), DeadLetterChild);
     }
 
     private void Tick(DateTimeOffset wallClock)

@@ -61,8 +61,7 @@ public sealed class KpiWindowProcessor(
         {
             // Only a configuration change between the stages can get here: stage 1 validated the event.
             var rejection = decoded.Rejection ?? new Rejection(DeadLetterReason.UnknownEventType, "journey or event type no longer configured");
-            metrics.DeadLettered(_context.RecordMetadata!.Topic, rejection.Reason);
-            _context.Forward(DeadLetters.For(record, _context.RecordMetadata!, rejection), DeadLetterChild);
+            DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
             return;
         }
 

@@ -21,9 +21,6 @@ internal static class GenericRecordFields
     public static DateTimeOffset Timestamp(this GenericRecord record, string field) =>
         new(DateTime.SpecifyKind(record.Required<DateTime>(field), DateTimeKind.Utc));
 
-    public static DateTimeOffset? OptionalTimestamp(this GenericRecord record, string field) =>
-        record.TryGetValue(field, out var value) && value is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
-
     public static ImmutableSortedDictionary<string, TValue> Map<TValue>(this GenericRecord record, string field) =>
         record.Required<IDictionary<string, object>>(field)
             .ToImmutableSortedDictionary(kv => kv.Key, kv => (TValue)kv.Value, StringComparer.Ordinal);

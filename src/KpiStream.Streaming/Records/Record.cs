@@ -3,15 +3,9 @@ using System.Text;
 
 namespace KpiStream.Streaming.Records;
 
-/// <summary>An immutable record flowing through the topology; the With methods return changed copies.</summary>
+/// <summary>An immutable record flowing through the topology; change one with <c>with</c> or <see cref="WithHeader"/>, which copy it.</summary>
 public sealed record Record<TKey, TValue>(TKey Key, TValue Value, DateTimeOffset Timestamp, ImmutableArray<RecordHeader> Headers)
 {
-    public Record<TKey, TNewValue> WithValue<TNewValue>(TNewValue value) => new(Key, value, Timestamp, Headers);
-
-    public Record<TNewKey, TValue> WithKey<TNewKey>(TNewKey key) => new(key, Value, Timestamp, Headers);
-
-    public Record<TKey, TValue> WithTimestamp(DateTimeOffset timestamp) => this with { Timestamp = timestamp };
-
     public Record<TKey, TValue> WithHeader(string key, string value) =>
         this with { Headers = Headers.Add(new RecordHeader(key, Encoding.UTF8.GetBytes(value))) };
 

@@ -66,8 +66,6 @@ internal sealed class StreamTask : IDisposable
 
     public RecordMetadata? CurrentMetadata { get; private set; }
 
-    public IReadOnlyCollection<IStateStore> Stores => _stores.Values;
-
     public void Process(ConsumeResult<byte[]?, byte[]?> consumed)
     {
         var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(consumed.Message.Timestamp.UnixTimestampMs);
