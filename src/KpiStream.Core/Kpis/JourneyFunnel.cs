@@ -45,18 +45,21 @@ public static class JourneyFunnel
         }
     }
 
-    /// <summary>An event that arrived after its window closed: counted as late, applied to nothing else.</summary>
-    public static KpiDelta Late(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize) =>
-        Marker(journey, domainEvent, windowSize, KpiCounters.Zero with { LateRecords = 1 });
+    /// <summary>
+    /// An event that arrived after its window closed: applied to nothing, counted as late in the
+    /// window that was current when it arrived (<paramref name="arrivedAt"/>, in stream time), which
+    /// is still open, so the report never reopens a closed window.
+    /// </summary>
+    public static KpiDelta Late(JourneySpec journey, DomainEvent domainEvent, DateTimeOffset arrivedAt, TimeSpan windowSize) =>
+        Marker(journey, domainEvent, arrivedAt, windowSize, KpiCounters.Zero with { LateRecords = 1 });
 
-    /// <summary>An event whose id was already counted.</summary>
+    /// <summary>An event whose id was already counted, reported in its own window.</summary>
     public static KpiDelta Duplicate(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize) =>
-        Marker(journey, domainEvent, windowSize, KpiCounters.Zero with { DuplicateRecords = 1 });
+        Marker(journey, domainEvent, domainEvent.OccurredAt, windowSize, KpiCounters.Zero with { DuplicateRecords = 1 });
 
-    private static KpiDelta Marker(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize, KpiCounters counters)
+    private static KpiDelta Marker(JourneySpec journey, DomainEvent domainEvent, DateTimeOffset at, TimeSpan windowSize, KpiCounters counters)
     {
         var segment = Segment.Of(journey, domainEvent);
-        var window = TumblingWindow.Containing(domainEvent.OccurredAt, windowSize);
-        return new KpiDelta(new KpiWindowKey(journey.Name, segment.Key, window), segment, counters);
+        return new KpiDelta(new KpiWindowKey(journey.Name, segment.Key, TumblingWindow.Containing(at, windowSize)), segment, counters);
     }
 }

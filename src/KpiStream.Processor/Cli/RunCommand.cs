@@ -20,7 +20,7 @@ internal static class RunCommand
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
-        var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 10 };
+        var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var command = new Command("run", "Run the KPI processor.")
         {

@@ -13,6 +13,7 @@ public static class MetricNames
     public const string WindowsEmitted = "kpistream_windows_emitted_total";
     public const string LateRecords = "kpistream_late_records_total";
     public const string DuplicateRecords = "kpistream_duplicate_records_total";
+    public const string LatePartials = "kpistream_late_partials_total";
 
     public const string TopicLabel = "topic";
     public const string PartitionLabel = "partition";

@@ -6,10 +6,10 @@ public sealed record DemoOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>Event time passes this many times faster than wall-clock time.</summary>
-    public double SpeedUp { get; init; } = 10;
+    public double SpeedUp { get; init; } = 60;
 
     /// <summary>New customer sessions per second of event time.</summary>
-    public double SessionsPerSecond { get; init; } = 4;
+    public double SessionsPerSecond { get; init; } = 2;
 
     /// <summary>Share of records that are deliberately malformed, to exercise the dead-letter path.</summary>
     public double MalformedShare { get; init; } = 0.005;

@@ -63,7 +63,7 @@ public static class KpiStreamApp
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
         var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes(options.PseudonymizationKey ?? DevelopmentPseudonymizationKey));
-        var kpiTopology = new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, schemaRegistry, pseudonymizer, options.Kpi, metrics, board);
+        var kpiTopology = new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, schemaRegistry, pseudonymizer, options.Kpi, options.InputPartitions, metrics, board);
         var topology = kpiTopology.Build();
         var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap };
 

@@ -13,11 +13,11 @@ public sealed record KpiOptions
     /// <summary>How long (in event time) an event id is remembered to drop duplicates.</summary>
     public TimeSpan DeduplicationHorizon { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>How often each ingest task tells the window stage its stream time.</summary>
+    /// <summary>How often an idle funnel task checks whether to let stream time follow the wall clock.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// After this much wall-clock time without input, an ingest task lets stream time follow the
+    /// After this much wall-clock time without input, a funnel task lets stream time follow the
     /// wall clock (lagging by this much), so the last windows close when traffic stops.
     /// </summary>
     public TimeSpan IdleAdvanceAfter { get; init; } = TimeSpan.FromSeconds(30);

@@ -15,8 +15,9 @@ using KpiStream.Streaming.Topology;
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
-/// Wires the KPI topology: domain-events → ingest (validate, dead-letter, re-key) → repartition
-/// topic keyed by journey|segment → windows → kpi.windowed.
+/// Wires the KPI topology: domain-events (keyed by session) → funnel (validate, dead-letter,
+/// deduplicate, pre-aggregate per journey, segment and minute) → partial snapshots and stream-time
+/// ticks on the repartition topic keyed by journey|segment → windows → kpi.windowed.
 /// </summary>
 public sealed class KpiTopology(
     string applicationId,
@@ -26,6 +27,7 @@ public sealed class KpiTopology(
     ISchemaRegistry registry,
     Pseudonymizer pseudonymizer,
     KpiOptions options,
+    int inputPartitions,
     KpiStreamMetrics metrics,
     LatestKpiBoard board)
 {
@@ -34,25 +36,27 @@ public sealed class KpiTopology(
     public Topology Build()
     {
         options.Validate();
-        var eventMapper = new DomainEventMapper(schemas.DomainEvent);
-        var ingestCodec = new AvroCodec<DomainEvent>(eventMapper, registry, topics.DomainEvents, options.MaxPayloadBytes);
-        var repartitionCodec = new AvroCodec<DomainEvent>(eventMapper, registry, RepartitionTopic, options.MaxPayloadBytes);
+        var ingestCodec = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents, options.MaxPayloadBytes);
         var kpiCodec = new AvroCodec<KpiWindow>(new KpiWindowMapper(schemas.KpiWindow), registry, topics.KpiWindowed);
         var validator = new DomainEventValidator(catalog, options.EventTimeBounds);
 
         return new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
-            .AddProcessor("ingest", () => new EventIngestProcessor(ingestCodec, validator, pseudonymizer, options, metrics), "domain-events-source")
-            .AddSink<string, DomainEvent>(EventIngestProcessor.ValidChild, RepartitionTopic, Utf8, repartitionCodec.Encode, "ingest")
-            .AddBroadcastSink<byte[]?, byte[]?>(EventIngestProcessor.TickChild, RepartitionTopic, Raw, Raw, "ingest")
-            .AddSink<byte[]?, byte[]?>(EventIngestProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "ingest")
-            .AddSource("events-by-segment-source", RepartitionTopic)
-            .AddProcessor("windows", () => new KpiWindowProcessor(repartitionCodec, catalog, options, metrics, board), "events-by-segment-source")
+            .AddProcessor("funnel", () => new SessionFunnelProcessor(ingestCodec, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
+            .AddSink<string, PartialSnapshot>(SessionFunnelProcessor.SnapshotChild, RepartitionTopic, Utf8, InternalJson.Serialize, "funnel")
+            .AddBroadcastSink<string?, StreamTimeTick>(SessionFunnelProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "funnel")
+            .AddSink<byte[]?, byte[]?>(SessionFunnelProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "funnel")
+            // Declaration order is flush order: see SessionFunnelProcessor's remarks.
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, PartialState>(SessionFunnelProcessor.PartialsStore), "funnel")
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, SessionState>(SessionFunnelProcessor.SessionsStore), "funnel")
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, SeenEvent>(SessionFunnelProcessor.SeenEventsStore), "funnel")
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, TaskClock>(SessionFunnelProcessor.ClockStore), "funnel")
+            .AddSource("partials-source", RepartitionTopic)
+            .AddProcessor("windows", () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
             .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<KpiWindowKey, WindowState>(KpiWindowProcessor.WindowsStore), "windows")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, SessionStart>(KpiWindowProcessor.SessionsStore), "windows")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, DateTimeOffset>(KpiWindowProcessor.SeenEventsStore), "windows")
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, MinuteBucket>(KpiWindowProcessor.BucketsStore), "windows")
+            .AddStateStore(StoreDefinition.InMemoryKeyValue<int, long>(KpiWindowProcessor.WatermarksStore), "windows")
             .Build();
     }
 

@@ -22,6 +22,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Counter _windows;
     private readonly Counter _late;
     private readonly Counter _duplicates;
+    private readonly Counter _latePartials;
 
     public KpiStreamMetrics(CollectorRegistry registry)
     {
@@ -42,6 +43,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _windows = factory.CreateCounter(MetricNames.WindowsEmitted, "KPI window records written, first emissions and updates.", MetricNames.JourneyLabel);
         _late = factory.CreateCounter(MetricNames.LateRecords, "Events that arrived after their window closed and were not counted.", MetricNames.JourneyLabel);
         _duplicates = factory.CreateCounter(MetricNames.DuplicateRecords, "Events dropped because their event id was already counted.", MetricNames.JourneyLabel);
+        _latePartials = factory.CreateCounter(MetricNames.LatePartials, "Partial counters that reached the window stage after their window was emitted (only after an idle advance).", MetricNames.JourneyLabel);
     }
 
     public void RecordConsumed(string topic) => _consumed.WithLabels(topic).Inc();
@@ -63,4 +65,6 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     public void LateRecord(string journey) => _late.WithLabels(journey).Inc();
 
     public void DuplicateRecord(string journey) => _duplicates.WithLabels(journey).Inc();
+
+    public void LatePartial(string journey) => _latePartials.WithLabels(journey).Inc();
 }

@@ -91,6 +91,15 @@ internal sealed class StreamTask : IDisposable
         Punctuate(PunctuationType.StreamTime, StreamTime);
     }
 
+    /// <summary>Lets processors forward what they buffered; called by the runtime before it commits.</summary>
+    public void BeforeCommit()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            node.BeforeCommit();
+        }
+    }
+
     /// <returns>How many punctuators fired.</returns>
     public int Punctuate(PunctuationType type, DateTimeOffset now)
     {

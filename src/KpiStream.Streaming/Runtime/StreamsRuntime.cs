@@ -141,6 +141,11 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         }
 
         var started = _clock.GetTimestamp();
+        foreach (var task in _tasks.Values)
+        {
+            task.BeforeCommit();
+        }
+
         _producer.Flush(Timeout.InfiniteTimeSpan);
         if (_deliveryError is not null)
         {

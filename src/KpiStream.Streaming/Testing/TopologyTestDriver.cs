@@ -18,9 +18,9 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
     private readonly IReadOnlyDictionary<string, int> _partitions;
     private readonly TimeProvider _clock;
     private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
-    private readonly Dictionary<(string Topic, int Partition), long> _offsets = [];
     private readonly Queue<OutgoingRecord> _pending = new();
     private readonly Dictionary<string, List<OutgoingRecord>> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, int Partition), List<OutgoingRecord>> _logs = [];
 
     /// <param name="partitions">Partition count of every topic the topology reads or writes.</param>
     public TopologyTestDriver(Topology.Topology topology, IReadOnlyDictionary<string, int> partitions, TimeProvider clock)
@@ -53,6 +53,33 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
         foreach (var task in _tasks.Values)
         {
             task.Punctuate(PunctuationType.WallClockTime, now);
+        }
+
+        Drain();
+    }
+
+    /// <summary>
+    /// Delivers again, with their original offsets, the records of a partition from
+    /// <paramref name="fromOffset"/> on: what a task sees when it resumes from an older position
+    /// than its state reflects.
+    /// </summary>
+    public void Replay(string topic, int partition, long fromOffset)
+    {
+        var log = _logs.GetValueOrDefault((topic, partition)) ?? [];
+        for (var offset = fromOffset; offset < log.Count; offset++)
+        {
+            Process(log[(int)offset], partition, offset);
+        }
+
+        Drain();
+    }
+
+    /// <summary>Runs what the runtime does before a commit: processors forward what they buffered.</summary>
+    public void Commit()
+    {
+        foreach (var task in _tasks.Values)
+        {
+            task.BeforeCommit();
         }
 
         Drain();
@@ -97,8 +124,18 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
     private void Deliver(OutgoingRecord record)
     {
         var partition = record.Partition ?? StablePartition(record.Key, PartitionCountOf(record.Topic));
+        if (!_logs.TryGetValue((record.Topic, partition), out var log))
+        {
+            _logs[(record.Topic, partition)] = log = [];
+        }
+
+        log.Add(record);
+        Process(record, partition, log.Count - 1);
+    }
+
+    private void Process(OutgoingRecord record, int partition, long offset)
+    {
         var task = _tasks[(record.Topic, partition)];
-        var offset = _offsets[(record.Topic, partition)] = _offsets.GetValueOrDefault((record.Topic, partition), -1) + 1;
         var headers = new Headers();
         foreach (var header in record.Headers)
         {

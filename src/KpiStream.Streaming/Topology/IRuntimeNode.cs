@@ -9,5 +9,8 @@ internal interface IRuntimeNode
 
     void Receive(object record);
 
+    /// <summary>Called on every node, parents first, before the task's outputs and state are committed.</summary>
+    void BeforeCommit();
+
     void Close();
 }

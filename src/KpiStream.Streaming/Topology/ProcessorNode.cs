@@ -12,5 +12,7 @@ internal sealed class ProcessorNode<TKey, TValue>(string name, IProcessor<TKey, 
         processor.Process(record as Record<TKey, TValue>
             ?? throw new InvalidCastException($"Processor '{name}' expects Record<{typeof(TKey).Name}, {typeof(TValue).Name}> but was forwarded {record.GetType()}."));
 
+    public void BeforeCommit() => (processor as ICommitListener)?.BeforeCommit();
+
     public void Close() => processor.Close();
 }

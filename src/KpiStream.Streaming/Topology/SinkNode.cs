@@ -29,6 +29,10 @@ internal sealed class SinkNode<TKey, TValue>(string name, string topic, bool bro
         }
     }
 
+    public void BeforeCommit()
+    {
+    }
+
     public void Close()
     {
     }

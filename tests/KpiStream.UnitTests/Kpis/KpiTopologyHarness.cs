@@ -15,14 +15,15 @@ using Prometheus;
 
 namespace KpiStream.UnitTests.Kpis;
 
-/// <summary>The KPI topology on the test driver, with the sample journeys, 10 s grace and a controllable wall clock.</summary>
+/// <summary>The KPI topology on the test driver: the sample journeys, 3 input partitions, 10 s grace and a controllable wall clock.</summary>
 internal sealed class KpiTopologyHarness : IDisposable
 {
-    public const string ApplicationId = "test";
+    public const int InputPartitions = 3;
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     private readonly TopologyTestDriver _driver;
     private readonly AvroCodec<KpiWindow> _kpis;
+    private int _closers;
 
     public KpiTopologyHarness(DateTimeOffset now)
     {
@@ -32,26 +33,27 @@ internal sealed class KpiTopologyHarness : IDisposable
         _kpis = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry, Topics.KpiWindowed);
         Metrics = Prometheus.Metrics.NewCustomRegistry();
         var topology = new KpiTopology(
-            ApplicationId,
+            "test",
             Topics,
             SampleJourneys.Catalog,
             TestSchemas.Set,
             registry,
             new Pseudonymizer(Encoding.UTF8.GetBytes("harness-key-0123456789")),
-            new KpiOptions { Grace = Grace, IdleAdvanceAfter = TimeSpan.FromHours(1) },
+            new KpiOptions { Grace = Grace, IdleAdvanceAfter = TimeSpan.FromDays(365) },
+            InputPartitions,
             new KpiStreamMetrics(Metrics),
-            new LatestKpiBoard());
+            Board);
+        RepartitionTopic = topology.RepartitionTopic;
         _driver = new TopologyTestDriver(
             topology.Build(),
             new Dictionary<string, int>
             {
-                [Topics.DomainEvents] = 3,
-                [topology.RepartitionTopic] = 3,
+                [Topics.DomainEvents] = InputPartitions,
+                [RepartitionTopic] = 3,
                 [Topics.KpiWindowed] = 1,
                 [Topics.DeadLetter] = 1,
             },
             Clock);
-        RepartitionTopic = topology.RepartitionTopic;
     }
 
     public TopicNames Topics { get; } = new();
@@ -62,27 +64,52 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     public CollectorRegistry Metrics { get; }
 
+    public LatestKpiBoard Board { get; } = new();
+
     public string RepartitionTopic { get; }
 
-    public void Pipe(DomainEvent domainEvent) => PipeRaw(domainEvent.SessionId, Events.Encode(domainEvent));
+    /// <summary>Pipes an event to the partition its session hashes to, as a producer keyed by session would.</summary>
+    public void Pipe(DomainEvent domainEvent, int partition = -1) =>
+        PipeRaw(domainEvent.SessionId, Events.Encode(domainEvent), partition);
 
     public void PipeRaw(string key, byte[]? value, int partition = -1) =>
-        _driver.Pipe(Topics.DomainEvents, partition >= 0 ? partition : (key.Length % 3), Encoding.UTF8.GetBytes(key), value, Clock.GetUtcNow());
+        _driver.Pipe(Topics.DomainEvents, partition >= 0 ? partition : PartitionOf(key), Encoding.UTF8.GetBytes(key), value, Clock.GetUtcNow());
 
-    /// <summary>Lets a second of wall-clock time pass, so ingest tasks broadcast their stream time.</summary>
-    public void Tick()
+    public static int PartitionOf(string sessionKey) => (int)((uint)sessionKey.Sum(c => c) % InputPartitions);
+
+    /// <summary>Commits, as the runtime does every commit interval: stage 1 sends changed partials and its stream time.</summary>
+    public void Commit() => _driver.Commit();
+
+    /// <summary>Moves every input partition's stream time to <paramref name="to"/> with a login attempt in each, then commits.</summary>
+    public void AdvanceAllPartitions(DateTimeOffset to)
     {
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        _driver.PunctuateWallClock();
+        for (var partition = 0; partition < InputPartitions; partition++)
+        {
+            Pipe(TestSupport.Events.Of($"closer-{++_closers}", "login_attempted", "login", $"closer-{_closers}", to, region: "closer"), partition);
+        }
+
+        Commit();
     }
 
     /// <summary>Every KPI record emitted so far, decoded, in order.</summary>
     public IReadOnlyList<(string Key, KpiWindow Window)> Emitted() =>
         _driver.Output(Topics.KpiWindowed).Select(r => (Encoding.UTF8.GetString(r.Key!), _kpis.Decode(r.Value).Value!)).ToList();
 
-    /// <summary>kpi.windowed read as a table: the last record per key.</summary>
+    /// <summary>kpi.windowed read as a table, without the windows of the closer events.</summary>
     public IReadOnlyDictionary<string, KpiWindow> Table() =>
-        Emitted().GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Window);
+        Emitted().Where(e => e.Window.Segment.Key != "region=closer").GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Window);
+
+    /// <summary>Delivers an input partition again from <paramref name="fromOffset"/>, as after a restart from an older checkpoint.</summary>
+    public void Replay(int partition, long fromOffset) => _driver.Replay(Topics.DomainEvents, partition, fromOffset);
+
+    /// <summary>Delivers every repartition partition again from its start.</summary>
+    public void ReplayRepartition()
+    {
+        for (var partition = 0; partition < 3; partition++)
+        {
+            _driver.Replay(RepartitionTopic, partition, 0);
+        }
+    }
 
     public IReadOnlyList<OutgoingRecord> DeadLetters() => _driver.Output(Topics.DeadLetter);
 

@@ -1,0 +1,10 @@
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// A stage-1 task's stream time (highest event time seen), the offset it reflects, and the last
+/// time announced downstream.
+/// </summary>
+public sealed record TaskClock(DateTimeOffset StreamTime, long AppliedOffset, DateTimeOffset Announced)
+{
+    public static readonly TaskClock Start = new(DateTimeOffset.MinValue, -1, DateTimeOffset.MinValue);
+}
