@@ -40,13 +40,6 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = EmbeddedKafkaCluster.Start(brokerCount: 3);
-        foreach (var topic in _topics.Required("e2e", 3))
-        {
-            _cluster.CreateTopic(topic.Name, topic.Partitions, 3);
-        }
-
-        _producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers, EnableIdempotence = true }).Build();
-        _events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), _registry, _topics.DomainEvents);
         var options = new RunOptions
         {
             ConfigPath = SampleJourneys.WriteToTempFile(),
@@ -58,6 +51,13 @@ public sealed class EndToEndTests : IAsyncLifetime
             PseudonymizationKey = PseudonymizationKey,
             Kpi = new() { Grace = TimeSpan.FromSeconds(10) },
         };
+        foreach (var topic in KpiStreamApp.TopicsFor(options))
+        {
+            _cluster.CreateTopic(topic.Name, topic.Partitions, 3);
+        }
+
+        _producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers, EnableIdempotence = true }).Build();
+        _events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), _registry, _topics.DomainEvents);
         _app = KpiStreamApp.RunAsync(options, TextWriter.Synchronized(_output), _stop.Token);
         var deadline = DateTime.UtcNow + Wait;
         while (!_output.ToString().Contains("Metrics on", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !_app.IsCompleted)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KpiStream.EmbeddedKafka;
-using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Hosting;
 
 namespace KpiStream.Processor.Cli;
 
@@ -12,14 +13,16 @@ internal static class KafkaCommand
         var brokers = CliOptions.Brokers();
         var partitions = new Option<int>("--partitions") { Description = "Partitions of input and repartition topics.", DefaultValueFactory = _ => 6 };
         var applicationId = new Option<string>("--application-id") { Description = "Application id whose internal topics to create.", DefaultValueFactory = _ => "kpistream" };
+        var config = CliOptions.Config();
         var command = new Command("kafka", "Run only the embedded Kafka-protocol cluster (a development broker, not for production) until stopped.")
         {
-            brokers, partitions, applicationId,
+            brokers, partitions, applicationId, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var cluster = EmbeddedKafkaCluster.Start(parse.GetValue(brokers));
-            foreach (var topic in new TopicNames().Required(parse.GetValue(applicationId)!, parse.GetValue(partitions)))
+            var defaults = new RunOptions { ApplicationId = parse.GetValue(applicationId)!, InputPartitions = parse.GetValue(partitions), ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!) };
+            foreach (var topic in KpiStreamApp.TopicsFor(defaults))
             {
                 cluster.CreateTopic(topic.Name, topic.Partitions);
             }

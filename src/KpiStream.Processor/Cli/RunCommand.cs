@@ -20,11 +20,12 @@ internal static class RunCommand
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
+        var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, speedUp, seed,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, speedUp, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +40,7 @@ internal static class RunCommand
                 EmbeddedBrokers = parse.GetValue(brokers),
                 ApplicationId = parse.GetValue(applicationId)!,
                 LiveView = !parse.GetValue(noLiveView),
+                StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,
                 Kpi = parse.GetValue(grace) is { } g ? defaults.Kpi with { Grace = g } : defaults.Kpi,

@@ -8,6 +8,12 @@ public static class MetricNames
     public const string RecordsDeadLettered = "kpistream_records_dead_lettered_total";
     public const string ProcessingLatency = "kpistream_processing_latency_seconds";
     public const string CommitLatency = "kpistream_commit_latency_seconds";
+    public const string Commits = "kpistream_commits_total";
+    public const string Aborts = "kpistream_transaction_aborts_total";
+    public const string Rebalances = "kpistream_rebalances_total";
+    public const string RestoredRecords = "kpistream_restored_records_total";
+    public const string RestoreTime = "kpistream_restore_seconds_total";
+    public const string StoreEntries = "kpistream_state_store_entries";
     public const string ConsumerLag = "kpistream_consumer_lag_records";
     public const string AssignedTasks = "kpistream_assigned_tasks";
     public const string WindowsEmitted = "kpistream_windows_emitted_total";
@@ -19,4 +25,5 @@ public static class MetricNames
     public const string PartitionLabel = "partition";
     public const string ReasonLabel = "reason";
     public const string JourneyLabel = "journey";
+    public const string StoreLabel = "store";
 }

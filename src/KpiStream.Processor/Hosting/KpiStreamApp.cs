@@ -10,6 +10,7 @@ using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Registry;
 using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Topology;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,10 +63,8 @@ public static class KpiStreamApp
         ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
-        var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes(options.PseudonymizationKey ?? DevelopmentPseudonymizationKey));
-        var kpiTopology = new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, schemaRegistry, pseudonymizer, options.Kpi, options.InputPartitions, metrics, board);
-        var topology = kpiTopology.Build();
-        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap };
+        var topology = Compose(options, catalog, schemas, schemaRegistry, metrics, board);
+        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory };
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -95,7 +94,7 @@ public static class KpiStreamApp
         ITopicProvisioner provisioner = embedded is not null
             ? new EmbeddedKafkaTopicProvisioner(embedded)
             : new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
-        await provisioner.EnsureAsync(options.Topics.Required(options.ApplicationId, options.InputPartitions), cancellationToken).ConfigureAwait(false);
+        await provisioner.EnsureAsync(AllTopics(options, topology), cancellationToken).ConfigureAwait(false);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);
@@ -105,6 +104,23 @@ public static class KpiStreamApp
         output.WriteLine($"Metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return Environment.ExitCode;
+    }
+
+    /// <summary>Every topic `run` with these options needs, internal ones included: for provisioning a broker ahead of time.</summary>
+    public static IReadOnlyList<TopicSpec> TopicsFor(RunOptions options)
+    {
+        var schemas = SchemaSet.Load(options.SchemasDirectory);
+        var topology = Compose(options, JourneysFile.Load(options.ConfigPath), schemas, new EmbeddedSchemaRegistry(schemas.ByFullName.Values), new KpiStreamMetrics(Metrics.NewCustomRegistry()), new LatestKpiBoard());
+        return AllTopics(options, topology);
+    }
+
+    private static IReadOnlyList<TopicSpec> AllTopics(RunOptions options, Topology topology) =>
+        [.. options.Topics.Required(options.ApplicationId, options.InputPartitions), .. topology.ChangelogTopics(options.ApplicationId, _ => options.InputPartitions)];
+
+    private static Topology Compose(RunOptions options, JourneyCatalog catalog, SchemaSet schemas, ISchemaRegistry registry, KpiStreamMetrics metrics, LatestKpiBoard board)
+    {
+        var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes(options.PseudonymizationKey ?? DevelopmentPseudonymizationKey));
+        return new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, registry, pseudonymizer, options.Kpi, options.InputPartitions, metrics, board).Build();
     }
 
     private static void MapEndpoints(WebApplication app, CollectorRegistry registry, StreamsRuntime runtime)

@@ -21,6 +21,9 @@ public sealed record RunOptions
 
     public int MetricsPort { get; init; } = 9464;
 
+    /// <summary>Where tasks keep their RocksDB stores; rebuilt from changelogs on start, so it may be ephemeral.</summary>
+    public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "kpistream-state");
+
     public string ApplicationId { get; init; } = "kpistream";
 
     public int EmbeddedBrokers { get; init; } = 1;

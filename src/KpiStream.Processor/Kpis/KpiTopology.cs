@@ -47,16 +47,16 @@ public sealed class KpiTopology(
             .AddBroadcastSink<string?, StreamTimeTick>(SessionFunnelProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "funnel")
             .AddSink<byte[]?, byte[]?>(SessionFunnelProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "funnel")
             // Declaration order is flush order: see SessionFunnelProcessor's remarks.
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, PartialState>(SessionFunnelProcessor.PartialsStore), "funnel")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, SessionState>(SessionFunnelProcessor.SessionsStore), "funnel")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, SeenEvent>(SessionFunnelProcessor.SeenEventsStore), "funnel")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, TaskClock>(SessionFunnelProcessor.ClockStore), "funnel")
+            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "funnel")
+            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SessionsStore, Utf8KeySerde.Instance, StoreJson.For<SessionState>()), "funnel")
+            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SeenEventsStore, Utf8KeySerde.Instance, StoreJson.For<SeenEvent>()), "funnel")
+            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "funnel")
             .AddSource("partials-source", RepartitionTopic)
             .AddProcessor("windows", () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
             .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<string, MinuteBucket>(KpiWindowProcessor.BucketsStore), "windows")
-            .AddStateStore(StoreDefinition.InMemoryKeyValue<int, long>(KpiWindowProcessor.WatermarksStore), "windows")
+            .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.BucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), "windows")
+            .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.WatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), "windows")
             .Build();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Validation;
+using KpiStream.Core.Windows;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Observability;
 using KpiStream.Streaming.Processors;
@@ -33,11 +34,18 @@ public sealed class KpiWindowProcessor(
     private IKeyValueStore<string, MinuteBucket> _buckets = null!;
     private IKeyValueStore<int, long> _watermarks = null!;
 
+    // Buckets by the time they become final, so emission does not scan the store.
+    private readonly SortedSet<(DateTimeOffset FinalAt, string Key)> _pending = [];
+
     public void Init(IProcessorContext context)
     {
         _context = context;
         _buckets = context.GetStateStore<IKeyValueStore<string, MinuteBucket>>(BucketsStore);
         _watermarks = context.GetStateStore<IKeyValueStore<int, long>>(WatermarksStore);
+        foreach (var (key, bucket) in _buckets.All())
+        {
+            _pending.Add((FinalAt(bucket.Journey, bucket.Window), key));
+        }
     }
 
     public void Process(Record<byte[]?, byte[]?> record)
@@ -66,7 +74,8 @@ public sealed class KpiWindowProcessor(
     private void Apply(JourneySpec journey, PartialSnapshot snapshot)
     {
         var window = snapshot.Window;
-        if (ConversionHorizon.FinalAt(window, journey.ConversionTimeout, options.Grace) <= Watermark())
+        var finalAt = FinalAt(journey.Name, window);
+        if (finalAt <= Watermark())
         {
             // Only possible after an idle advance outran a partition: the window was already emitted.
             metrics.LatePartial(journey.Name);
@@ -75,7 +84,13 @@ public sealed class KpiWindowProcessor(
 
         var segment = Segment.FromAttributes(snapshot.Segment);
         var key = new KpiWindowKey(journey.Name, segment.Key, window).ToString();
-        var bucket = _buckets.Get(key) ?? new MinuteBucket(journey.Name, segment, window, ImmutableSortedDictionary<int, PartialSnapshot>.Empty);
+        var bucket = _buckets.Get(key);
+        if (bucket is null)
+        {
+            bucket = new MinuteBucket(journey.Name, segment, window, ImmutableSortedDictionary<int, PartialSnapshot>.Empty);
+            _pending.Add((finalAt, key));
+        }
+
         if (bucket.With(snapshot) is { } updated)
         {
             _buckets.Put(key, updated);
@@ -86,7 +101,7 @@ public sealed class KpiWindowProcessor(
     private void Advance(StreamTimeTick tick)
     {
         var before = Watermark();
-        if (tick.StreamTimeMs <= _watermarks.Get(tick.SourcePartition))
+        if (_watermarks.TryGet(tick.SourcePartition, out var announced) && tick.StreamTimeMs <= announced)
         {
             return;
         }
@@ -105,8 +120,7 @@ public sealed class KpiWindowProcessor(
         var lowest = long.MaxValue;
         for (var partition = 0; partition < inputPartitions; partition++)
         {
-            var announced = _watermarks.Get(partition);
-            if (announced == 0)
+            if (!_watermarks.TryGet(partition, out var announced))
             {
                 return DateTimeOffset.MinValue;
             }
@@ -119,17 +133,18 @@ public sealed class KpiWindowProcessor(
 
     private void EmitFinal(DateTimeOffset watermark)
     {
-        var final = _buckets.All()
-            .Where(e => ConversionHorizon.FinalAt(e.Value.Window, catalog.Find(e.Value.Journey)?.ConversionTimeout ?? TimeSpan.Zero, options.Grace) <= watermark)
-            .OrderBy(e => e.Value.Window.Start)
-            .ThenBy(e => e.Key, StringComparer.Ordinal);
-        foreach (var (key, bucket) in final)
+        while (_pending.Count > 0 && _pending.Min.FinalAt <= watermark)
         {
-            var window = bucket.Merged();
+            var (_, key) = _pending.Min;
+            _pending.Remove(_pending.Min);
+            var window = _buckets.Get(key)!.Merged();
             _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
             metrics.WindowEmitted(window.Journey);
             board.Update(window, isFinal: true);
             _buckets.Delete(key);
         }
     }
+
+    private DateTimeOffset FinalAt(string journey, TumblingWindow window) =>
+        ConversionHorizon.FinalAt(window, catalog.Find(journey)?.ConversionTimeout ?? TimeSpan.Zero, options.Grace);
 }

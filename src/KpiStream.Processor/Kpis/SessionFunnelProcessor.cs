@@ -48,7 +48,9 @@ public sealed class SessionFunnelProcessor(
     private IKeyValueStore<string, SessionState> _sessions = null!;
     private IKeyValueStore<string, SeenEvent> _seen = null!;
     private IKeyValueStore<string, TaskClock> _clock = null!;
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private DateTimeOffset _lastInputWallClock;
+    private DateTimeOffset _lastExpiry = DateTimeOffset.MinValue;
 
     public void Init(IProcessorContext context)
     {
@@ -58,6 +60,8 @@ public sealed class SessionFunnelProcessor(
         _seen = context.GetStateStore<IKeyValueStore<string, SeenEvent>>(SeenEventsStore);
         _clock = context.GetStateStore<IKeyValueStore<string, TaskClock>>(ClockStore);
         _lastInputWallClock = context.WallClockTime;
+        // Partials changed but not yet sent when the task last committed (restored state).
+        _dirty.UnionWith(_partials.All().Where(e => e.Value.Dirty).Select(e => e.Key));
         context.Schedule(options.TickInterval, PunctuationType.WallClockTime, AdvanceWhenIdle);
     }
 
@@ -119,12 +123,15 @@ public sealed class SessionFunnelProcessor(
     public void BeforeCommit()
     {
         var partition = _context.TaskId.Partition;
-        foreach (var (key, partial) in _partials.All().Where(e => e.Value.Dirty).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var key in _dirty.Order(StringComparer.Ordinal))
         {
+            var partial = _partials.Get(key)!;
             var snapshot = PartialSnapshot.Of(partition, partial);
             _context.Forward(new Record<string, PartialSnapshot>($"{partial.Journey}|{partial.Segment.Key}", snapshot, partial.Window.Start, []), SnapshotChild);
             _partials.Put(key, partial with { Dirty = false });
         }
+
+        _dirty.Clear();
 
         var clock = _clock.Get(ClockKey) ?? TaskClock.Start;
         if (clock.StreamTime > clock.Announced)
@@ -132,7 +139,13 @@ public sealed class SessionFunnelProcessor(
             var tick = new StreamTimeTick(partition, clock.StreamTime.ToUnixTimeMilliseconds());
             _context.Forward(new Record<string?, StreamTimeTick>(null, tick, clock.StreamTime, []).WithHeader(HeaderNames.StreamTimeTick, "1"), TickChild);
             _clock.Put(ClockKey, clock with { Announced = clock.StreamTime });
+        }
+
+        // Expiry scans the stores, so once per minute of stream time is enough.
+        if (clock.StreamTime >= _lastExpiry + options.WindowSize)
+        {
             Expire(clock.StreamTime);
+            _lastExpiry = clock.StreamTime;
         }
     }
 
@@ -155,6 +168,7 @@ public sealed class SessionFunnelProcessor(
             var first = group.First();
             var counters = group.Aggregate(partial?.Counters ?? KpiCounters.Zero, (sum, d) => sum.Merge(d.Counters));
             _partials.Put(key, new PartialState(first.Key.Journey, first.Segment, first.Key.Window, counters, offset, Dirty: true));
+            _dirty.Add(key);
         }
     }
 

@@ -23,6 +23,12 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Counter _late;
     private readonly Counter _duplicates;
     private readonly Counter _latePartials;
+    private readonly Counter _commits;
+    private readonly Counter _aborts;
+    private readonly Counter _rebalances;
+    private readonly Counter _restoredRecords;
+    private readonly Counter _restoreTime;
+    private readonly Gauge _storeEntries;
 
     public KpiStreamMetrics(CollectorRegistry registry)
     {
@@ -43,6 +49,12 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _windows = factory.CreateCounter(MetricNames.WindowsEmitted, "KPI window records written, first emissions and updates.", MetricNames.JourneyLabel);
         _late = factory.CreateCounter(MetricNames.LateRecords, "Events that arrived after their window closed and were not counted.", MetricNames.JourneyLabel);
         _duplicates = factory.CreateCounter(MetricNames.DuplicateRecords, "Events dropped because their event id was already counted.", MetricNames.JourneyLabel);
+        _commits = factory.CreateCounter(MetricNames.Commits, "Transactions committed (outputs, state changes and input positions together).");
+        _aborts = factory.CreateCounter(MetricNames.Aborts, "Transactions aborted, after which tasks were rewound to their checkpoints.", MetricNames.ReasonLabel);
+        _rebalances = factory.CreateCounter(MetricNames.Rebalances, "Partition assignments and revocations seen by this instance.");
+        _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
+        _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time spent restoring state stores from their changelogs.", MetricNames.StoreLabel);
+        _storeEntries = factory.CreateGauge(MetricNames.StoreEntries, "Entries in each task's state store, as of its last commit (RocksDB estimate).", MetricNames.StoreLabel, MetricNames.PartitionLabel);
         _latePartials = factory.CreateCounter(MetricNames.LatePartials, "Partial counters that reached the window stage after their window was emitted (only after an idle advance).", MetricNames.JourneyLabel);
     }
 
@@ -52,11 +64,31 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     public void BatchProcessed(int records, TimeSpan elapsed) => _processing.Observe(elapsed.TotalSeconds / records, records);
 
-    public void Committed(TimeSpan elapsed) => _commit.Observe(elapsed.TotalSeconds);
+    public void Committed(TimeSpan elapsed)
+    {
+        _commits.Inc();
+        _commit.Observe(elapsed.TotalSeconds);
+    }
+
+    public void Aborted(string reason) => _aborts.WithLabels(reason).Inc();
+
+    public void Rebalanced(int assignedTasks)
+    {
+        _rebalances.Inc();
+        _tasks.Set(assignedTasks);
+    }
+
+    public void Restored(string store, int partition, long records, TimeSpan elapsed)
+    {
+        _restoredRecords.WithLabels(store).Inc(records);
+        _restoreTime.WithLabels(store).Inc(elapsed.TotalSeconds);
+    }
+
+    public void StoreSize(string store, int partition, long entries) =>
+        _storeEntries.WithLabels(store, partition.ToString(CultureInfo.InvariantCulture)).Set(entries);
 
     public void Lag(string topic, int partition, long lag) => _lag.WithLabels(topic, partition.ToString(CultureInfo.InvariantCulture)).Set(lag);
 
-    public void TasksChanged(int assignedTasks) => _tasks.Set(assignedTasks);
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 

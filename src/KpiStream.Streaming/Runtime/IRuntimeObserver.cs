@@ -10,9 +10,17 @@ public interface IRuntimeObserver
     /// <summary>Time spent processing one batch of <paramref name="records"/> records.</summary>
     void BatchProcessed(int records, TimeSpan elapsed);
 
+    /// <summary>A transaction committed outputs, state changes and input positions.</summary>
     void Committed(TimeSpan elapsed);
 
-    void Lag(string topic, int partition, long lag);
+    /// <summary>A transaction was aborted; tasks are rewound to their checkpoints.</summary>
+    void Aborted(string reason);
 
-    void TasksChanged(int assignedTasks);
+    void Rebalanced(int assignedTasks);
+
+    void Restored(string store, int partition, long records, TimeSpan elapsed);
+
+    void StoreSize(string store, int partition, long entries);
+
+    void Lag(string topic, int partition, long lag);
 }

@@ -20,8 +20,12 @@ internal sealed class StreamTask : IDisposable
     private readonly Dictionary<string, string> _sourceOfTopic = new(StringComparer.Ordinal);
     private readonly List<Punctuation> _punctuations = [];
 
-    public StreamTask(TaskId id, SubTopology subTopology, Topology.Topology topology, IRecordOutput output, TimeProvider clock)
+    private readonly IRecordOutput _output;
+
+    /// <param name="stateDirectory">Root of the task's RocksDB stores; null keeps them in memory.</param>
+    public StreamTask(TaskId id, SubTopology subTopology, Topology.Topology topology, IRecordOutput output, TimeProvider clock, string? stateDirectory)
     {
+        _output = output;
         Id = id;
         Clock = clock;
         foreach (var node in subTopology.Nodes)
@@ -46,12 +50,34 @@ internal sealed class StreamTask : IDisposable
             }
         }
 
-        foreach (var storeName in subTopology.StoreNames)
+        if (stateDirectory is not null && Directory.Exists(Path.Combine(stateDirectory, id.ToString())))
         {
-            _stores[storeName] = topology.Stores[storeName].Create();
+            // Local state is rebuilt from the changelog on every assignment: it may be behind or, after a crash, ahead.
+            Directory.Delete(Path.Combine(stateDirectory, id.ToString()), recursive: true);
         }
 
-        var context = new TaskProcessorContext(this, output);
+        var context = new StoreContext(id, stateDirectory);
+        foreach (var storeName in subTopology.StoreNames)
+        {
+            _stores[storeName] = topology.Stores[storeName].Create(context);
+        }
+
+        SourceTopics = subTopology.SourceTopics;
+        Checkpoints = (IKeyValueStore<string, long>)_stores[subTopology.CheckpointStore];
+    }
+
+    /// <summary>The task's input positions, by "topic:partition", as of its last commit.</summary>
+    public IKeyValueStore<string, long> Checkpoints { get; }
+
+    public IReadOnlyList<string> SourceTopics { get; }
+
+    /// <summary>The task's change-logged stores in declaration order, which is also their flush order.</summary>
+    public IEnumerable<IChangeLoggedStore> ChangeLoggedStores => _stores.Values.OfType<IChangeLoggedStore>();
+
+    /// <summary>Initializes the processors; call after restoring the stores, so they start from restored state.</summary>
+    public void Initialize()
+    {
+        var context = new TaskProcessorContext(this, _output);
         foreach (var node in _nodes.Values)
         {
             node.Init(context);

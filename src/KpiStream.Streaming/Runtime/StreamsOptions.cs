@@ -17,11 +17,19 @@ public sealed record StreamsOptions
     /// <summary>Records taken from the consumer in one go before punctuation and commit checks.</summary>
     public int MaxBatchSize { get; init; } = 1000;
 
+    /// <summary>Root of the tasks' RocksDB directories; rebuilt from changelogs on assignment, so it may be ephemeral.</summary>
+    public required string StateDirectory { get; init; }
+
     /// <summary>Further librdkafka settings (SASL, TLS, ...) passed to every client unchanged.</summary>
     public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
 
     public void Validate()
     {
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            throw new ArgumentException("Streams option StateDirectory: expected a writable directory for the tasks' RocksDB stores.");
+        }
+
         if (string.IsNullOrWhiteSpace(ApplicationId))
         {
             throw new ArgumentException("Streams option ApplicationId: expected a non-empty consumer group id.");

@@ -1,18 +1,26 @@
-using System.Diagnostics;
+using System.Text;
 using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Stores;
 using Microsoft.Extensions.Logging;
 
 namespace KpiStream.Streaming.Runtime;
 
 /// <summary>
-/// Runs a topology in one consumer group: one task per assigned partition of each sub-topology,
-/// a single producer for all sinks, and a commit every <see cref="StreamsOptions.CommitInterval"/>
-/// that first flushes what was produced and then commits the offsets of what was processed
-/// (at-least-once; outputs are upserts with deterministic identities).
+/// Runs a topology in one consumer group with exactly-once commits: each commit is one Kafka
+/// transaction holding the outputs, the state changes (changelogs) and the input positions, both
+/// as a checkpoint store and as group offsets. A task resumes from its checkpoint, not from the
+/// group offsets, so recovery is exact even where a broker does not store transactional offsets.
 /// </summary>
+/// <remarks>
+/// Within a commit, outputs are flushed (acknowledged) first, then each store's changelog in
+/// declaration order, then the checkpoint, each acknowledged before the next. Where aborted
+/// transactions stay visible (the development broker), a crash therefore leaves a prefix of that
+/// sequence, and the processors' per-entry applied offsets make replaying it harmless.
+/// </remarks>
 public sealed class StreamsRuntime : IRecordOutput, IDisposable
 {
+    private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
     private readonly Topology.Topology _topology;
     private readonly StreamsOptions _options;
     private readonly IRuntimeObserver _observer;
@@ -21,9 +29,12 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     private readonly Dictionary<TopicPartition, StreamTask> _tasks = [];
     private readonly Dictionary<TopicPartition, long> _processed = [];
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly string _stateDirectory;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
+    private bool _inTransaction;
+    private bool _uncommitted;
 
     public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
@@ -33,6 +44,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         _observer = observer;
         _clock = clock;
         _logger = logger;
+        _stateDirectory = Path.Combine(options.StateDirectory, options.ApplicationId, Guid.NewGuid().ToString("N"));
     }
 
     public StreamsState State { get; private set; } = StreamsState.Created;
@@ -45,13 +57,17 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     {
         _consumer?.Dispose();
         _producer?.Dispose();
+        if (Directory.Exists(_stateDirectory))
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
     }
 
     private void Run(CancellationToken cancellationToken)
     {
         try
         {
-            _producer = new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).Build();
+            _producer = NewTransactionalProducer();
             _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
                 .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition).ToList(), commit: true))
@@ -61,7 +77,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
             _consumer.Subscribe(_topology.SourceTopics);
             _logger.LogInformation("Streams runtime {ApplicationId} subscribed to {Topics}", _options.ApplicationId, string.Join(", ", _topology.SourceTopics));
             Loop(cancellationToken);
-            Commit();
+            CommitOrRecover();
             _consumer.Close();
             State = StreamsState.Stopped;
         }
@@ -73,12 +89,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         }
         finally
         {
-            foreach (var task in _tasks.Values)
-            {
-                task.Dispose();
-            }
-
-            _tasks.Clear();
+            CloseTasks(_tasks.Keys.ToList());
         }
     }
 
@@ -109,12 +120,15 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
             var now = _clock.GetUtcNow();
             foreach (var task in _tasks.Values)
             {
-                task.Punctuate(PunctuationType.WallClockTime, now);
+                if (task.Punctuate(PunctuationType.WallClockTime, now) > 0)
+                {
+                    _uncommitted = true;
+                }
             }
 
             if (_clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
             {
-                Commit();
+                CommitOrRecover();
                 lastCommit = _clock.GetTimestamp();
             }
         }
@@ -131,66 +145,196 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
 
         task.Process(consumed);
         _processed[consumed.TopicPartition] = consumed.Offset.Value;
+        _uncommitted = true;
+    }
+
+    private void CommitOrRecover()
+    {
+        try
+        {
+            Commit();
+        }
+        catch (KafkaException e)
+        {
+            _observer.Aborted(e.Error.Code.ToString());
+            _logger.LogWarning(e, "Commit failed ({Reason}); aborting and rewinding {Tasks} tasks to their checkpoints", e.Error.Reason, _tasks.Count);
+            AbortOrReplaceProducer(e);
+            Recover();
+        }
     }
 
     private void Commit()
     {
-        if (_producer is null || _consumer is null)
+        if (_producer is null || _consumer is null || !_uncommitted || _tasks.Count == 0)
         {
             return;
         }
 
         var started = _clock.GetTimestamp();
+        EnsureTransaction();
         foreach (var task in _tasks.Values)
         {
             task.BeforeCommit();
         }
 
-        _producer.Flush(Timeout.InfiniteTimeSpan);
-        if (_deliveryError is not null)
+        FlushProducer();
+        foreach (var (partition, task) in _tasks)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"A produced record was not delivered: {_deliveryError.Message}"));
+            if (_processed.TryGetValue(partition, out var offset))
+            {
+                task.Checkpoints.Put(Checkpoint.Key(partition), offset);
+            }
         }
 
-        if (_processed.Count == 0)
+        // One store at a time across tasks, each acknowledged before the next: see the remarks above.
+        var storeCount = _tasks.Values.Max(t => t.ChangeLoggedStores.Count());
+        for (var index = 0; index < storeCount; index++)
         {
-            return;
+            foreach (var task in _tasks.Values)
+            {
+                if (task.ChangeLoggedStores.ElementAtOrDefault(index) is { } store)
+                {
+                    WriteChangelog(task, store);
+                }
+            }
+
+            FlushProducer();
         }
 
-        _consumer.Commit(_processed.Select(p => new TopicPartitionOffset(p.Key, new Offset(p.Value + 1))));
+        var offsets = _processed.Select(p => new TopicPartitionOffset(p.Key, new Offset(p.Value + 1))).ToList();
+        if (offsets.Count > 0)
+        {
+            _producer.SendOffsetsToTransaction(offsets, _consumer.ConsumerGroupMetadata, TransactionTimeout);
+        }
+
+        _producer.CommitTransaction(TransactionTimeout);
+        _inTransaction = false;
+        _uncommitted = false;
+        ReportLag();
+        _processed.Clear();
+        _observer.Committed(_clock.GetElapsedTime(started));
+    }
+
+    private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
+    {
+        var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
+        foreach (var entry in store.Flush())
+        {
+            ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, _clock.GetUtcNow(), []));
+        }
+
+        _observer.StoreSize(store.Name, task.Id.Partition, store.ApproximateCount);
+    }
+
+    private void ReportLag()
+    {
         foreach (var (partition, offset) in _processed)
         {
-            var watermarks = _consumer.GetWatermarkOffsets(partition);
+            var watermarks = _consumer!.GetWatermarkOffsets(partition);
             if (watermarks.High != Offset.Unset)
             {
                 _observer.Lag(partition.Topic, partition.Partition.Value, Math.Max(0, watermarks.High.Value - offset - 1));
             }
         }
-
-        _processed.Clear();
-        _observer.Committed(_clock.GetElapsedTime(started));
     }
 
-    private void Assign(List<TopicPartition> partitions)
+    private void EnsureTransaction()
     {
-        foreach (var partition in partitions)
+        if (!_inTransaction)
         {
-            var subTopology = _topology.SubTopologyOf(partition.Topic);
-            _tasks[partition] = new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock);
+            _producer!.BeginTransaction();
+            _inTransaction = true;
+        }
+    }
+
+    private void FlushProducer()
+    {
+        _producer!.Flush(Timeout.InfiniteTimeSpan);
+        if (_deliveryError is { } error)
+        {
+            _deliveryError = null;
+            throw error;
+        }
+    }
+
+    private void AbortOrReplaceProducer(KafkaException cause)
+    {
+        _deliveryError = null;
+        _inTransaction = false;
+        if (!cause.Error.IsFatal)
+        {
+            try
+            {
+                _producer!.AbortTransaction(TransactionTimeout);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogWarning(e, "Abort failed; replacing the transactional producer");
+            }
         }
 
+        // Fenced or fatal: only a new producer (a new epoch) can write again.
+        _producer!.Dispose();
+        _producer = NewTransactionalProducer();
+    }
+
+    /// <summary>Throws away every task's in-memory and local state and rebuilds it from the changelogs, then rewinds input to the checkpoints.</summary>
+    private void Recover()
+    {
+        var partitions = _tasks.Keys.ToList();
+        CloseTasks(partitions);
+        foreach (var position in OpenTasks(partitions))
+        {
+            _consumer!.Seek(position);
+        }
+
+        _uncommitted = false;
+    }
+
+    private List<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
+    {
+        var positions = OpenTasks(partitions);
         State = StreamsState.Running;
-        _observer.TasksChanged(_tasks.Count);
+        _observer.Rebalanced(_tasks.Count);
         _logger.LogInformation("Assigned {Partitions}; {Tasks} tasks now", string.Join(", ", partitions), _tasks.Count);
+        return positions;
     }
 
     private void Revoke(List<TopicPartition> partitions, bool commit)
     {
         if (commit)
         {
-            Commit();
+            CommitOrRecover();
+        }
+        else if (_inTransaction)
+        {
+            AbortOrReplaceProducer(new KafkaException(ErrorCode.Local_State));
         }
 
+        CloseTasks(partitions);
+        _observer.Rebalanced(_tasks.Count);
+        _logger.LogInformation("Revoked {Partitions} ({Mode}); {Tasks} tasks now", string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
+    }
+
+    private List<TopicPartitionOffset> OpenTasks(IEnumerable<TopicPartition> partitions)
+    {
+        var positions = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var subTopology = _topology.SubTopologyOf(partition.Topic);
+            var task = new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock, _stateDirectory);
+            Restore(task);
+            task.Initialize();
+            _tasks[partition] = task;
+            positions.Add(new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning));
+        }
+
+        return positions;
+    }
+
+    private void CloseTasks(IReadOnlyList<TopicPartition> partitions)
+    {
         foreach (var partition in partitions)
         {
             if (_tasks.Remove(partition, out var task))
@@ -200,13 +344,41 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
 
             _processed.Remove(partition);
         }
+    }
 
-        _observer.TasksChanged(_tasks.Count);
-        _logger.LogInformation("Revoked {Partitions} ({Mode}); {Tasks} tasks now", string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
+    private void Restore(StreamTask task)
+    {
+        using var restorer = new ConsumerBuilder<byte[]?, byte[]?>(RestoreConsumerConfig()).Build();
+        foreach (var store in task.ChangeLoggedStores)
+        {
+            var started = _clock.GetTimestamp();
+            var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
+            var end = restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value;
+            long records = 0;
+            if (end > 0)
+            {
+                restorer.Assign(new TopicPartitionOffset(changelog, Offset.Beginning));
+                // The end offset may be a transaction marker that is never returned, so watch the position, not the records.
+                while (restorer.Position(changelog).Value < end)
+                {
+                    if (restorer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
+                    {
+                        store.Restore(new ChangelogEntry(record.Message.Key!, record.Message.Value));
+                        records++;
+                    }
+                }
+
+                restorer.Unassign();
+            }
+
+            _observer.Restored(store.Name, task.Id.Partition, records, _clock.GetElapsedTime(started));
+            _logger.LogInformation("Restored {Store} of task {Task}: {Records} changelog records in {Elapsed}", store.Name, task.Id, records, _clock.GetElapsedTime(started));
+        }
     }
 
     void IRecordOutput.Send(OutgoingRecord record)
     {
+        EnsureTransaction();
         var message = new Message<byte[]?, byte[]?>
         {
             Key = record.Key,
@@ -279,13 +451,20 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         return headers;
     }
 
-    private ProducerConfig ProducerConfig() => new(_options.ClientConfig.ToDictionary())
+    private IProducer<byte[]?, byte[]?> NewTransactionalProducer()
     {
-        BootstrapServers = _options.BootstrapServers,
-        EnableIdempotence = true,
-        LingerMs = 5,
-        ClientId = $"{_options.ApplicationId}-producer",
-    };
+        var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig(_options.ClientConfig.ToDictionary())
+        {
+            BootstrapServers = _options.BootstrapServers,
+            EnableIdempotence = true,
+            TransactionalId = $"{_options.ApplicationId}-{Guid.NewGuid():N}",
+            TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds,
+            LingerMs = 5,
+            ClientId = $"{_options.ApplicationId}-producer",
+        }).Build();
+        producer.InitTransactions(TransactionTimeout);
+        return producer;
+    }
 
     private ConsumerConfig ConsumerConfig() => new(_options.ClientConfig.ToDictionary())
     {
@@ -298,4 +477,19 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         IsolationLevel = IsolationLevel.ReadCommitted,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
     };
+
+    private ConsumerConfig RestoreConsumerConfig() => new(_options.ClientConfig.ToDictionary())
+    {
+        BootstrapServers = _options.BootstrapServers,
+        GroupId = $"{_options.ApplicationId}-restore",
+        ClientId = $"{_options.ApplicationId}-restore",
+        EnableAutoCommit = false,
+        EnablePartitionEof = false,
+        IsolationLevel = IsolationLevel.ReadCommitted,
+    };
+
+    private static class Checkpoint
+    {
+        public static string Key(TopicPartition partition) => $"{partition.Topic}:{partition.Partition.Value}";
+    }
 }

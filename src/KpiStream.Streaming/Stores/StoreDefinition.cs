@@ -1,9 +1,19 @@
 namespace KpiStream.Streaming.Stores;
 
-/// <summary>How to create a named store for each task that needs it.</summary>
-public sealed record StoreDefinition(string Name, Func<IStateStore> Create)
+/// <summary>How to create a named, change-logged key-value store for each task that needs it.</summary>
+public sealed record StoreDefinition(string Name, Func<StoreContext, IStateStore> Create)
 {
-    public static StoreDefinition InMemoryKeyValue<TKey, TValue>(string name)
+    /// <summary>
+    /// RocksDB in <c>{state directory}/{task}/{name}</c> when the runtime has a state directory,
+    /// memory otherwise (the test driver); changelogged and restored the same way in both cases.
+    /// </summary>
+    public static StoreDefinition KeyValue<TKey, TValue>(string name, IStoreSerde<TKey> keys, IStoreSerde<TValue> values)
         where TKey : notnull =>
-        new(name, () => new InMemoryKeyValueStore<TKey, TValue>(name));
+        new(name, context =>
+        {
+            IKeyValueBacking backing = context.StateDirectory is null
+                ? new MemoryBacking()
+                : new RocksDbBacking(Path.Combine(context.StateDirectory, context.TaskId.ToString(), name));
+            return new CachedKeyValueStore<TKey, TValue>(name, backing, keys, values);
+        });
 }

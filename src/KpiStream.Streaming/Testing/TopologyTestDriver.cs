@@ -34,7 +34,8 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
             {
                 for (var partition = 0; partition < PartitionCountOf(topic); partition++)
                 {
-                    _tasks[(topic, partition)] = new StreamTask(new TaskId(sub.Id, partition), sub, topology, this, clock);
+                    _tasks[(topic, partition)] = new StreamTask(new TaskId(sub.Id, partition), sub, topology, this, clock, stateDirectory: null);
+                    _tasks[(topic, partition)].Initialize();
                 }
             }
         }
@@ -83,6 +84,10 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
         }
 
         Drain();
+        foreach (var store in _tasks.Values.SelectMany(t => t.ChangeLoggedStores))
+        {
+            store.Flush();
+        }
     }
 
     /// <summary>Records written to <paramref name="topic"/> so far, in order.</summary>

@@ -9,8 +9,12 @@ public sealed class SubTopology
         Nodes = nodes;
         SourceTopics = nodes.OfType<SourceDefinition>().SelectMany(s => s.Topics).Distinct().ToArray();
         SinkTopics = nodes.OfType<SinkDefinition>().Select(s => s.Topic).Distinct().ToArray();
-        StoreNames = nodes.OfType<ProcessorDefinition>().SelectMany(p => p.Stores).Distinct().ToArray();
+        CheckpointStore = $"{nodes.OfType<SourceDefinition>().First().Name}-checkpoint";
+        StoreNames = [.. nodes.OfType<ProcessorDefinition>().SelectMany(p => p.Stores).Distinct(), CheckpointStore];
     }
+
+    /// <summary>The runtime's store of the task's input positions; last in <see cref="StoreNames"/>, so flushed last.</summary>
+    public string CheckpointStore { get; }
 
     public int Id { get; }
 
@@ -18,6 +22,7 @@ public sealed class SubTopology
 
     public IReadOnlyList<string> SinkTopics { get; }
 
+    /// <summary>Stores of this sub-topology in declaration order, which is their flush order.</summary>
     public IReadOnlyList<string> StoreNames { get; }
 
     internal IReadOnlyList<NodeDefinition> Nodes { get; }

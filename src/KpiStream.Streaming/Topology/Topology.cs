@@ -1,4 +1,5 @@
 using System.Text;
+using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Stores;
 
 namespace KpiStream.Streaming.Topology;
@@ -17,6 +18,18 @@ public sealed class Topology
     internal IReadOnlyDictionary<string, StoreDefinition> Stores { get; }
 
     public IReadOnlyList<string> SourceTopics => SubTopologies.SelectMany(s => s.SourceTopics).ToArray();
+
+    /// <summary>The changelog topic of a store: compacted, one partition per task of its sub-topology.</summary>
+    public static string ChangelogTopic(string applicationId, string storeName) => $"{applicationId}-{storeName}-changelog";
+
+    /// <summary>Every changelog topic, with the partition count of the sub-topology's source topics.</summary>
+    public IReadOnlyList<TopicSpec> ChangelogTopics(string applicationId, Func<string, int> partitionsOfSourceTopic) =>
+        SubTopologies
+            .SelectMany(sub => sub.StoreNames.Select(store => new TopicSpec(
+                ChangelogTopic(applicationId, store),
+                partitionsOfSourceTopic(sub.SourceTopics[0]),
+                Configs: new Dictionary<string, string> { ["cleanup.policy"] = "compact" })))
+            .ToList();
 
     public SubTopology SubTopologyOf(string sourceTopic) =>
         SubTopologies.FirstOrDefault(s => s.SourceTopics.Contains(sourceTopic))

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Stores;
@@ -79,7 +80,13 @@ public sealed class TopologyBuilder
             throw new InvalidOperationException($"Topic '{doubleRead.Key}' feeds more than one sub-topology.");
         }
 
-        return new Topology(subTopologies, _stores.ToDictionary(StringComparer.Ordinal));
+        var stores = _stores.ToDictionary(StringComparer.Ordinal);
+        foreach (var sub in subTopologies)
+        {
+            stores[sub.CheckpointStore] = StoreDefinition.KeyValue(sub.CheckpointStore, Utf8KeySerde.Instance, new JsonStoreSerde<long>(JsonSerializerOptions.Default));
+        }
+
+        return new Topology(subTopologies, stores);
     }
 
     private TopologyBuilder Add(NodeDefinition node)
