@@ -20,12 +20,24 @@ internal static class RunCommand
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
+        var kafkaProperties = new Option<string[]>("--kafka-property", "-X")
+        {
+            Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        kafkaProperties.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => !t.Value.Contains('=', StringComparison.Ordinal)))
+            {
+                result.AddError($"--kafka-property: expected key=value, got '{token.Value}'.");
+            }
+        });
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, speedUp, seed,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, speedUp, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +53,7 @@ internal static class RunCommand
                 ApplicationId = parse.GetValue(applicationId)!,
                 LiveView = !parse.GetValue(noLiveView),
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
+                KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,
                 Kpi = parse.GetValue(grace) is { } g ? defaults.Kpi with { Grace = g } : defaults.Kpi,

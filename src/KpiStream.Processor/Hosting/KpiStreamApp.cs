@@ -64,7 +64,7 @@ public static class KpiStreamApp
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
         var topology = Compose(options, catalog, schemas, schemaRegistry, metrics, board);
-        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory };
+        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory, ClientConfig = options.KafkaProperties };
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -93,7 +93,7 @@ public static class KpiStreamApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KpiStream");
         ITopicProvisioner provisioner = embedded is not null
             ? new EmbeddedKafkaTopicProvisioner(embedded)
-            : new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
+            : new AdminClientTopicProvisioner(new Dictionary<string, string>(options.KafkaProperties) { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
         await provisioner.EnsureAsync(AllTopics(options, topology), cancellationToken).ConfigureAwait(false);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();

@@ -41,6 +41,9 @@ public sealed record RunOptions
     /// <summary>Key for pseudonymizing user ids; required with an external cluster.</summary>
     public string? PseudonymizationKey { get; init; }
 
+    /// <summary>librdkafka settings passed to every Kafka client (SASL, TLS, timeouts).</summary>
+    public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
+
     public TopicNames Topics { get; init; } = new();
 
     public KpiOptions Kpi { get; init; } = new();

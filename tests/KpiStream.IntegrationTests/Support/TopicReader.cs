@@ -33,20 +33,17 @@ public static class TopicReader
 
             consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (DateTime.UtcNow < deadline)
-            {
-                var consumed = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (consumed is null)
-                {
-                    continue;
-                }
 
-                records.Add(consumed);
-                if (consumed.Offset.Value >= watermarks.High.Value - 1)
+            // The last offset may be a transaction marker, which is never returned: watch the position.
+            while (consumer.Position(partition).Value < watermarks.High.Value && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } consumed)
                 {
-                    break;
+                    records.Add(consumed);
                 }
             }
+
+            consumer.Unassign();
         }
 
         return records;
