@@ -6,7 +6,7 @@ PROCESSOR_DLL := src/KpiStream.Processor/bin/$(CONFIGURATION)/net10.0/kpistream.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build run test test-deps clean
+.PHONY: build run test test-deps bench clean
 
 build:
 	$(DOTNET) build KpiStream.sln -c $(CONFIGURATION) -nologo -v quiet
@@ -24,6 +24,10 @@ test-deps:
 
 test: build test-deps
 	$(DOTNET) test KpiStream.sln -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1800000
+
+## bench: end-to-end throughput against a raw transactional passthrough; writes artifacts/bench/results.json.
+bench: build
+	$(DOTNET) tests/KpiStream.Benchmarks/bin/$(CONFIGURATION)/net10.0/KpiStream.Benchmarks.dll $(BENCH_ARGS)
 
 clean:
 	$(DOTNET) clean KpiStream.sln -c $(CONFIGURATION) -nologo -v quiet

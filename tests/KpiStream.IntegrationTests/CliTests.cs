@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using KpiStream.IntegrationTests.Support;
-using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
+using KpiStream.Processor.Conventions;
 
 namespace KpiStream.IntegrationTests;
 

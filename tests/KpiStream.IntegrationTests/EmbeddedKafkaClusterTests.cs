@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using KpiStream.EmbeddedKafka;
-using KpiStream.IntegrationTests.Support;
+using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests;
 

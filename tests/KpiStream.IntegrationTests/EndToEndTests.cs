@@ -4,14 +4,13 @@ using Confluent.Kafka;
 using KpiStream.Core.Events;
 using KpiStream.Core.Kpis;
 using KpiStream.EmbeddedKafka;
-using KpiStream.IntegrationTests.Support;
+using KpiStream.TestSupport;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
 using KpiStream.Serialization;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
-using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests;
 

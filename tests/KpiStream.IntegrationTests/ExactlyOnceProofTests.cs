@@ -1,5 +1,6 @@
 using KpiStream.EmbeddedKafka;
 using KpiStream.IntegrationTests.Support;
+using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests;
 
@@ -91,6 +92,6 @@ public class ExactlyOnceProofTests
         run.StartProcessor();
 
         run.AssertExactlyTheOracle(await run.WaitForOutputAsync());
-        Assert.Equal(run.Input.Count / 2, run.Expected.Values.Sum(w => w.Counters.DuplicateRecords));
+        Assert.Equal(run.Input.Events.Count / 2, run.Input.Expected.Values.Sum(w => w.Counters.DuplicateRecords));
     }
 }

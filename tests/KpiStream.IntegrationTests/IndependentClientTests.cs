@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using KpiStream.Core.Kpis;
-using KpiStream.IntegrationTests.Support;
+using KpiStream.TestSupport;
 using KpiStream.Processor.Hosting;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
-using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests;
 

@@ -17,6 +17,7 @@ public static class MetricNames
     public const string ConsumerLag = "kpistream_consumer_lag_records";
     public const string AssignedTasks = "kpistream_assigned_tasks";
     public const string WindowsEmitted = "kpistream_windows_emitted_total";
+    public const string EmitLatency = "kpistream_emit_latency_seconds";
     public const string LateRecords = "kpistream_late_records_total";
     public const string DuplicateRecords = "kpistream_duplicate_records_total";
     public const string LatePartials = "kpistream_late_partials_total";

@@ -110,7 +110,8 @@ public sealed class KpiWindowProcessor(
         var watermark = Watermark();
         if (watermark > before)
         {
-            EmitFinal(watermark);
+            // This tick moved the minimum, so its ingestion time is when these windows became final.
+            EmitFinal(watermark, DateTimeOffset.FromUnixTimeMilliseconds(tick.IngestedAtMs));
         }
     }
 
@@ -131,15 +132,16 @@ public sealed class KpiWindowProcessor(
         return DateTimeOffset.FromUnixTimeMilliseconds(lowest);
     }
 
-    private void EmitFinal(DateTimeOffset watermark)
+    private void EmitFinal(DateTimeOffset watermark, DateTimeOffset finalSince)
     {
+        var latency = _context.WallClockTime - finalSince;
         while (_pending.Count > 0 && _pending.Min.FinalAt <= watermark)
         {
             var (_, key) = _pending.Min;
             _pending.Remove(_pending.Min);
             var window = _buckets.Get(key)!.Merged();
             _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
-            metrics.WindowEmitted(window.Journey);
+            metrics.WindowEmitted(window.Journey, latency);
             board.Update(window, isFinal: true);
             _buckets.Delete(key);
         }

@@ -49,6 +49,9 @@ public sealed class SessionFunnelProcessor(
     private IKeyValueStore<string, SeenEvent> _seen = null!;
     private IKeyValueStore<string, TaskClock> _clock = null!;
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly ExpiryIndex _partialsExpiry = new();
+    private readonly ExpiryIndex _sessionsExpiry = new();
+    private readonly ExpiryIndex _seenExpiry = new();
     private DateTimeOffset _lastInputWallClock;
     private DateTimeOffset _lastExpiry = DateTimeOffset.MinValue;
 
@@ -60,8 +63,25 @@ public sealed class SessionFunnelProcessor(
         _seen = context.GetStateStore<IKeyValueStore<string, SeenEvent>>(SeenEventsStore);
         _clock = context.GetStateStore<IKeyValueStore<string, TaskClock>>(ClockStore);
         _lastInputWallClock = context.WallClockTime;
-        // Partials changed but not yet sent when the task last committed (restored state).
-        _dirty.UnionWith(_partials.All().Where(e => e.Value.Dirty).Select(e => e.Key));
+        foreach (var (key, partial) in _partials.All())
+        {
+            _partialsExpiry.Add(key, FinalAt(partial.Journey, partial.Window));
+            if (partial.Dirty)
+            {
+                // Changed but not yet sent when the task last committed.
+                _dirty.Add(key);
+            }
+        }
+
+        foreach (var (key, session) in _sessions.All())
+        {
+            _sessionsExpiry.Add(key, FinalAt(session.Start.Journey, session.Start.Window));
+        }
+
+        foreach (var (eventId, seen) in _seen.All())
+        {
+            _seenExpiry.Add(eventId, seen.OccurredAt + options.DeduplicationHorizon);
+        }
         context.Schedule(options.TickInterval, PunctuationType.WallClockTime, AdvanceWhenIdle);
     }
 
@@ -86,8 +106,9 @@ public sealed class SessionFunnelProcessor(
 
         var journey = valid!.Journey;
         var domainEvent = valid.Event with { UserId = valid.Event.UserId is { } userId ? pseudonymizer.Pseudonymize(userId) : null };
-        var streamTime = domainEvent.OccurredAt > clock.StreamTime ? domainEvent.OccurredAt : clock.StreamTime;
-        _clock.Put(ClockKey, clock with { StreamTime = streamTime, AppliedOffset = offset });
+        var advanced = domainEvent.OccurredAt > clock.StreamTime;
+        var streamTime = advanced ? domainEvent.OccurredAt : clock.StreamTime;
+        _clock.Put(ClockKey, clock with { StreamTime = streamTime, AppliedOffset = offset, AdvancedAt = advanced ? _context.WallClockTime : clock.AdvancedAt });
 
         if (TumblingWindow.Containing(domainEvent.OccurredAt, options.WindowSize).IsClosedAt(streamTime, options.Grace))
         {
@@ -112,11 +133,16 @@ public sealed class SessionFunnelProcessor(
         if (step.Session is not null && (session is null || session.AppliedOffset < offset))
         {
             _sessions.Put(sessionKey, new SessionState(step.Session, session?.UserPseudonym ?? domainEvent.UserId, offset));
+            if (session is null)
+            {
+                _sessionsExpiry.Add(sessionKey, FinalAt(journey.Name, step.Session.Window));
+            }
         }
 
         if (seen is null)
         {
             _seen.Put(domainEvent.EventId, new SeenEvent(domainEvent.OccurredAt, offset));
+            _seenExpiry.Add(domainEvent.EventId, domainEvent.OccurredAt + options.DeduplicationHorizon);
         }
     }
 
@@ -136,7 +162,7 @@ public sealed class SessionFunnelProcessor(
         var clock = _clock.Get(ClockKey) ?? TaskClock.Start;
         if (clock.StreamTime > clock.Announced)
         {
-            var tick = new StreamTimeTick(partition, clock.StreamTime.ToUnixTimeMilliseconds());
+            var tick = new StreamTimeTick(partition, clock.StreamTime.ToUnixTimeMilliseconds(), clock.AdvancedAt.ToUnixTimeMilliseconds());
             _context.Forward(new Record<string?, StreamTimeTick>(null, tick, clock.StreamTime, []).WithHeader(HeaderNames.StreamTimeTick, "1"), TickChild);
             _clock.Put(ClockKey, clock with { Announced = clock.StreamTime });
         }
@@ -167,6 +193,11 @@ public sealed class SessionFunnelProcessor(
 
             var first = group.First();
             var counters = group.Aggregate(partial?.Counters ?? KpiCounters.Zero, (sum, d) => sum.Merge(d.Counters));
+            if (partial is null)
+            {
+                _partialsExpiry.Add(key, FinalAt(first.Key.Journey, first.Key.Window));
+            }
+
             _partials.Put(key, new PartialState(first.Key.Journey, first.Segment, first.Key.Window, counters, offset, Dirty: true));
             _dirty.Add(key);
         }
@@ -174,30 +205,31 @@ public sealed class SessionFunnelProcessor(
 
     private void Expire(DateTimeOffset streamTime)
     {
-        foreach (var (key, partial) in _partials.All())
+        foreach (var key in _partialsExpiry.TakeDue(streamTime))
         {
-            if (!partial.Dirty && ConversionHorizon.FinalAt(partial.Window, TimeoutOf(partial.Journey), options.Grace) <= streamTime)
+            if (_dirty.Contains(key))
+            {
+                _partialsExpiry.Add(key, streamTime + options.WindowSize);
+            }
+            else
             {
                 _partials.Delete(key);
             }
         }
 
-        foreach (var (key, session) in _sessions.All())
+        foreach (var key in _sessionsExpiry.TakeDue(streamTime))
         {
-            if (ConversionHorizon.FinalAt(session.Start.Window, TimeoutOf(session.Start.Journey), options.Grace) <= streamTime)
-            {
-                _sessions.Delete(key);
-            }
+            _sessions.Delete(key);
         }
 
-        foreach (var (eventId, seen) in _seen.All())
+        foreach (var eventId in _seenExpiry.TakeDue(streamTime))
         {
-            if (seen.OccurredAt + options.DeduplicationHorizon <= streamTime)
-            {
-                _seen.Delete(eventId);
-            }
+            _seen.Delete(eventId);
         }
     }
+
+    private DateTimeOffset FinalAt(string journey, TumblingWindow window) =>
+        ConversionHorizon.FinalAt(window, TimeoutOf(journey), options.Grace);
 
     private TimeSpan TimeoutOf(string journey) => catalog.Find(journey)?.ConversionTimeout ?? TimeSpan.Zero;
 
@@ -208,7 +240,7 @@ public sealed class SessionFunnelProcessor(
         var following = wallClock - options.IdleAdvanceAfter;
         if (wallClock - _lastInputWallClock > options.IdleAdvanceAfter && following > clock.StreamTime)
         {
-            _clock.Put(ClockKey, clock with { StreamTime = following });
+            _clock.Put(ClockKey, clock with { StreamTime = following, AdvancedAt = wallClock });
         }
     }
 }

@@ -20,6 +20,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Gauge _lag;
     private readonly Gauge _tasks;
     private readonly Counter _windows;
+    private readonly Histogram _emitLatency;
     private readonly Counter _late;
     private readonly Counter _duplicates;
     private readonly Counter _latePartials;
@@ -47,6 +48,10 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _lag = factory.CreateGauge(MetricNames.ConsumerLag, "Records behind the end of each input partition at the last commit.", MetricNames.TopicLabel, MetricNames.PartitionLabel);
         _tasks = factory.CreateGauge(MetricNames.AssignedTasks, "Stream tasks (input partitions) this instance owns.");
         _windows = factory.CreateCounter(MetricNames.WindowsEmitted, "KPI window records written, first emissions and updates.", MetricNames.JourneyLabel);
+        _emitLatency = factory.CreateHistogram(MetricNames.EmitLatency, "Wall-clock time from ingesting the record that made a window final to emitting the window.", new HistogramConfiguration
+        {
+            Buckets = Histogram.ExponentialBuckets(0.005, 2, 14),
+        });
         _late = factory.CreateCounter(MetricNames.LateRecords, "Events that arrived after their window closed and were not counted.", MetricNames.JourneyLabel);
         _duplicates = factory.CreateCounter(MetricNames.DuplicateRecords, "Events dropped because their event id was already counted.", MetricNames.JourneyLabel);
         _commits = factory.CreateCounter(MetricNames.Commits, "Transactions committed (outputs, state changes and input positions together).");
@@ -92,7 +97,11 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 
-    public void WindowEmitted(string journey) => _windows.WithLabels(journey).Inc();
+    public void WindowEmitted(string journey, TimeSpan latency)
+    {
+        _windows.WithLabels(journey).Inc();
+        _emitLatency.Observe(Math.Max(0, latency.TotalSeconds));
+    }
 
     public void LateRecord(string journey) => _late.WithLabels(journey).Inc();
 

@@ -1,9 +1,11 @@
 namespace KpiStream.Streaming.Stores;
 
 /// <summary>
-/// A key-value store with a write cache over byte-level storage. Reads see the cache first;
-/// <see cref="Flush"/> (at commit) writes the cache through and hands the changes to the runtime
-/// for the changelog, so between commits a key changed many times costs one changelog record.
+/// A key-value store with an object cache over byte-level storage. Reads see the cache first;
+/// <see cref="Flush"/> (at commit) writes the changed entries through and hands them to the
+/// runtime for the changelog, so between commits a key changed many times costs one changelog
+/// record. Entries stay cached after a flush, up to <see cref="MaxCachedEntries"/>, so hot keys are
+/// not deserialized again on every read.
 /// </summary>
 internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IChangeLoggedStore
     where TKey : notnull
@@ -11,7 +13,8 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     private readonly IKeyValueBacking _backing;
     private readonly IStoreSerde<TKey> _keys;
     private readonly IStoreSerde<TValue> _values;
-    private readonly Dictionary<TKey, (bool Deleted, TValue? Value)> _cache = [];
+    private const int MaxCachedEntries = 200_000;
+    private readonly Dictionary<TKey, CacheEntry> _cache = [];
 
     public CachedKeyValueStore(string name, IKeyValueBacking backing, IStoreSerde<TKey> keys, IStoreSerde<TValue> values)
     {
@@ -37,19 +40,16 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
             return !cached.Deleted;
         }
 
-        if (_backing.Get(_keys.Serialize(key)) is { } bytes)
-        {
-            value = _values.Deserialize(bytes);
-            return true;
-        }
-
-        value = default!;
-        return false;
+        var bytes = _backing.Get(_keys.Serialize(key));
+        var found = bytes is not null;
+        value = bytes is null ? default! : _values.Deserialize(bytes);
+        _cache[key] = new CacheEntry(!found, value, Dirty: false);
+        return found;
     }
 
-    public void Put(TKey key, TValue value) => _cache[key] = (false, value);
+    public void Put(TKey key, TValue value) => _cache[key] = new CacheEntry(false, value, Dirty: true);
 
-    public void Delete(TKey key) => _cache[key] = (true, default);
+    public void Delete(TKey key) => _cache[key] = new CacheEntry(true, default, Dirty: true);
 
     public IReadOnlyList<KeyValuePair<TKey, TValue>> All()
     {
@@ -59,15 +59,15 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
             merged[_keys.Deserialize(key)] = _values.Deserialize(value);
         }
 
-        foreach (var (key, (deleted, value)) in _cache)
+        foreach (var (key, entry) in _cache.Where(e => e.Value.Dirty))
         {
-            if (deleted)
+            if (entry.Deleted)
             {
                 merged.Remove(key);
             }
             else
             {
-                merged[key] = value!;
+                merged[key] = entry.Value!;
             }
         }
 
@@ -76,16 +76,34 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public IReadOnlyList<ChangelogEntry> Flush()
     {
-        var changes = _cache
+        var dirty = _cache.Where(e => e.Value.Dirty).ToList();
+        var changes = dirty
             .Select(e => new ChangelogEntry(_keys.Serialize(e.Key), e.Value.Deleted ? null : _values.Serialize(e.Value.Value!)))
             .OrderBy(e => e.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
             .ToList();
         _backing.Write(changes);
-        _cache.Clear();
+        if (_cache.Count > MaxCachedEntries)
+        {
+            _cache.Clear();
+        }
+        else
+        {
+            foreach (var (key, entry) in dirty)
+            {
+                _cache[key] = entry with { Dirty = false };
+            }
+        }
+
         return changes;
     }
 
-    public void Restore(ChangelogEntry entry) => _backing.Write([entry]);
+    public void Restore(ChangelogEntry entry)
+    {
+        _backing.Write([entry]);
+        _cache.Remove(_keys.Deserialize(entry.Key));
+    }
+
+    private readonly record struct CacheEntry(bool Deleted, TValue? Value, bool Dirty);
 
     public void Close()
     {

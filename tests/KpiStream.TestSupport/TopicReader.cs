@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace KpiStream.IntegrationTests.Support;
+namespace KpiStream.TestSupport;
 
 /// <summary>Reads whole topics from a broker, as an independent consumer outside any group.</summary>
 public static class TopicReader

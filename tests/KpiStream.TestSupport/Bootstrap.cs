@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KpiStream.IntegrationTests.Support;
+namespace KpiStream.TestSupport;
 
 public static partial class Bootstrap
 {

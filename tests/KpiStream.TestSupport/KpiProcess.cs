@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using KpiStream.TestSupport;
 
-namespace KpiStream.IntegrationTests.Support;
+namespace KpiStream.TestSupport;
 
 /// <summary>A `kpistream` command running as a separate OS process, with its output captured line by line.</summary>
 public sealed class KpiProcess : IDisposable

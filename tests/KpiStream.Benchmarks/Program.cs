@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KpiStream.Benchmarks;
+using KpiStream.EmbeddedKafka;
+using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Hosting;
+using KpiStream.TestSupport;
+
+// End-to-end throughput of KpiStream against a raw transactional passthrough of the same input,
+// on the embedded Kafka, then once more with twice the input to show memory does not grow with it.
+// A rate is only reported once every input record was consumed and every expected window emitted
+// exactly as the oracle says.
+const int Partitions = 6;
+var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30_000;
+var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "results.json");
+
+var single = await MeasureAsync(sessions, TimeSpan.FromMinutes(15), withPassthrough: true);
+var doubled = await MeasureAsync(sessions * 2, TimeSpan.FromMinutes(30), withPassthrough: false);
+
+var results = new JsonObject
+{
+    ["command"] = "make bench",
+    ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+    ["events"] = single.Events,
+    ["events_per_second"] = Math.Round(single.Kpi.EventsPerSecond),
+    ["raw_txn_passthrough_events_per_second"] = Math.Round(single.RawEventsPerSecond),
+    ["ratio_to_raw"] = Math.Round(single.Kpi.EventsPerSecond / single.RawEventsPerSecond, 3),
+    ["p99_emit_latency_ms"] = single.Kpi.P99EmitLatencyMs,
+    ["peak_rss_mb"] = Math.Round(single.Kpi.PeakRssMb, 1),
+    ["windows"] = single.Kpi.WindowsEmitted,
+    ["double_input_events"] = doubled.Events,
+    ["double_input_events_per_second"] = Math.Round(doubled.Kpi.EventsPerSecond),
+    ["double_input_peak_rss_mb"] = Math.Round(doubled.Kpi.PeakRssMb, 1),
+};
+Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"Written to {outputPath}");
+
+static async Task<(int Events, KpiStreamRun.Result Kpi, double RawEventsPerSecond)> MeasureAsync(int sessions, TimeSpan spread, bool withPassthrough)
+{
+    using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
+    var config = SampleJourneys.WriteToTempFile();
+    var options = new RunOptions { ApplicationId = "bench", InputPartitions = Partitions, ConfigPath = config };
+    foreach (var topic in KpiStreamApp.TopicsFor(options))
+    {
+        cluster.CreateTopic(topic.Name, topic.Partitions);
+    }
+
+    cluster.CreateTopic("passthrough-out", Partitions);
+    var topics = new TopicNames();
+    var input = new SyntheticInput(sessions, seed: 7, spread, Partitions);
+    input.Produce(cluster.BootstrapServers, topics.DomainEvents);
+    Console.WriteLine($"{input.Events.Count} events produced ({sessions} sessions over {spread} of event time); {input.Expected.Count} windows expected");
+
+    var raw = withPassthrough
+        ? RawTransactionalPassthrough.Run(cluster.BootstrapServers, topics.DomainEvents, "passthrough-out", input.RecordCount, TimeSpan.FromMilliseconds(500)).EventsPerSecond
+        : double.NaN;
+    var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, input.RecordCount, input.Expected.Count);
+
+    var problems = KpiTableComparison.Differences(input.Expected, TopicReader.ReadAll(cluster.BootstrapServers, topics.KpiWindowed));
+    if (problems.Count > 0)
+    {
+        throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
+    }
+
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s over {kpi.Elapsed.TotalSeconds:F1} s, p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB; raw passthrough {raw:F0} events/s");
+    return (input.Events.Count, kpi, raw);
+}
