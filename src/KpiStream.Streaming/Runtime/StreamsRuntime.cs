@@ -44,7 +44,9 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         _observer = observer;
         _clock = clock;
         _logger = logger;
-        _stateDirectory = Path.Combine(options.StateDirectory, options.ApplicationId, Guid.NewGuid().ToString("N"));
+        var applicationDirectory = Path.Combine(options.StateDirectory, options.ApplicationId);
+        RemoveStateOfDeadInstances(applicationDirectory);
+        _stateDirectory = Path.Combine(applicationDirectory, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     public StreamsState State { get; private set; } = StreamsState.Created;
@@ -60,6 +62,25 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         if (Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Instances on this host keep state under their process id; a killed one cannot clean up after itself.</summary>
+    private static void RemoveStateOfDeadInstances(string applicationDirectory)
+    {
+        if (!Directory.Exists(applicationDirectory))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(applicationDirectory))
+        {
+            var owner = Path.GetFileName(directory).Split('-')[0];
+            var alive = int.TryParse(owner, out var pid) && (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}"));
+            if (!alive)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
