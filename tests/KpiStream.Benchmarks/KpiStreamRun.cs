@@ -13,16 +13,16 @@ internal static partial class KpiStreamRun
 
     public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, long inputRecords, int expectedWindows)
     {
-        var port = FreePort();
+        var port = Polling.FreePort();
         using var process = KpiProcess.Start(
             ["run", "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--config", config, "--grace", "10s",
              "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view"],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
         string metrics = "";
-        await UntilAsync(
+        await Polling.UntilAsync(
             async () =>
             {
                 metrics = await http.GetStringAsync("/metrics");
@@ -62,36 +62,6 @@ internal static partial class KpiStreamRun
     private static double PeakRssMb(int pid) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).Single();
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The processor did not get there in time.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("^([a-z_]+)_bucket\\{le=\"([^\"]+)\"\\} ([0-9.e+]+)$", RegexOptions.Multiline)]
     private static partial Regex BucketLine();

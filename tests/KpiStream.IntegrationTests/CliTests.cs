@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using KpiStream.TestSupport;
 using KpiStream.Processor.Conventions;
 
@@ -65,22 +64,23 @@ public class CliTests
     [Fact]
     public async Task Run_with_demo_serves_metrics_health_and_readiness_then_exits_zero_after_its_duration()
     {
-        var port = FreePort();
+        var port = Polling.FreePort();
         using var process = KpiProcess.Start(["run", "--demo", "--duration", "15s", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-live-view"]);
         var bootstrapLine = await process.WaitForLineAsync("bootstrap servers: 127.0.0.1:", Timeout);
         Assert.Matches("^Embedded Kafka \\(development broker\\) bootstrap servers: 127\\.0\\.0\\.1:[0-9]+$", bootstrapLine);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
+        await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, Timeout);
         Assert.Equal("ok", await http.GetStringAsync("/healthz"));
 
         string metrics = "";
-        await WaitUntilAsync(async () => (metrics = await http.GetStringAsync("/metrics")).Contains(MetricNames.WindowsEmitted + "{", StringComparison.Ordinal));
+        await Polling.UntilAsync(async () => (metrics = await http.GetStringAsync("/metrics")).Contains(MetricNames.WindowsEmitted + "{", StringComparison.Ordinal), Timeout);
 
         foreach (var name in new[]
         {
             MetricNames.RecordsConsumed, MetricNames.RecordsProduced, MetricNames.RecordsDeadLettered, MetricNames.ProcessingLatency,
             MetricNames.CommitLatency, MetricNames.ConsumerLag, MetricNames.AssignedTasks, MetricNames.WindowsEmitted, MetricNames.LateRecords,
-            MetricNames.DuplicateRecords,
+            MetricNames.DuplicateRecords, MetricNames.LatePartials, MetricNames.EmitLatency, MetricNames.Commits, MetricNames.Aborts,
+            MetricNames.Rebalances, MetricNames.RestoredRecords, MetricNames.RestoreTime, MetricNames.StoreEntries,
         })
         {
             Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal);
@@ -101,35 +101,5 @@ public class CliTests
         process.Signal(15);
 
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("Condition not met in time.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
