@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Hosting;
 
@@ -32,12 +33,13 @@ internal static class RunCommand
                 result.AddError($"--kafka-property: expected key=value, got '{token.Value}'.");
             }
         });
+        var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, speedUp, seed,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, speedUp, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +55,7 @@ internal static class RunCommand
                 ApplicationId = parse.GetValue(applicationId)!,
                 LiveView = !parse.GetValue(noLiveView),
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
+                Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,

@@ -17,6 +17,21 @@ public sealed record TopicNames
 
     public string DeadLetter { get; init; } = "kpi.dlq";
 
+    /// <summary>The default names with <paramref name="prefix"/> in front, for several deployments sharing one cluster.</summary>
+    public static TopicNames WithPrefix(string prefix)
+    {
+        var defaults = new TopicNames();
+        return new TopicNames
+        {
+            DomainEvents = prefix + defaults.DomainEvents,
+            ServiceTelemetry = prefix + defaults.ServiceTelemetry,
+            Deployments = prefix + defaults.Deployments,
+            KpiWindowed = prefix + defaults.KpiWindowed,
+            KpiAlerts = prefix + defaults.KpiAlerts,
+            DeadLetter = prefix + defaults.DeadLetter,
+        };
+    }
+
     /// <summary>Internal: validated events re-keyed by journey|segment, feeding the window stage.</summary>
     public static string Repartition(string applicationId) => $"{applicationId}-events-by-segment-repartition";
 
