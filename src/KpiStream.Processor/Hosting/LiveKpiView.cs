@@ -44,10 +44,8 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         }
     }
 
-    internal static Table Render(IReadOnlyList<BoardEntry> board)
+    internal static Table Render(IReadOnlyList<KpiWindow> latest)
     {
-        // Open windows are the newest; final ones lag by the conversion timeout.
-        var latest = board.Select(e => e.Window).ToList();
         var table = new Table().Title("KpiStream — latest 1-minute windows (still open: conversions may grow)").Border(TableBorder.Rounded);
         foreach (var column in new[] { "journey", "segment", "window (UTC)", "attempts", "success rate", "started", "converted", "conversion", "revenue", "late", "dup" })
         {

@@ -94,7 +94,7 @@ public sealed class KpiWindowProcessor(
         if (bucket.With(snapshot) is { } updated)
         {
             _buckets.Put(key, updated);
-            board.Update(updated.Merged(), isFinal: false);
+            board.Update(updated.Merged());
         }
     }
 
@@ -142,7 +142,7 @@ public sealed class KpiWindowProcessor(
             var window = _buckets.Get(key)!.Merged();
             _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
             metrics.WindowEmitted(window.Journey, latency);
-            board.Update(window, isFinal: true);
+            board.Update(window);
             _buckets.Delete(key);
         }
     }

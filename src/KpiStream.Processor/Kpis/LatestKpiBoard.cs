@@ -3,20 +3,17 @@ using KpiStream.Core.Kpis;
 
 namespace KpiStream.Processor.Kpis;
 
-/// <summary>The most recent KPI window per journey and segment, open or final, for the live terminal view.</summary>
+/// <summary>
+/// The newest KPI window per journey and segment, for the live terminal view. The newest window
+/// is almost always still open (final ones lag by the conversion timeout), so its values may grow.
+/// </summary>
 public sealed class LatestKpiBoard
 {
-    private readonly ConcurrentDictionary<(string Journey, string Segment), BoardEntry> _latest = new();
+    private readonly ConcurrentDictionary<(string Journey, string Segment), KpiWindow> _latest = new();
 
-    public void Update(KpiWindow window, bool isFinal) =>
-        _latest.AddOrUpdate(
-            (window.Journey, window.Segment.Key),
-            new BoardEntry(window, isFinal),
-            (_, current) => window.Window.Start >= current.Window.Window.Start ? new BoardEntry(window, isFinal) : current);
+    public void Update(KpiWindow window) =>
+        _latest.AddOrUpdate((window.Journey, window.Segment.Key), window, (_, current) => window.Window.Start >= current.Window.Start ? window : current);
 
-    public IReadOnlyList<BoardEntry> Snapshot() =>
-        _latest.Values.OrderBy(e => e.Window.Journey, StringComparer.Ordinal).ThenBy(e => e.Window.Segment.Key, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<KpiWindow> Snapshot() =>
+        _latest.Values.OrderBy(w => w.Journey, StringComparer.Ordinal).ThenBy(w => w.Segment.Key, StringComparer.Ordinal).ToList();
 }
-
-/// <summary>A window on the board; open windows may still change.</summary>
-public sealed record BoardEntry(KpiWindow Window, bool IsFinal);

@@ -26,8 +26,6 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public string Name { get; }
 
-    public long Count => All().Count;
-
     public long ApproximateCount => _backing.ApproximateCount;
 
     public TValue? Get(TKey key) => TryGet(key, out var value) ? value : default;

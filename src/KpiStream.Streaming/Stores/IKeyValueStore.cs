@@ -14,6 +14,4 @@ public interface IKeyValueStore<TKey, TValue> : IStateStore
 
     /// <summary>A snapshot of all entries; safe to modify the store while iterating it.</summary>
     IReadOnlyList<KeyValuePair<TKey, TValue>> All();
-
-    long Count { get; }
 }

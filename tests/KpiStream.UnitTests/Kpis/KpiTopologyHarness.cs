@@ -25,7 +25,8 @@ internal sealed class KpiTopologyHarness : IDisposable
     private readonly AvroCodec<KpiWindow> _kpis;
     private int _closers;
 
-    public KpiTopologyHarness(DateTimeOffset now)
+    /// <param name="idleAdvanceAfter">Null: input never counts as idle.</param>
+    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null)
     {
         Clock = new FakeTimeProvider(now);
         var registry = TestSchemas.NewRegistry();
@@ -39,7 +40,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             TestSchemas.Set,
             registry,
             new Pseudonymizer(Encoding.UTF8.GetBytes("harness-key-0123456789")),
-            new KpiOptions { Grace = Grace, IdleAdvanceAfter = TimeSpan.FromDays(365) },
+            new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365) },
             InputPartitions,
             new KpiStreamMetrics(Metrics),
             Board);
@@ -79,6 +80,13 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     /// <summary>Commits, as the runtime does every commit interval: stage 1 sends changed partials and its stream time.</summary>
     public void Commit() => _driver.Commit();
+
+    /// <summary>Lets wall-clock time pass and runs the tasks' wall-clock punctuation.</summary>
+    public void AdvanceWallClock(TimeSpan by)
+    {
+        Clock.Advance(by);
+        _driver.PunctuateWallClock();
+    }
 
     /// <summary>Moves every input partition's stream time to <paramref name="to"/> with a login attempt in each, then commits.</summary>
     public void AdvanceAllPartitions(DateTimeOffset to)

@@ -106,13 +106,31 @@ public class KpiTopologyTests
 
         harness.Commit();
         Assert.Empty(harness.Table());
-        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, harness.Board.Snapshot().Single(e => e.Window.Segment.Key == "region=eu-west").Window.Counters);
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, harness.Board.Snapshot().Single(w => w.Segment.Key == "region=eu-west").Counters);
 
         harness.Pipe(Events.Of("c2", "login_attempted", "login", "c2", LoginMinute0Final, region: "closer"), partition: 2);
         harness.Commit();
 
         Assert.Single(harness.Table());
         Assert.Equal(9, harness.Repartitioned().Count(r => r.Headers.Any(h => h.Key == HeaderNames.StreamTimeTick)));
+    }
+
+    [Fact]
+    public void When_input_stops_stream_time_follows_the_wall_clock_so_the_last_windows_are_emitted()
+    {
+        using var harness = new KpiTopologyHarness(T0, idleAdvanceAfter: TimeSpan.FromSeconds(30));
+        harness.Pipe(Events.Of("e1", "login_attempted", "login", "s1", T0.AddMinutes(-10)), partition: 0);
+        harness.Commit();
+        harness.AdvanceWallClock(TimeSpan.FromSeconds(20));
+        harness.Commit();
+        Assert.Empty(harness.Table());
+
+        // Idle for more than 30 s: every partition's stream time becomes wall clock - 30 s = T0 - 10 s, past the
+        // login window's horizon (T0 - 10 min + 1 min + 2 min + 1 min + 10 s).
+        harness.AdvanceWallClock(TimeSpan.FromSeconds(20));
+        harness.Commit();
+
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, Assert.Single(harness.Table()).Value.Counters);
     }
 
     [Fact]
