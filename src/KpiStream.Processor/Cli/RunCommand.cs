@@ -18,6 +18,7 @@ internal static class RunCommand
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
+        var commitInterval = CliOptions.Duration("--commit-interval", "How often a transaction commits outputs, state and input positions (default 500ms; 10ms to 1m).");
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
@@ -39,7 +40,7 @@ internal static class RunCommand
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, speedUp, seed,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,6 +57,7 @@ internal static class RunCommand
                 LiveView = !parse.GetValue(noLiveView),
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
+                CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,

@@ -33,6 +33,9 @@ public sealed record RunOptions
 
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>How often outputs, state changes and input positions are committed together.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     public DemoOptions? Demo { get; init; }
 
     /// <summary>Show the live KPI table on standard output.</summary>

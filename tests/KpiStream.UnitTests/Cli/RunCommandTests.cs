@@ -1,0 +1,18 @@
+using KpiStream.Processor.Cli;
+using KpiStream.Streaming.Runtime;
+
+namespace KpiStream.UnitTests.Cli;
+
+public class RunCommandTests
+{
+    [Fact]
+    public void A_commit_interval_outside_the_supported_range_is_refused_at_start_up_naming_the_setting()
+    {
+        var options = new StreamsOptions { ApplicationId = "a", BootstrapServers = "b:9092", StateDirectory = "/tmp", CommitInterval = TimeSpan.FromMinutes(5) };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal("Streams option CommitInterval: expected 10 ms to 1 min, got 00:05:00.", error.Message);
+        Assert.Empty(RunCommand.Create().Parse(["--commit-interval", "250ms"]).Errors);
+    }
+}
