@@ -12,12 +12,19 @@ public static class KpiTableComparison
     /// <summary>Records whose key names this segment come from closer events that only move stream time.</summary>
     public const string CloserSegment = "region=closer";
 
+    /// <summary>The output records that are KPI windows of the input, without the closers' windows.</summary>
+    public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> InputWindows(IEnumerable<ConsumeResult<byte[]?, byte[]?>> output) =>
+        output.Where(r => !Encoding.UTF8.GetString(r.Message.Key!).Contains(CloserSegment, StringComparison.Ordinal)).ToList();
+
+    /// <summary>How many distinct windows of the input the output holds.</summary>
+    public static int DistinctInputWindows(IEnumerable<ConsumeResult<byte[]?, byte[]?>> output) =>
+        InputWindows(output).Select(r => Encoding.UTF8.GetString(r.Message.Key!)).Distinct().Count();
+
     /// <returns>Human-readable differences; empty when the output is exactly <paramref name="expected"/> and every identity was always written with the same bytes.</returns>
     public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, KpiWindow> expected, IEnumerable<ConsumeResult<byte[]?, byte[]?>> output)
     {
-        var records = output
+        var records = InputWindows(output)
             .Select(r => (Key: Encoding.UTF8.GetString(r.Message.Key!), Value: r.Message.Value!))
-            .Where(r => !r.Key.Contains(CloserSegment, StringComparison.Ordinal))
             .ToList();
         var problems = new List<string>();
         foreach (var identity in records.GroupBy(r => r.Key).Where(g => g.Select(r => Convert.ToBase64String(r.Value)).Distinct().Count() > 1))

@@ -62,17 +62,15 @@ internal sealed class StreamTask : IDisposable
             _stores[storeName] = topology.Stores[storeName].Create(context);
         }
 
-        SourceTopics = subTopology.SourceTopics;
+        ChangeLoggedStores = _stores.Values.OfType<IChangeLoggedStore>().ToArray();
         Checkpoints = (IKeyValueStore<string, long>)_stores[subTopology.CheckpointStore];
     }
 
     /// <summary>The task's input positions, by "topic:partition", as of its last commit.</summary>
     public IKeyValueStore<string, long> Checkpoints { get; }
 
-    public IReadOnlyList<string> SourceTopics { get; }
-
     /// <summary>The task's change-logged stores in declaration order, which is also their flush order.</summary>
-    public IEnumerable<IChangeLoggedStore> ChangeLoggedStores => _stores.Values.OfType<IChangeLoggedStore>();
+    public IReadOnlyList<IChangeLoggedStore> ChangeLoggedStores { get; }
 
     /// <summary>Initializes the processors; call after restoring the stores, so they start from restored state.</summary>
     public void Initialize()
@@ -129,11 +127,12 @@ internal sealed class StreamTask : IDisposable
     /// <returns>How many punctuators fired.</returns>
     public int Punctuate(PunctuationType type, DateTimeOffset now)
     {
+        // Called for every record: no allocation. A punctuator may schedule another, so iterate by index over the current count.
         var fired = 0;
         _punctuations.RemoveAll(p => p.Cancelled);
-        foreach (var punctuation in _punctuations.Where(p => p.Type == type).ToArray())
+        for (int i = 0, count = _punctuations.Count; i < count; i++)
         {
-            if (punctuation.MaybeFire(now))
+            if (_punctuations[i].Type == type && _punctuations[i].MaybeFire(now))
             {
                 fired++;
             }

@@ -208,14 +208,14 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         }
 
         // One store at a time across tasks, each acknowledged before the next: see the remarks above.
-        var storeCount = _tasks.Values.Max(t => t.ChangeLoggedStores.Count());
+        var storeCount = _tasks.Values.Max(t => t.ChangeLoggedStores.Count);
         for (var index = 0; index < storeCount; index++)
         {
             foreach (var task in _tasks.Values)
             {
-                if (task.ChangeLoggedStores.ElementAtOrDefault(index) is { } store)
+                if (index < task.ChangeLoggedStores.Count)
                 {
-                    WriteChangelog(task, store);
+                    WriteChangelog(task, task.ChangeLoggedStores[index]);
                 }
             }
 

@@ -11,13 +11,14 @@ public sealed class Topology
     {
         SubTopologies = subTopologies;
         Stores = stores;
+        SourceTopics = subTopologies.SelectMany(s => s.SourceTopics).ToArray();
     }
 
     public IReadOnlyList<SubTopology> SubTopologies { get; }
 
     internal IReadOnlyDictionary<string, StoreDefinition> Stores { get; }
 
-    public IReadOnlyList<string> SourceTopics => SubTopologies.SelectMany(s => s.SourceTopics).ToArray();
+    public IReadOnlyList<string> SourceTopics { get; }
 
     /// <summary>The changelog topic of a store: compacted, one partition per task of its sub-topology.</summary>
     public static string ChangelogTopic(string applicationId, string storeName) => $"{applicationId}-{storeName}-changelog";

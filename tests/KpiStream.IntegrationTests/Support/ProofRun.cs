@@ -1,4 +1,3 @@
-using System.Text;
 using Confluent.Kafka;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Conventions;
@@ -55,7 +54,7 @@ public sealed class ProofRun : IDisposable
         await TopicReader.WaitUntilAsync(
             Cluster.BootstrapServers,
             _topics.KpiWindowed,
-            r => r.Select(x => Encoding.UTF8.GetString(x.Message.Key!)).Where(k => !k.Contains(KpiTableComparison.CloserSegment, StringComparison.Ordinal)).Distinct().Count() >= Input.Expected.Count,
+            r => KpiTableComparison.DistinctInputWindows(r) >= Input.Expected.Count,
             Timeout,
             $"all {Input.Expected.Count} expected windows");
 
