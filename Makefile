@@ -22,8 +22,12 @@ test-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kcat >/dev/null; }
 
+## test: every test; failures are listed again at the end, where a long log is read first.
 test: build test-deps
-	$(DOTNET) test KpiStream.sln -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1800000
+	rm -rf artifacts/test-results
+	$(DOTNET) test KpiStream.sln -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=normal" \
+		--logger "trx" --results-directory artifacts/test-results -- RunConfiguration.TestSessionTimeout=1800000 \
+		|| { .ci/test-failures artifacts/test-results/*.trx; exit 1; }
 
 ## bench: end-to-end throughput against a raw transactional passthrough; writes artifacts/bench/results.json.
 bench: build
