@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace KpiStream.Core.Slos;
+
+/// <summary>
+/// When an SLO alerts: multi-window rules (any one trips the alert at its severity) and how long
+/// no rule may trip before a firing alert resolves, so a flapping SLI does not fire and resolve on
+/// every evaluation.
+/// </summary>
+public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Rules, TimeSpan ResolveAfter)
+{
+    public const string WorkbookName = "workbook";
+
+    /// <summary>
+    /// The SRE workbook's default: page at 14.4× over 1h and 5m (2% of a 30-day budget in an hour)
+    /// or 6× over 6h and 30m (5% in six hours); ticket at 1× over 3d and 6h (10% in three days).
+    /// </summary>
+    public static readonly AlertPolicy Workbook = new(
+        WorkbookName,
+        [
+            new(AlertSeverity.Page, SloWindow.OfHours(1), SloWindow.OfMinutes(5), 14.4),
+            new(AlertSeverity.Page, SloWindow.OfHours(6), SloWindow.OfMinutes(30), 6),
+            new(AlertSeverity.Ticket, SloWindow.OfDays(3), SloWindow.OfHours(6), 1),
+        ],
+        TimeSpan.FromMinutes(5));
+
+    /// <summary>Every window any rule reads, shortest first.</summary>
+    public IEnumerable<SloWindow> Windows =>
+        Rules.SelectMany(r => new[] { r.LongWindow, r.ShortWindow }).Distinct().OrderBy(w => w.Duration);
+
+    /// <summary>The longest window any rule reads: how much SLI history the policy needs.</summary>
+    public SloWindow LongestWindow => Windows.Last();
+
+    public BurnRateEvaluation Evaluate(Func<SloWindow, SliCounts> countsOver, double objective)
+    {
+        var burnRates = Windows.ToImmutableSortedDictionary(w => w.Name, w => BurnRate.Of(countsOver(w), objective), StringComparer.Ordinal);
+        var tripped = Rules.Where(r => r.Trips(countsOver, objective)).ToImmutableArray();
+        return new BurnRateEvaluation(burnRates, tripped);
+    }
+}

@@ -1,0 +1,7 @@
+namespace KpiStream.Core.Slos;
+
+public enum AlertStatus
+{
+    Firing,
+    Resolved,
+}
