@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KpiStream.Core.Journeys;
+using KpiStream.Core.Slos;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -14,10 +15,17 @@ namespace KpiStream.Processor.Configuration;
 public static partial class JourneysFile
 {
     public const string ApiVersion = "kpistream/v1";
-    private static readonly string[] TopLevelFields = ["apiVersion", "journeys"];
+    private static readonly string[] TopLevelFields = ["apiVersion", "alertPolicies", "journeys"];
     private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "slos"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
-    private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold"];
+    private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
+    private static readonly string[] PolicyFields = ["name", "resolveAfter", "rules"];
+    private static readonly string[] RuleFields = ["severity", "longWindow", "shortWindow", "burnRate"];
+    private static readonly Dictionary<string, AlertSeverity> Severities = new(StringComparer.Ordinal)
+    {
+        ["page"] = AlertSeverity.Page,
+        ["ticket"] = AlertSeverity.Ticket,
+    };
     private static readonly Dictionary<string, SliKind> SliKinds = new(StringComparer.Ordinal)
     {
         ["event-ratio"] = SliKind.EventRatio,
@@ -69,6 +77,11 @@ public static partial class JourneysFile
     {
         public List<string> Errors { get; } = [];
 
+        private readonly Dictionary<string, AlertPolicy> _policies = new(StringComparer.Ordinal) { [AlertPolicy.WorkbookName] = AlertPolicy.Workbook };
+
+        // Declared but invalid: already reported, so SLOs naming them add no second error.
+        private readonly HashSet<string> _rejectedPolicies = new(StringComparer.Ordinal);
+
         public List<JourneySpec> ReadRoot(YamlMappingNode root)
         {
             CheckFields(root, "", TopLevelFields);
@@ -78,6 +91,7 @@ public static partial class JourneysFile
                 Error(version, "apiVersion", $"expected '{ApiVersion}', got '{version.Value}'");
             }
 
+            ReadPolicies(root);
             var journeys = new List<JourneySpec>();
             if (!root.Children.TryGetValue("journeys", out var list))
             {
@@ -194,7 +208,135 @@ public static partial class JourneysFile
                 Error(node.Children["threshold"], $"{path}.threshold", "expected no threshold: only latency SLIs have one");
             }
 
-            return Errors.Count > errorsBefore ? null : new SloSpec(name!, sli!.Value, objective, period!.Value, threshold);
+            var policy = AlertPolicy.Workbook;
+            var policyNode = Scalar(node, path, "alertPolicy", required: false);
+            if (policyNode is not null && _rejectedPolicies.Contains(policyNode.Value!))
+            {
+                return null;
+            }
+
+            if (policyNode is not null && !_policies.TryGetValue(policyNode.Value!, out policy!))
+            {
+                Error(policyNode, $"{path}.alertPolicy", $"expected one of the declared alert policies ({string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal))}), got '{policyNode.Value}'");
+            }
+            else if (period is not null && policy.LongestWindow.Duration > period)
+            {
+                Error(node, $"{path}.period", $"expected a period at least as long as the longest window of alert policy '{policy.Name}' ({policy.LongestWindow.Name}), got '{((YamlScalarNode)node.Children["period"]).Value}'");
+            }
+
+            Uri? runbook = null;
+            if (Scalar(node, path, "runbook", required: false) is { } runbookNode
+                && (!Uri.TryCreate(runbookNode.Value, UriKind.Absolute, out runbook) || runbook.Scheme is not ("https" or "http")))
+            {
+                Error(runbookNode, $"{path}.runbook", $"expected an absolute http(s) URL, got '{runbookNode.Value}'");
+            }
+
+            return Errors.Count > errorsBefore ? null : new SloSpec(name!, sli!.Value, objective, period!.Value, threshold, policy, runbook);
+        }
+
+        /// <summary>Custom alert policies, declared before the journeys that use them; 'workbook' is always there.</summary>
+        private void ReadPolicies(YamlMappingNode root)
+        {
+            if (!root.Children.TryGetValue("alertPolicies", out var list))
+            {
+                return;
+            }
+
+            if (list is not YamlSequenceNode sequence)
+            {
+                Error(list, "alertPolicies", "expected a list of alert policies");
+                return;
+            }
+
+            for (var i = 0; i < sequence.Children.Count; i++)
+            {
+                var path = $"alertPolicies[{i}]";
+                if (Mapping(sequence.Children[i], path) is not { } node)
+                {
+                    continue;
+                }
+
+                var errorsBefore = Errors.Count;
+                CheckFields(node, path, PolicyFields);
+                var name = Name(node, path, "name");
+                var resolveAfter = Duration(node, path, "resolveAfter", required: true);
+                var rules = ImmutableArray.CreateBuilder<MultiWindowRule>();
+                if (Child(node, path, "rules") is { } rulesNode)
+                {
+                    if (rulesNode is YamlSequenceNode { Children.Count: > 0 } ruleSequence)
+                    {
+                        for (var r = 0; r < ruleSequence.Children.Count; r++)
+                        {
+                            if (Mapping(ruleSequence.Children[r], $"{path}.rules[{r}]") is { } ruleNode && ReadRule(ruleNode, $"{path}.rules[{r}]") is { } rule)
+                            {
+                                rules.Add(rule);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        Error(rulesNode, $"{path}.rules", "expected a non-empty list of rules");
+                    }
+                }
+
+                if (name is not null && _policies.ContainsKey(name))
+                {
+                    Error(node, $"{path}.name", $"expected a unique policy name, '{name}' is already declared{(name == AlertPolicy.WorkbookName ? " (built in)" : "")}");
+                }
+                else if (Errors.Count == errorsBefore)
+                {
+                    _policies[name!] = new AlertPolicy(name!, rules.ToImmutable(), resolveAfter!.Value);
+                }
+                else if (name is not null)
+                {
+                    _rejectedPolicies.Add(name);
+                }
+            }
+        }
+
+        private MultiWindowRule? ReadRule(YamlMappingNode node, string path)
+        {
+            var errorsBefore = Errors.Count;
+            CheckFields(node, path, RuleFields);
+            var severityNode = Scalar(node, path, "severity", required: true);
+            AlertSeverity severity = default;
+            if (severityNode is not null && !Severities.TryGetValue(severityNode.Value!, out severity))
+            {
+                Error(severityNode, $"{path}.severity", $"expected one of {string.Join(", ", Severities.Keys)}, got '{severityNode.Value}'");
+            }
+
+            var longWindow = Window(node, path, "longWindow");
+            var shortWindow = Window(node, path, "shortWindow");
+            if (longWindow is { } l && shortWindow is { } s && s.Duration >= l.Duration)
+            {
+                Error(node, $"{path}.shortWindow", $"expected a window shorter than the long window ({l.Name}), got {s.Name}");
+            }
+
+            var burnRateNode = Scalar(node, path, "burnRate", required: true);
+            double burnRate = 0;
+            if (burnRateNode is not null
+                && (!double.TryParse(burnRateNode.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out burnRate) || burnRate <= 0 || !double.IsFinite(burnRate)))
+            {
+                Error(burnRateNode, $"{path}.burnRate", $"expected a positive number such as 14.4, got '{burnRateNode.Value}'");
+            }
+
+            return Errors.Count > errorsBefore ? null : new MultiWindowRule(severity, longWindow!.Value, shortWindow!.Value, burnRate);
+        }
+
+        private SloWindow? Window(YamlMappingNode node, string path, string field)
+        {
+            if (Duration(node, path, field, required: true) is not { } duration)
+            {
+                return null;
+            }
+
+            if (duration > TimeSpan.Zero && duration.Ticks % TimeSpan.TicksPerMinute == 0)
+            {
+                return new SloWindow(duration);
+            }
+
+            Error(node.Children[field], $"{path}.{field}", $"expected a whole number of minutes such as 5m or 1h, got '{((YamlScalarNode)node.Children[field]).Value}'");
+            return null;
         }
 
         private string? Name(YamlMappingNode node, string path, string field)

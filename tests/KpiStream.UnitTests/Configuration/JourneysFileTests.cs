@@ -1,4 +1,5 @@
 using KpiStream.Core.Journeys;
+using KpiStream.Core.Slos;
 using KpiStream.Processor.Configuration;
 using KpiStream.TestSupport;
 
@@ -15,7 +16,8 @@ public class JourneysFileTests
         var checkout = catalog.Find("checkout")!;
         Assert.Equal(["checkout_failed", "payment_declined"], checkout.FailureEvents.ToArray());
         Assert.Equal(TimeSpan.FromMinutes(30), checkout.ConversionTimeout);
-        Assert.Equal(new SloSpec("checkout-latency", SliKind.Latency, 0.99, TimeSpan.FromDays(28), TimeSpan.FromMilliseconds(1500)), checkout.Slos[1]);
+        Assert.Equal(new SloSpec("checkout-latency", SliKind.Latency, 0.99, TimeSpan.FromDays(28), TimeSpan.FromMilliseconds(1500), AlertPolicy.Workbook, new Uri("https://runbooks.example.com/checkout/latency")), checkout.Slos[1]);
+        Assert.Equal(("low-traffic", TimeSpan.FromMinutes(15), 2), (catalog.Find("signup")!.Slos[0].Alerting.Name, catalog.Find("signup")!.Slos[0].Alerting.ResolveAfter, catalog.Find("signup")!.Slos[0].Alerting.Rules.Length));
     }
 
     [Fact]
@@ -60,6 +62,76 @@ public class JourneysFileTests
         var error = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse(yaml, "bad.yaml"));
 
         Assert.Equal(2, error.Errors.Count);
+    }
+
+    private const string WithPolicies = """
+        apiVersion: kpistream/v1
+        alertPolicies:
+          - name: fast-burn-only
+            resolveAfter: 10m
+            rules:
+              - severity: page
+                longWindow: 30m
+                shortWindow: 2m
+                burnRate: 20
+              - severity: ticket
+                longWindow: 6h
+                shortWindow: 1h
+                burnRate: 2.5
+        journeys:
+          - name: checkout
+            owner: team-payments
+            events:
+              start: [checkout_started]
+              success: [checkout_completed]
+            segmentBy: [region]
+            conversionTimeout: 10m
+            slos:
+              - name: checkout-success
+                sli: event-ratio
+                objective: 0.995
+                period: 7d
+                alertPolicy: fast-burn-only
+                runbook: https://runbooks.example.com/checkout
+              - name: checkout-default
+                sli: event-ratio
+                objective: 0.99
+                period: 28d
+        """;
+
+    [Fact]
+    public void Slos_use_the_workbook_policy_unless_they_name_a_declared_one()
+    {
+        var slos = JourneysFile.Parse(WithPolicies, "policies.yaml").Find("checkout")!.Slos;
+
+        var custom = slos[0].Alerting;
+        Assert.Equal("fast-burn-only", custom.Name);
+        Assert.Equal(TimeSpan.FromMinutes(10), custom.ResolveAfter);
+        Assert.Equal(
+            [new MultiWindowRule(AlertSeverity.Page, SloWindow.OfMinutes(30), SloWindow.OfMinutes(2), 20), new MultiWindowRule(AlertSeverity.Ticket, SloWindow.OfHours(6), SloWindow.OfHours(1), 2.5)],
+            custom.Rules.ToArray());
+        Assert.Equal(new Uri("https://runbooks.example.com/checkout"), slos[0].Runbook);
+        Assert.Same(AlertPolicy.Workbook, slos[1].Alerting);
+        Assert.Null(slos[1].Runbook);
+    }
+
+    [Theory]
+    [InlineData("alertPolicy: fast-burn-only", "alertPolicy: slow", "policies.yaml:27:22: journeys[0].slos[0].alertPolicy: expected one of the declared alert policies (fast-burn-only, workbook), got 'slow'")]
+    [InlineData("severity: page", "severity: sms", "policies.yaml:6:19: alertPolicies[0].rules[0].severity: expected one of page, ticket, got 'sms'")]
+    [InlineData("shortWindow: 2m", "shortWindow: 45m", "policies.yaml:6:9: alertPolicies[0].rules[0].shortWindow: expected a window shorter than the long window (30m), got 45m")]
+    [InlineData("shortWindow: 2m", "shortWindow: 90s", "policies.yaml:8:22: alertPolicies[0].rules[0].shortWindow: expected a whole number of minutes such as 5m or 1h, got '90s'")]
+    [InlineData("burnRate: 20", "burnRate: -1", "policies.yaml:9:19: alertPolicies[0].rules[0].burnRate: expected a positive number such as 14.4, got '-1'")]
+    [InlineData("fast-burn-only", "workbook", "policies.yaml:3:5: alertPolicies[0].name: expected a unique policy name, 'workbook' is already declared (built in)")]
+    [InlineData("runbook: https://runbooks.example.com/checkout", "runbook: see the wiki", "policies.yaml:28:18: journeys[0].slos[0].runbook: expected an absolute http(s) URL, got 'see the wiki'")]
+    [InlineData("period: 28d", "period: 2d", "policies.yaml:29:9: journeys[0].slos[1].period: expected a period at least as long as the longest window of alert policy 'workbook' (3d), got '2d'")]
+    public void Alert_policy_errors_name_file_line_field_and_expectation(string original, string replacement, string expected)
+    {
+        var yaml = WithPolicies.Replace(original, replacement, StringComparison.Ordinal);
+        Assert.NotEqual(WithPolicies, yaml);
+
+        var error = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse(yaml, "policies.yaml"));
+
+        Assert.Equal([expected], error.Errors);
     }
 
     [Fact]
