@@ -119,11 +119,11 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(
             new SortedDictionary<string, KpiCounters>
             {
-                [Key("checkout", "device=web,region=eu-west", 0)] = new(Attempts: 2, Successes: 1, Failures: 1, SessionsStarted: 2, SessionsConverted: 1, CurrencyAmounts.Of("EUR", 1999), LateRecords: 0, DuplicateRecords: 1),
-                [Key("checkout", "device=ios,region=us-east", 0)] = new(Attempts: 1, Successes: 0, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0),
-                [Key("login", "region=eu-west", 0)] = new(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0),
-                [Key("checkout", "device=ios,region=us-east", 1)] = new(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), LateRecords: 0, DuplicateRecords: 0),
-                [Key("checkout", "device=web,region=eu-west", 1)] = new(Attempts: 0, Successes: 0, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.None, LateRecords: 2, DuplicateRecords: 0),
+                [Key("checkout", "device=web,region=eu-west", 0)] = new(Attempts: 2, Successes: 1, Failures: 1, SessionsStarted: 2, SessionsConverted: 1, CurrencyAmounts.Of("EUR", 1999), LateRecords: 0, DuplicateRecords: 1, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
+                [Key("checkout", "device=ios,region=us-east", 0)] = new(Attempts: 1, Successes: 0, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
+                [Key("login", "region=eu-west", 0)] = new(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
+                [Key("checkout", "device=ios,region=us-east", 1)] = new(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
+                [Key("checkout", "device=web,region=eu-west", 1)] = new(Attempts: 0, Successes: 0, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.None, LateRecords: 2, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
             },
             new SortedDictionary<string, KpiCounters>(table.ToDictionary(kv => kv.Key, kv => kv.Value.Counters)));
         Assert.Equal(5, records);

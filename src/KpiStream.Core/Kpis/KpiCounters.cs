@@ -1,7 +1,8 @@
 namespace KpiStream.Core.Kpis;
 
 /// <summary>
-/// The additive KPI counters of one journey, segment and window. <see cref="Merge"/> is a
+/// The additive KPI counters of one journey, segment and window: business events of its
+/// sessions, and requests to the services that serve it (from telemetry). <see cref="Merge"/> is a
 /// pointwise sum, so partial counters combine in any grouping and order.
 /// </summary>
 public sealed record KpiCounters(
@@ -12,9 +13,12 @@ public sealed record KpiCounters(
     long SessionsConverted,
     CurrencyAmounts Revenue,
     long LateRecords,
-    long DuplicateRecords)
+    long DuplicateRecords,
+    long Requests,
+    long RequestErrors,
+    LatencyHistogram Latency)
 {
-    public static readonly KpiCounters Zero = new(0, 0, 0, 0, 0, CurrencyAmounts.None, 0, 0);
+    public static readonly KpiCounters Zero = new(0, 0, 0, 0, 0, CurrencyAmounts.None, 0, 0, 0, 0, LatencyHistogram.Empty);
 
     /// <summary>successes / (successes + failures); null when the window saw no outcome.</summary>
     public double? SuccessRate => Successes + Failures == 0 ? null : (double)Successes / (Successes + Failures);
@@ -30,5 +34,8 @@ public sealed record KpiCounters(
         SessionsConverted + other.SessionsConverted,
         Revenue.Plus(other.Revenue),
         LateRecords + other.LateRecords,
-        DuplicateRecords + other.DuplicateRecords);
+        DuplicateRecords + other.DuplicateRecords,
+        Requests + other.Requests,
+        RequestErrors + other.RequestErrors,
+        Latency.Merge(other.Latency));
 }

@@ -33,6 +33,9 @@ public enum DeadLetterReason
 
     /// <summary>A free-form segment attribute that a journey groups by is missing.</summary>
     MissingSegmentAttribute,
+
+    /// <summary>A field holds a value that cannot be true, such as a negative request duration.</summary>
+    InvalidValue,
 }
 
 public static class DeadLetterReasons
@@ -51,6 +54,7 @@ public static class DeadLetterReasons
         DeadLetterReason.UnknownEventType => "unknown-event-type",
         DeadLetterReason.TimestampOutOfRange => "timestamp-out-of-range",
         DeadLetterReason.MissingSegmentAttribute => "missing-segment-attribute",
+        DeadLetterReason.InvalidValue => "invalid-value",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

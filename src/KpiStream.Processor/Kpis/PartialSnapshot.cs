@@ -23,16 +23,21 @@ public sealed record PartialSnapshot(
     long SessionsConverted,
     ImmutableSortedDictionary<string, long> RevenueMinor,
     long LateRecords,
-    long DuplicateRecords)
+    long DuplicateRecords,
+    long Requests,
+    long RequestErrors,
+    ImmutableSortedDictionary<long, long> LatencyBuckets)
 {
     public static PartialSnapshot Of(int sourcePartition, PartialState state)
     {
         var c = state.Counters;
         return new(sourcePartition, state.Journey, state.Segment.Attributes, state.Window.Start.ToUnixTimeMilliseconds(), (long)state.Window.Size.TotalMilliseconds,
-            state.AppliedOffset, c.Attempts, c.Successes, c.Failures, c.SessionsStarted, c.SessionsConverted, c.Revenue.Amounts, c.LateRecords, c.DuplicateRecords);
+            state.AppliedOffset, c.Attempts, c.Successes, c.Failures, c.SessionsStarted, c.SessionsConverted, c.Revenue.Amounts, c.LateRecords, c.DuplicateRecords,
+            c.Requests, c.RequestErrors, c.Latency.Buckets);
     }
 
     public TumblingWindow Window => new(DateTimeOffset.FromUnixTimeMilliseconds(WindowStartMs), TimeSpan.FromMilliseconds(WindowSizeMs));
 
-    public KpiCounters Counters => new(Attempts, Successes, Failures, SessionsStarted, SessionsConverted, CurrencyAmounts.From(RevenueMinor), LateRecords, DuplicateRecords);
+    public KpiCounters Counters => new(Attempts, Successes, Failures, SessionsStarted, SessionsConverted, CurrencyAmounts.From(RevenueMinor), LateRecords, DuplicateRecords,
+        Requests, RequestErrors, new LatencyHistogram(LatencyBuckets));
 }

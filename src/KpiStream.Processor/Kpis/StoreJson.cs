@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KpiStream.Core.Kpis;
@@ -8,7 +9,7 @@ namespace KpiStream.Processor.Kpis;
 /// <summary>JSON serdes for the KPI topology's store entries.</summary>
 public static class StoreJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new CurrencyAmountsConverter() } };
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new CurrencyAmountsConverter(), new LatencyHistogramConverter() } };
 
     public static IStoreSerde<T> For<T>() => new JsonStoreSerde<T>(Options);
 
@@ -19,5 +20,14 @@ public static class StoreJson
 
         public override void Write(Utf8JsonWriter writer, CurrencyAmounts value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Amounts, options);
+    }
+
+    private sealed class LatencyHistogramConverter : JsonConverter<LatencyHistogram>
+    {
+        public override LatencyHistogram Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(JsonSerializer.Deserialize<ImmutableSortedDictionary<long, long>>(ref reader, options) ?? ImmutableSortedDictionary<long, long>.Empty);
+
+        public override void Write(Utf8JsonWriter writer, LatencyHistogram value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.Buckets, options);
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Globalization;
 using Avro;
 using Avro.Generic;
 using KpiStream.Core.Kpis;
@@ -31,6 +33,12 @@ public sealed class KpiWindowMapper(RecordSchema schema) : IAvroMapper<KpiWindow
         record.Add("revenue_minor", ToAvroMap(c.Revenue.Amounts));
         record.Add("late_records", c.LateRecords);
         record.Add("duplicate_records", c.DuplicateRecords);
+        record.Add("requests", c.Requests);
+        record.Add("request_errors", c.RequestErrors);
+        record.Add("latency_p50_ms", c.Latency.Percentile(50)?.TotalMilliseconds);
+        record.Add("latency_p95_ms", c.Latency.Percentile(95)?.TotalMilliseconds);
+        record.Add("latency_p99_ms", c.Latency.Percentile(99)?.TotalMilliseconds);
+        record.Add("latency_buckets_us", ToAvroMap(c.Latency.Buckets.Select(b => KeyValuePair.Create(b.Key.ToString(CultureInfo.InvariantCulture), b.Value))));
         return record;
     }
 
@@ -51,7 +59,10 @@ public sealed class KpiWindowMapper(RecordSchema schema) : IAvroMapper<KpiWindow
             record.Required<long>("sessions_converted"),
             CurrencyAmounts.From(record.Map<long>("revenue_minor")),
             record.Required<long>("late_records"),
-            record.Required<long>("duplicate_records"));
+            record.Required<long>("duplicate_records"),
+            record.Required<long>("requests"),
+            record.Required<long>("request_errors"),
+            new LatencyHistogram(record.Map<long>("latency_buckets_us").ToImmutableSortedDictionary(b => long.Parse(b.Key, CultureInfo.InvariantCulture), b => b.Value)));
         return new KpiWindow(record.Required<string>("journey"), segment, window, counters);
     }
 }

@@ -35,6 +35,40 @@ public class KpiCountersProperties
         });
     }
 
+    [Property]
+    public bool A_merged_histogram_counts_every_request_and_its_percentiles_are_within_one_percent(PositiveInt[] latenciesMs)
+    {
+        if (latenciesMs.Length == 0)
+        {
+            return LatencyHistogram.Empty.Percentile(99) is null;
+        }
+
+        var values = latenciesMs.Select(l => TimeSpan.FromMilliseconds(l.Get % 60_000 + 1)).ToList();
+        var halves = values.Take(values.Count / 2).Aggregate(LatencyHistogram.Empty, (h, v) => h.Record(v))
+            .Merge(values.Skip(values.Count / 2).Aggregate(LatencyHistogram.Empty, (h, v) => h.Record(v)));
+        var sorted = values.Order().ToList();
+        return halves.Count == values.Count
+            && new[] { 50.0, 95.0, 99.0 }.All(p =>
+            {
+                // HdrHistogram's rank: the value at rank round(p% of count), at least the first.
+                var exact = sorted[Math.Max(1, (int)(p / 100 * sorted.Count + 0.5)) - 1];
+                return Math.Abs((halves.Percentile(p)!.Value - exact).TotalMicroseconds) <= exact.TotalMicroseconds * 0.01 + 1;
+            });
+    }
+
+    [Fact]
+    public void A_latency_sli_counts_only_requests_whose_bucket_is_at_or_under_the_threshold()
+    {
+        var histogram = new[] { 100, 900, 1_499, 1_500, 1_600, 3_000 }
+            .Aggregate(LatencyHistogram.Empty, (h, ms) => h.Record(TimeSpan.FromMilliseconds(ms)));
+
+        // Buckets near 1.5 s are 8.192 ms wide: 1,499 ms lies in [1,490.944, 1,499.136), wholly fast;
+        // 1,500 ms lies in a bucket reaching above 1,500 ms, so it counts as slow: good is never overstated.
+        Assert.Equal(3, histogram.CountAtOrBelow(TimeSpan.FromMilliseconds(1_500)));
+        Assert.Equal(5, histogram.CountAtOrBelow(TimeSpan.FromMilliseconds(1_700)));
+        Assert.Equal(6, histogram.Count);
+    }
+
     [Fact]
     public void Rates_are_computed_from_counts_and_are_absent_without_a_denominator()
     {
@@ -51,6 +85,9 @@ public class KpiCountersProperties
         var random = new Random(seed);
         var revenue = Enumerable.Range(0, random.Next(4))
             .Aggregate(CurrencyAmounts.None, (sum, _) => sum.Add(Currencies[random.Next(Currencies.Length)], random.Next(0, 1_000_000)));
-        return new KpiCounters(random.Next(1000), random.Next(1000), random.Next(1000), random.Next(1000), random.Next(1000), revenue, random.Next(10), random.Next(10));
+        return new KpiCounters(random.Next(1000), random.Next(1000), random.Next(1000), random.Next(1000), random.Next(1000), revenue, random.Next(10), random.Next(10), random.Next(1000), random.Next(100), Latencies(random));
     }
+
+    private static LatencyHistogram Latencies(Random random) =>
+        Enumerable.Range(0, random.Next(20)).Aggregate(LatencyHistogram.Empty, (h, _) => h.Record(TimeSpan.FromMicroseconds(random.Next(1, 5_000_000))));
 }

@@ -38,7 +38,7 @@ public class KpiTopologyTests
         Assert.Empty(harness.Table());
         harness.AdvanceAllPartitions(LoginMinute0Final);
         Assert.Equal(
-            new KpiCounters(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, 0, 0),
+            new KpiCounters(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, 0, 0, 0, 0, LatencyHistogram.Empty),
             Assert.Single(harness.Table()).Value.Counters);
 
         harness.AdvanceAllPartitions(CheckoutMinute0Final);
@@ -48,17 +48,17 @@ public class KpiTopologyTests
         Assert.Equal(
             Window("checkout", T0, ("device", "web"), ("region", "eu-west")) with
             {
-                Counters = new KpiCounters(Attempts: 2, Successes: 1, Failures: 1, SessionsStarted: 2, SessionsConverted: 1, CurrencyAmounts.Of("EUR", 1999), 0, 0),
+                Counters = new KpiCounters(Attempts: 2, Successes: 1, Failures: 1, SessionsStarted: 2, SessionsConverted: 1, CurrencyAmounts.Of("EUR", 1999), 0, 0, 0, 0, LatencyHistogram.Empty),
             },
             web);
         Assert.Equal((0.5, 0.5), (web.Counters.SuccessRate, web.Counters.ConversionRate));
         Assert.Equal(
-            new KpiCounters(Attempts: 1, Successes: 0, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, 0, 0),
+            new KpiCounters(Attempts: 1, Successes: 0, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, 0, 0, 0, 0, LatencyHistogram.Empty),
             table[$"checkout|device=ios,region=us-east|{T0.ToUnixTimeMilliseconds()}|60000"].Counters);
 
         harness.AdvanceAllPartitions(T0.AddMinutes(20).AddSeconds(10));
         Assert.Equal(
-            new KpiCounters(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), 0, 0),
+            new KpiCounters(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), 0, 0, 0, 0, LatencyHistogram.Empty),
             harness.Table()[$"checkout|device=ios,region=us-east|{T0.AddMinutes(8).ToUnixTimeMilliseconds()}|60000"].Counters);
         Assert.Equal(4, harness.Emitted().Count(e => e.Window.Segment.Key != "region=closer"));
     }

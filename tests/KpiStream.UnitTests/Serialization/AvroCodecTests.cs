@@ -54,7 +54,7 @@ public class AvroCodecTests
     {
         var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), _registry, "kpi.windowed");
         var segment = Segment.FromAttributes(ImmutableSortedDictionary<string, string>.Empty.Add("region", "eu-west").Add("device", "web"));
-        var counters = new KpiCounters(5, 3, 1, 4, 2, CurrencyAmounts.Of("EUR", 1999).Add("USD", 500), 1, 2);
+        var counters = new KpiCounters(5, 3, 1, 4, 2, CurrencyAmounts.Of("EUR", 1999).Add("USD", 500), 1, 2, 3, 1, LatencyHistogram.Of(TimeSpan.FromMilliseconds(12)).Record(TimeSpan.FromMilliseconds(250)).Record(TimeSpan.FromSeconds(2)));
         var window = new KpiWindow("checkout", segment, new TumblingWindow(DateTimeOffset.Parse("2026-11-23T10:15:00Z"), TimeSpan.FromMinutes(1)), counters);
 
         var decoded = codec.Decode(codec.Encode(window)).Value!;
