@@ -1,0 +1,158 @@
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Windows;
+using KpiStream.Processor.Conventions;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Records;
+using KpiStream.Streaming.Stores;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// Stage 1's pre-aggregation, owned by each processor that feeds stage 2: cumulative counters per
+/// journey, segment and minute, each remembering the highest input offset folded in, and the
+/// task's clock. At each commit it sends the counters that changed, then its stream time, as
+/// source <c>sourceIdBase + partition</c>, so stage 2 can tell every feeding task apart.
+/// </summary>
+/// <param name="advanceBeforeFirstInput">
+/// Whether an idle task that never saw input lets stream time follow the wall clock. Required
+/// inputs do, so an empty partition cannot hold windows back; optional ones (telemetry) stay
+/// silent until their first record, so their absence holds back nothing.
+/// </param>
+public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, int sourceIdBase, bool advanceBeforeFirstInput)
+{
+    private const string ClockKey = "clock";
+
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly ExpiryIndex _expiry = new();
+    private IProcessorContext _context = null!;
+    private IKeyValueStore<string, PartialState> _partials = null!;
+    private IKeyValueStore<string, TaskClock> _clock = null!;
+    private DateTimeOffset _lastInputWallClock;
+    private DateTimeOffset _lastExpiry = DateTimeOffset.MinValue;
+
+    public TaskClock Clock => _clock.Get(ClockKey) ?? TaskClock.Start;
+
+    public void Init(IProcessorContext context, string partialsStore, string clockStore)
+    {
+        _context = context;
+        _partials = context.GetStateStore<IKeyValueStore<string, PartialState>>(partialsStore);
+        _clock = context.GetStateStore<IKeyValueStore<string, TaskClock>>(clockStore);
+        _lastInputWallClock = context.WallClockTime;
+        foreach (var (key, partial) in _partials.All())
+        {
+            _expiry.Add(key, FinalAt(partial.Journey, partial.Window));
+            if (partial.Dirty)
+            {
+                // Changed but not yet sent when the task last committed.
+                _dirty.Add(key);
+            }
+        }
+
+        context.Schedule(options.TickInterval, PunctuationType.WallClockTime, AdvanceWhenIdle);
+    }
+
+    /// <summary>The clock as of the current record; false when the record was already applied (a replay), which is then skipped whole.</summary>
+    public bool TryAdmit(long offset, out TaskClock clock)
+    {
+        _lastInputWallClock = _context.WallClockTime;
+        clock = Clock;
+        return offset > clock.AppliedOffset;
+    }
+
+    /// <summary>Marks a record that counts nowhere (dead-lettered, unattributed) as applied.</summary>
+    public void Pass(TaskClock clock, long offset) => _clock.Put(ClockKey, clock with { AppliedOffset = offset });
+
+    /// <summary>Marks a record as applied and moves stream time to its event time if later; returns the new stream time.</summary>
+    public DateTimeOffset Advance(TaskClock clock, long offset, DateTimeOffset eventTime)
+    {
+        var advanced = eventTime > clock.StreamTime;
+        var streamTime = advanced ? eventTime : clock.StreamTime;
+        _clock.Put(ClockKey, clock with { StreamTime = streamTime, AppliedOffset = offset, AdvancedAt = advanced ? _context.WallClockTime : clock.AdvancedAt });
+        return streamTime;
+    }
+
+    public bool IsLate(DateTimeOffset eventTime, DateTimeOffset streamTime) =>
+        TumblingWindow.Containing(eventTime, options.WindowSize).IsClosedAt(streamTime, options.Grace);
+
+    /// <summary>Adds deltas to their partials, at most once per input offset; one record's deltas to the same partial are added together.</summary>
+    public void Apply(long offset, IReadOnlyList<KpiDelta> deltas)
+    {
+        foreach (var group in deltas.GroupBy(d => d.Key))
+        {
+            var key = group.Key.ToString();
+            var partial = _partials.Get(key);
+            if (partial is not null && partial.AppliedOffset >= offset)
+            {
+                continue;
+            }
+
+            var first = group.First();
+            var counters = group.Aggregate(partial?.Counters ?? KpiCounters.Zero, (sum, d) => sum.Merge(d.Counters));
+            if (partial is null)
+            {
+                _expiry.Add(key, FinalAt(first.Key.Journey, first.Key.Window));
+            }
+
+            _partials.Put(key, new PartialState(first.Key.Journey, first.Segment, first.Key.Window, counters, offset, Dirty: true));
+            _dirty.Add(key);
+        }
+    }
+
+    /// <summary>
+    /// Sends changed partials, then stream time, downstream; deletes partials past their horizon.
+    /// Returns the stream time when this commit ran expiry (once per window of stream time), so the
+    /// owner can expire its own state at the same pace; null otherwise.
+    /// </summary>
+    public DateTimeOffset? BeforeCommit(string snapshotChild, string tickChild)
+    {
+        var sourceId = sourceIdBase + _context.TaskId.Partition;
+        foreach (var key in _dirty.Order(StringComparer.Ordinal))
+        {
+            var partial = _partials.Get(key)!;
+            var snapshot = PartialSnapshot.Of(sourceId, partial);
+            _context.Forward(new Record<string, PartialSnapshot>($"{partial.Journey}|{partial.Segment.Key}", snapshot, partial.Window.Start, []), snapshotChild);
+            _partials.Put(key, partial with { Dirty = false });
+        }
+
+        _dirty.Clear();
+
+        var clock = Clock;
+        if (clock.StreamTime > clock.Announced)
+        {
+            var tick = new StreamTimeTick(sourceId, clock.StreamTime.ToUnixTimeMilliseconds(), clock.AdvancedAt.ToUnixTimeMilliseconds());
+            _context.Forward(new Record<string?, StreamTimeTick>(null, tick, clock.StreamTime, []).WithHeader(HeaderNames.StreamTimeTick, "1"), tickChild);
+            _clock.Put(ClockKey, clock with { Announced = clock.StreamTime });
+        }
+
+        // Expiry scans the stores, so once per window of stream time is enough.
+        if (clock.StreamTime < _lastExpiry + options.WindowSize)
+        {
+            return null;
+        }
+
+        // Every partial was sent above, so a due one can go.
+        foreach (var key in _expiry.TakeDue(clock.StreamTime))
+        {
+            _partials.Delete(key);
+        }
+
+        _lastExpiry = clock.StreamTime;
+        return clock.StreamTime;
+    }
+
+    public DateTimeOffset FinalAt(string journey, TumblingWindow window) =>
+        ConversionHorizon.FinalAt(window, catalog.Find(journey)?.ConversionTimeout ?? TimeSpan.Zero, options.Grace);
+
+    /// <summary>When input stops, stream time follows the wall clock (lagging by the idle threshold) so the last windows close.</summary>
+    private void AdvanceWhenIdle(DateTimeOffset wallClock)
+    {
+        var clock = Clock;
+        var following = wallClock - options.IdleAdvanceAfter;
+        if ((advanceBeforeFirstInput || clock.StreamTime > DateTimeOffset.MinValue)
+            && wallClock - _lastInputWallClock > options.IdleAdvanceAfter && following > clock.StreamTime)
+        {
+            _clock.Put(ClockKey, clock with { StreamTime = following, AdvancedAt = wallClock });
+        }
+    }
+}
