@@ -87,7 +87,8 @@ public class CliTests
         }
 
         Assert.Contains("kpistream_records_consumed_total{topic=\"domain-events\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("kpistream_assigned_tasks 12", metrics, StringComparison.Ordinal);
+        // Three sub-topologies (funnel, telemetry, windows) of 6 partitions each.
+        Assert.Contains("kpistream_assigned_tasks 18", metrics, StringComparison.Ordinal);
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
     }
 

@@ -21,10 +21,12 @@ public static class MetricNames
     public const string LateRecords = "kpistream_late_records_total";
     public const string DuplicateRecords = "kpistream_duplicate_records_total";
     public const string LatePartials = "kpistream_late_partials_total";
+    public const string UnattributedRequests = "kpistream_unattributed_requests_total";
 
     public const string TopicLabel = "topic";
     public const string PartitionLabel = "partition";
     public const string ReasonLabel = "reason";
     public const string JourneyLabel = "journey";
+    public const string ServiceLabel = "service";
     public const string StoreLabel = "store";
 }

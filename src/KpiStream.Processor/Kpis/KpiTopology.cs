@@ -16,8 +16,9 @@ namespace KpiStream.Processor.Kpis;
 
 /// <summary>
 /// Wires the KPI topology: domain-events (keyed by session) → funnel (validate, dead-letter,
-/// deduplicate, pre-aggregate per journey, segment and minute) → partial snapshots and stream-time
-/// ticks on the repartition topic keyed by journey|segment → windows → kpi.windowed.
+/// deduplicate, pre-aggregate per journey, segment and minute), and service-telemetry → telemetry
+/// (validate, attribute to journeys, pre-aggregate) → partial snapshots and stream-time ticks on
+/// the repartition topic keyed by journey|segment → windows → kpi.windowed.
 /// </summary>
 public sealed class KpiTopology(
     string applicationId,
@@ -39,6 +40,8 @@ public sealed class KpiTopology(
         var ingestCodec = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents, options.MaxPayloadBytes);
         var kpiCodec = new AvroCodec<KpiWindow>(new KpiWindowMapper(schemas.KpiWindow), registry, topics.KpiWindowed);
         var validator = new DomainEventValidator(catalog, options.EventTimeBounds);
+        var telemetryCodec = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry, options.MaxPayloadBytes);
+        var telemetryValidator = new ServiceTelemetryValidator(catalog, options.EventTimeBounds);
 
         return new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
@@ -51,6 +54,13 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SessionsStore, Utf8KeySerde.Instance, StoreJson.For<SessionState>()), "funnel")
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SeenEventsStore, Utf8KeySerde.Instance, StoreJson.For<SeenEvent>()), "funnel")
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "funnel")
+            .AddSource("telemetry-source", topics.ServiceTelemetry)
+            .AddProcessor("telemetry", () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
+            .AddSink<string, PartialSnapshot>(TelemetryProcessor.SnapshotChild, RepartitionTopic, Utf8, InternalJson.Serialize, "telemetry")
+            .AddBroadcastSink<string?, StreamTimeTick>(TelemetryProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "telemetry")
+            .AddSink<byte[]?, byte[]?>(TelemetryProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "telemetry")
+            .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "telemetry")
+            .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "telemetry")
             .AddSource("partials-source", RepartitionTopic)
             .AddProcessor("windows", () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")

@@ -14,14 +14,16 @@ namespace KpiStream.Processor.Kpis;
 /// <summary>
 /// Stage 2, one task per repartition partition (journey|segment keys): keeps the latest partial
 /// snapshot per input partition for each minute, and emits a minute's KPIs once, when they are
-/// final: when every input partition has announced a stream time past the minute's conversion
-/// horizon. The watermark is the minimum over input partitions, so a lagging partition holds
-/// emission back instead of having its contribution cut off.
+/// final: when every source has announced a stream time past the minute's conversion horizon.
+/// The watermark is the minimum over sources, so a lagging one holds emission back instead of
+/// having its contribution cut off. Sources 0..<c>requiredSources</c>−1 (the domain-events
+/// partitions) must all have spoken; later ones (telemetry) count from their first announcement,
+/// so a deployment without telemetry is not held back by it.
 /// </summary>
 public sealed class KpiWindowProcessor(
     JourneyCatalog catalog,
     KpiOptions options,
-    int inputPartitions,
+    int requiredSources,
     KpiStreamMetrics metrics,
     LatestKpiBoard board) : IProcessor<byte[]?, byte[]?>
 {
@@ -37,6 +39,9 @@ public sealed class KpiWindowProcessor(
     // Buckets by the time they become final, so emission does not scan the store.
     private readonly SortedSet<(DateTimeOffset FinalAt, string Key)> _pending = [];
 
+    // Sources beyond the required ones that have announced a stream time.
+    private readonly SortedSet<int> _optionalSources = [];
+
     public void Init(IProcessorContext context)
     {
         _context = context;
@@ -45,6 +50,14 @@ public sealed class KpiWindowProcessor(
         foreach (var (key, bucket) in _buckets.All())
         {
             _pending.Add((FinalAt(bucket.Journey, bucket.Window), key));
+        }
+
+        foreach (var (source, _) in _watermarks.All())
+        {
+            if (source >= requiredSources)
+            {
+                _optionalSources.Add(source);
+            }
         }
     }
 
@@ -107,6 +120,11 @@ public sealed class KpiWindowProcessor(
         }
 
         _watermarks.Put(tick.SourcePartition, tick.StreamTimeMs);
+        if (tick.SourcePartition >= requiredSources)
+        {
+            _optionalSources.Add(tick.SourcePartition);
+        }
+
         var watermark = Watermark();
         if (watermark > before)
         {
@@ -115,13 +133,13 @@ public sealed class KpiWindowProcessor(
         }
     }
 
-    /// <summary>The stream time every input partition has reached; minimum until all have spoken.</summary>
+    /// <summary>The stream time every source has reached; minimum until all required ones have spoken.</summary>
     private DateTimeOffset Watermark()
     {
         var lowest = long.MaxValue;
-        for (var partition = 0; partition < inputPartitions; partition++)
+        foreach (var source in Enumerable.Range(0, requiredSources).Concat(_optionalSources))
         {
-            if (!_watermarks.TryGet(partition, out var announced))
+            if (!_watermarks.TryGet(source, out var announced))
             {
                 return DateTimeOffset.MinValue;
             }

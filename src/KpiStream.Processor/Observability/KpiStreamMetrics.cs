@@ -24,6 +24,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Counter _late;
     private readonly Counter _duplicates;
     private readonly Counter _latePartials;
+    private readonly Counter _unattributed;
     private readonly Counter _commits;
     private readonly Counter _aborts;
     private readonly Counter _rebalances;
@@ -60,6 +61,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
         _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time spent restoring state stores from their changelogs.", MetricNames.StoreLabel);
         _storeEntries = factory.CreateGauge(MetricNames.StoreEntries, "Entries in each task's state store, as of its last commit (RocksDB estimate).", MetricNames.StoreLabel, MetricNames.PartitionLabel);
+        _unattributed = factory.CreateCounter(MetricNames.UnattributedRequests, "Telemetry of services no journey declares: valid, but counted in no KPI.", MetricNames.ServiceLabel);
         _latePartials = factory.CreateCounter(MetricNames.LatePartials, "Partial counters that reached the window stage after their window was emitted (only after an idle advance).", MetricNames.JourneyLabel);
     }
 
@@ -108,4 +110,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     public void DuplicateRecord(string journey) => _duplicates.WithLabels(journey).Inc();
 
     public void LatePartial(string journey) => _latePartials.WithLabels(journey).Inc();
+
+    /// <remarks>Labelled by service: bounded by the services that send telemetry, which operators control.</remarks>
+    public void UnattributedRequest(string service) => _unattributed.WithLabels(service).Inc();
 }

@@ -23,7 +23,9 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     private readonly TopologyTestDriver _driver;
     private readonly AvroCodec<KpiWindow> _kpis;
+    private readonly AvroCodec<ServiceTelemetry> _telemetry;
     private int _closers;
+    private bool _telemetryPiped;
 
     /// <param name="idleAdvanceAfter">Null: input never counts as idle.</param>
     public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null)
@@ -32,6 +34,7 @@ internal sealed class KpiTopologyHarness : IDisposable
         var registry = TestSchemas.NewRegistry();
         Events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), registry, Topics.DomainEvents);
         _kpis = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry, Topics.KpiWindowed);
+        _telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(TestSchemas.Set.ServiceTelemetry), registry, Topics.ServiceTelemetry);
         Metrics = Prometheus.Metrics.NewCustomRegistry();
         var topology = new KpiTopology(
             "test",
@@ -50,6 +53,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             new Dictionary<string, int>
             {
                 [Topics.DomainEvents] = InputPartitions,
+                [Topics.ServiceTelemetry] = InputPartitions,
                 [RepartitionTopic] = 3,
                 [Topics.KpiWindowed] = 1,
                 [Topics.DeadLetter] = 1,
@@ -88,15 +92,28 @@ internal sealed class KpiTopologyHarness : IDisposable
         _driver.PunctuateWallClock();
     }
 
-    /// <summary>Moves every input partition's stream time to <paramref name="to"/> with a login attempt in each, then commits.</summary>
+    /// <summary>
+    /// Moves every input partition's stream time to <paramref name="to"/> with a login attempt in
+    /// each (and, once telemetry was piped, a request of a service no journey declares), then commits.
+    /// </summary>
     public void AdvanceAllPartitions(DateTimeOffset to)
     {
         for (var partition = 0; partition < InputPartitions; partition++)
         {
             Pipe(TestSupport.Events.Of($"closer-{++_closers}", "login_attempted", "login", $"closer-{_closers}", to, region: "closer"), partition);
+            if (_telemetryPiped)
+            {
+                PipeTelemetry(new ServiceTelemetry("closer-api", "GET /", null, to, 1, 200, RequestOutcome.Success, null, "closer", null), partition);
+            }
         }
 
         Commit();
+    }
+
+    public void PipeTelemetry(ServiceTelemetry request, int partition)
+    {
+        _telemetryPiped = true;
+        _driver.Pipe(Topics.ServiceTelemetry, partition, null, _telemetry.Encode(request), Clock.GetUtcNow());
     }
 
     /// <summary>Every KPI record emitted so far, decoded, in order.</summary>

@@ -1,0 +1,90 @@
+using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Validation;
+using KpiStream.Processor.Observability;
+using KpiStream.Serialization.Avro;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Records;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// Stage 1 for service-telemetry, one task per partition: decodes and validates requests,
+/// dead-letters what it cannot use, and folds each request into the minute partials of the
+/// journeys its service serves (requests, errors, latency), sent to stage 2 beside the funnel's.
+/// Its sources are numbered after the domain-events partitions.
+/// </summary>
+/// <remarks>
+/// Requests carry no id, so a request produced twice counts twice; replays of the same offsets
+/// never do (per-entry applied offsets, as in the funnel).
+/// </remarks>
+public sealed class TelemetryProcessor(
+    AvroCodec<ServiceTelemetry> codec,
+    JourneyCatalog catalog,
+    ServiceTelemetryValidator validator,
+    KpiOptions options,
+    int domainEventPartitions,
+    KpiStreamMetrics metrics) : IProcessor<byte[]?, byte[]?>, ICommitListener
+{
+    public const string PartialsStore = "telemetry-partials";
+    public const string ClockStore = "telemetry-clock";
+    public const string SnapshotChild = "telemetry-snapshots-sink";
+    public const string TickChild = "telemetry-ticks-sink";
+    public const string DeadLetterChild = "telemetry-dlq-sink";
+
+    private readonly MinutePartials _partials = new(catalog, options, sourceIdBase: domainEventPartitions, advanceBeforeFirstInput: false);
+    private IProcessorContext _context = null!;
+
+    public void Init(IProcessorContext context)
+    {
+        _context = context;
+        _partials.Init(context, PartialsStore, ClockStore);
+    }
+
+    public void Process(Record<byte[]?, byte[]?> record)
+    {
+        var offset = _context.RecordMetadata!.Offset;
+        if (!_partials.TryAdmit(offset, out var clock))
+        {
+            return;
+        }
+
+        var decoded = codec.Decode(record.Value);
+        var (request, rejection) = decoded.Value is { } value ? validator.Validate(value, _context.WallClockTime) : (null, decoded.Rejection);
+        if (rejection is not null)
+        {
+            DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
+            _partials.Pass(clock, offset);
+            return;
+        }
+
+        // Every valid request moves stream time, attributed or not: it is evidence of how far the partition has come.
+        var streamTime = _partials.Advance(clock, offset, request!.Timestamp);
+        var deltas = TelemetryAttribution.Deltas(catalog, request, options.WindowSize);
+        if (deltas.Count == 0)
+        {
+            metrics.UnattributedRequest(request.Service);
+            return;
+        }
+
+        if (_partials.IsLate(request.Timestamp, streamTime))
+        {
+            foreach (var delta in deltas)
+            {
+                metrics.LateRecord(delta.Key.Journey);
+            }
+
+            _partials.Apply(offset, [.. deltas.Select(d => d.ReportedLateAt(streamTime, options.WindowSize))]);
+            return;
+        }
+
+        _partials.Apply(offset, deltas);
+    }
+
+    public void BeforeCommit() => _partials.BeforeCommit(SnapshotChild, TickChild);
+
+    public void Close()
+    {
+    }
+}
