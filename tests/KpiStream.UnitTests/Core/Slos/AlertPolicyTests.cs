@@ -36,12 +36,12 @@ public class AlertPolicyTests
     public void Evaluation_reports_the_burn_rate_of_every_window_and_the_rules_that_tripped()
     {
         // 99.9% objective; 1,000 requests a minute for three days, then 2% errors from the onset.
-        var timeline = SliTimeline.Empty(TimeSpan.FromMinutes(1), 4_320);
+        var timeline = new SliLedger(TimeSpan.FromMinutes(1), 4_320);
         var evaluations = new Dictionary<int, BurnRateEvaluation>();
         for (var minute = -4_320; minute < 60; minute++)
         {
             var at = Onset + TimeSpan.FromMinutes(minute);
-            timeline = timeline.Add(at, minute >= 0 ? new SliCounts(980, 1_000) : new SliCounts(1_000, 1_000));
+            timeline.Add(at, minute >= 0 ? new SliCounts(980, 1_000) : new SliCounts(1_000, 1_000));
             evaluations[minute] = AlertPolicy.Workbook.Evaluate(w => timeline.Over(w.Duration, at), 0.999);
         }
 
