@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+
+namespace KpiStream.Core.Slos;
+
+/// <summary>One state change of an SLO alert, as written to kpi.alerts (keyed by <see cref="AlertId"/>).</summary>
+/// <param name="SegmentKey">The segment whose SLI is burning.</param>
+/// <param name="BurnRates">Burn rate per window name of the SLO's policy at the change.</param>
+/// <param name="TrippedWindows">Windows of the rules that tripped at <see cref="Severity"/>; empty on resolve.</param>
+/// <param name="BudgetConsumed">Share of the error budget of the SLO period spent, 0..1 and beyond.</param>
+/// <param name="Deploys">Deploy ids of the journey's services shortly before the alert started.</param>
+public sealed record SloAlert(
+    string AlertId,
+    AlertStatus Status,
+    AlertSeverity Severity,
+    string Journey,
+    string SegmentKey,
+    string Slo,
+    ImmutableSortedDictionary<string, double> BurnRates,
+    ImmutableArray<string> TrippedWindows,
+    double BudgetConsumed,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    string Owner,
+    Uri? Runbook,
+    CustomerImpact Impact,
+    ImmutableArray<string> Deploys,
+    string Summary);
