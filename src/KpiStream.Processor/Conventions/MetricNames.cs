@@ -22,11 +22,22 @@ public static class MetricNames
     public const string DuplicateRecords = "kpistream_duplicate_records_total";
     public const string LatePartials = "kpistream_late_partials_total";
     public const string UnattributedRequests = "kpistream_unattributed_requests_total";
+    public const string SloBurnRate = "kpistream_slo_burn_rate";
+    public const string SloErrorBudgetRemaining = "kpistream_slo_error_budget_remaining_ratio";
+    public const string SloSli = "kpistream_slo_sli_ratio";
+    public const string SloSeriesDropped = "kpistream_slo_series_dropped_total";
+    public const string Alerts = "kpistream_alerts_total";
+    public const string AlertsFiring = "kpistream_alerts_firing";
 
     public const string TopicLabel = "topic";
     public const string PartitionLabel = "partition";
     public const string ReasonLabel = "reason";
     public const string JourneyLabel = "journey";
     public const string ServiceLabel = "service";
+    public const string SegmentLabel = "segment";
+    public const string SloLabel = "slo";
+    public const string WindowLabel = "window";
+    public const string SeverityLabel = "severity";
+    public const string StateLabel = "state";
     public const string StoreLabel = "store";
 }

@@ -3,6 +3,7 @@ using KpiStream.Core.Events;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
+using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Observability;
@@ -39,6 +40,7 @@ public sealed class KpiTopology(
         options.Validate();
         var ingestCodec = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents, options.MaxPayloadBytes);
         var kpiCodec = new AvroCodec<KpiWindow>(new KpiWindowMapper(schemas.KpiWindow), registry, topics.KpiWindowed);
+        var alertCodec = new AvroCodec<SloAlert>(new SloAlertMapper(schemas.Alert), registry, topics.KpiAlerts);
         var validator = new DomainEventValidator(catalog, options.EventTimeBounds);
         var telemetryCodec = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry, options.MaxPayloadBytes);
         var telemetryValidator = new ServiceTelemetryValidator(catalog, options.EventTimeBounds);
@@ -66,6 +68,13 @@ public sealed class KpiTopology(
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
             .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.BucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), "windows")
+            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, ImpactWeights.Default), "windows")
+            .AddSink<string, SloAlert>(SloEvaluator.AlertChild, topics.KpiAlerts, Utf8, alertCodec.Encode, KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SloChild)
+            // Watermarks last: a visible watermark implies the buckets and SLO state it moved are visible too.
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.WatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), "windows")
             .Build();
     }

@@ -30,6 +30,7 @@ public sealed class KpiWindowProcessor(
     public const string BucketsStore = "window-buckets";
     public const string WatermarksStore = "window-watermarks";
     public const string KpiChild = "kpi-windowed-sink";
+    public const string SloChild = "slos";
     public const string DeadLetterChild = "window-dlq-sink";
 
     private IProcessorContext _context = null!;
@@ -38,6 +39,9 @@ public sealed class KpiWindowProcessor(
 
     // Buckets by the time they become final, so emission does not scan the store.
     private readonly SortedSet<(DateTimeOffset FinalAt, string Key)> _pending = [];
+
+    // Buckets by the time their SLIs are final (end + grace), for the SLO evaluator.
+    private readonly SortedSet<(DateTimeOffset ClosesAt, string Key)> _closing = [];
 
     // Sources beyond the required ones that have announced a stream time.
     private readonly SortedSet<int> _optionalSources = [];
@@ -57,6 +61,15 @@ public sealed class KpiWindowProcessor(
             if (source >= requiredSources)
             {
                 _optionalSources.Add(source);
+            }
+        }
+
+        var watermark = Watermark();
+        foreach (var (key, bucket) in _buckets.All())
+        {
+            if (ClosesAt(bucket.Window) > watermark)
+            {
+                _closing.Add((ClosesAt(bucket.Window), key));
             }
         }
     }
@@ -102,6 +115,10 @@ public sealed class KpiWindowProcessor(
         {
             bucket = new MinuteBucket(journey.Name, segment, window, ImmutableSortedDictionary<int, PartialSnapshot>.Empty);
             _pending.Add((finalAt, key));
+            if (ClosesAt(window) > Watermark())
+            {
+                _closing.Add((ClosesAt(window), key));
+            }
         }
 
         if (bucket.With(snapshot) is { } updated)
@@ -128,6 +145,7 @@ public sealed class KpiWindowProcessor(
         var watermark = Watermark();
         if (watermark > before)
         {
+            CloseMinutes(watermark);
             // This tick moved the minimum, so its ingestion time is when these windows became final.
             EmitFinal(watermark, DateTimeOffset.FromUnixTimeMilliseconds(tick.IngestedAtMs));
         }
@@ -149,6 +167,22 @@ public sealed class KpiWindowProcessor(
 
         return DateTimeOffset.FromUnixTimeMilliseconds(lowest);
     }
+
+    /// <summary>Hands the SLO evaluator the minutes whose SLIs became final, and how far every minute is closed.</summary>
+    private void CloseMinutes(DateTimeOffset watermark)
+    {
+        var closed = new List<KpiWindow>();
+        while (_closing.Count > 0 && _closing.Min.ClosesAt <= watermark)
+        {
+            closed.Add(_buckets.Get(_closing.Min.Key)!.Merged());
+            _closing.Remove(_closing.Min);
+        }
+
+        var closedThrough = TumblingWindow.Containing(watermark - options.Grace, options.WindowSize).Start;
+        _context.Forward(new Record<string?, ClosedMinutes>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []), SloChild);
+    }
+
+    private DateTimeOffset ClosesAt(TumblingWindow window) => window.End + options.Grace;
 
     private void EmitFinal(DateTimeOffset watermark, DateTimeOffset finalSince)
     {

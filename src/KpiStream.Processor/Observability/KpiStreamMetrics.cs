@@ -12,6 +12,8 @@ namespace KpiStream.Processor.Observability;
 /// </summary>
 public sealed class KpiStreamMetrics : IRuntimeObserver
 {
+    public SloMetrics Slos { get; }
+
     private readonly Counter _consumed;
     private readonly Counter _produced;
     private readonly Counter _deadLettered;
@@ -35,6 +37,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     public KpiStreamMetrics(CollectorRegistry registry)
     {
         var factory = Metrics.WithCustomRegistry(registry);
+        Slos = new SloMetrics(factory);
         _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka, per topic.", MetricNames.TopicLabel);
         _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records acknowledged by Kafka, per topic.", MetricNames.TopicLabel);
         _deadLettered = factory.CreateCounter(MetricNames.RecordsDeadLettered, "Records sent to the dead-letter topic, per source topic and reason.", MetricNames.TopicLabel, MetricNames.ReasonLabel);

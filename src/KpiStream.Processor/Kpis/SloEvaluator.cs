@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Observability;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Records;
+using KpiStream.Streaming.Stores;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// Stage 2's SLO evaluator, child of the window processor in each task: keeps per-minute and
+/// per-hour SLI counts of every SLO, journey and segment it has seen, judges each of them at the
+/// end of every closed minute of event time against its alert policy, and writes a record to
+/// kpi.alerts for each change of alert state. Evaluating every minute, traffic or not, is what
+/// lets alerts resolve when a segment goes quiet, and makes alerts independent of how input was
+/// batched: the same records give the same alerts.
+/// </summary>
+public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, ImpactWeights weights) : IProcessor<string?, ClosedMinutes>
+{
+    public const string MinutesStore = "slo-minutes";
+    public const string HoursStore = "slo-hours";
+    public const string AlertsStore = "slo-alerts";
+    public const string ProgressStore = "slo-progress";
+    public const string AlertChild = "kpi-alerts-sink";
+
+    private const string ProgressKey = "evaluated-through";
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    // A watermark jumping further than this at once (an idle advance over a long gap) is judged over its last day only.
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromDays(1);
+
+    private readonly Dictionary<string, SloSubject> _subjects = new(StringComparer.Ordinal);
+    private readonly ExpiryIndex _minutesExpiry = new();
+    private readonly ExpiryIndex _hoursExpiry = new();
+    private IProcessorContext _context = null!;
+    private IKeyValueStore<string, SliMinute> _minutes = null!;
+    private IKeyValueStore<string, SliMinute> _hours = null!;
+    private IKeyValueStore<string, AlertLifecycle> _alerts = null!;
+    private IKeyValueStore<string, long> _progress = null!;
+    private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
+
+    public void Init(IProcessorContext context)
+    {
+        _context = context;
+        _minutes = context.GetStateStore<IKeyValueStore<string, SliMinute>>(MinutesStore);
+        _hours = context.GetStateStore<IKeyValueStore<string, SliMinute>>(HoursStore);
+        _alerts = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
+        _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
+        if (_progress.TryGet(ProgressKey, out var through))
+        {
+            _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
+        }
+
+        foreach (var (key, step) in _minutes.All().OrderBy(e => e.Value.StepStartMs))
+        {
+            if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
+            {
+                subject.Minutes.Add(DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs), new SliCounts(step.Good, step.Total));
+                _minutesExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Alerting.LongestWindow.Duration);
+            }
+        }
+
+        foreach (var (key, step) in _hours.All().OrderBy(e => e.Value.StepStartMs))
+        {
+            if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
+            {
+                subject.Hours.Add(DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs), new SliCounts(step.Good, step.Total));
+                _hoursExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Period);
+            }
+        }
+
+        foreach (var (key, lifecycle) in _alerts.All())
+        {
+            if (_subjects.TryGetValue(key, out var subject))
+            {
+                subject.Alert = lifecycle;
+            }
+        }
+    }
+
+    public void Process(Record<string?, ClosedMinutes> record)
+    {
+        var signal = record.Value;
+        if (signal.ClosedThrough <= _evaluatedThrough)
+        {
+            // A replay of what the state already reflects.
+            return;
+        }
+
+        foreach (var minute in signal.Minutes.OrderBy(m => m.Window.Start))
+        {
+            Record(minute);
+        }
+
+        var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
+            : signal.Minutes.Count > 0 ? signal.Minutes.Min(m => m.Window.Start)
+            : signal.ClosedThrough - Minute;
+        first = first < signal.ClosedThrough - MaxCatchUp ? signal.ClosedThrough - MaxCatchUp : first;
+        for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
+        {
+            foreach (var subject in _subjects.Values)
+            {
+                Evaluate(subject, end - Minute, publishStatus: end == signal.ClosedThrough);
+            }
+        }
+
+        _evaluatedThrough = signal.ClosedThrough;
+        _progress.Put(ProgressKey, signal.ClosedThrough.ToUnixTimeMilliseconds());
+        Expire(signal.ClosedThrough);
+    }
+
+    public void Close()
+    {
+    }
+
+    private void Record(KpiWindow minute)
+    {
+        if (catalog.Find(minute.Journey) is not { } journey)
+        {
+            return;
+        }
+
+        foreach (var slo in journey.Slos)
+        {
+            var counts = SliMeasure.Of(slo, minute.Counters);
+            if (counts.Total == 0)
+            {
+                continue;
+            }
+
+            var subject = Subject(slo.Name, journey.Name, minute.Segment.Key)!;
+            var start = minute.Window.Start;
+            subject.Minutes.Add(start, counts);
+            var minuteKey = $"{subject.Key}|{start.ToUnixTimeMilliseconds()}";
+            _minutes.Put(minuteKey, new SliMinute(slo.Name, journey.Name, minute.Segment.Key, start.ToUnixTimeMilliseconds(), counts.Good, counts.Total));
+            _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
+
+            var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+            subject.Hours.Add(start, counts);
+            var hourKey = $"{subject.Key}|{hour.ToUnixTimeMilliseconds()}";
+            var stored = _hours.Get(hourKey);
+            _hours.Put(hourKey, new SliMinute(slo.Name, journey.Name, minute.Segment.Key, hour.ToUnixTimeMilliseconds(), (stored?.Good ?? 0) + counts.Good, (stored?.Total ?? 0) + counts.Total));
+            if (stored is null)
+            {
+                _hoursExpiry.Add(hourKey, hour + slo.Period);
+            }
+        }
+    }
+
+    private void Evaluate(SloSubject subject, DateTimeOffset minuteStart, bool publishStatus)
+    {
+        var slo = subject.Slo;
+        var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
+        var at = minuteStart + Minute;
+        var (next, transition) = subject.Alert.Step(evaluation.Severity, at, slo.Alerting.ResolveAfter, subject.Key);
+        var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
+        if (next != subject.Alert)
+        {
+            subject.Alert = next;
+            _alerts.Put(subject.Key, next);
+        }
+
+        if (transition is not null)
+        {
+            var alert = AlertOf(subject, transition, evaluation, budget, minuteStart);
+            _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, at, []), AlertChild);
+            metrics.Slos.AlertChanged(alert);
+        }
+
+        if (publishStatus)
+        {
+            metrics.Slos.Status(subject.Journey.Name, subject.SegmentKey, slo.Name, evaluation.BurnRates, budget);
+        }
+    }
+
+    private SloAlert AlertOf(SloSubject subject, AlertTransition transition, BurnRateEvaluation evaluation, ErrorBudget budget, DateTimeOffset minuteStart)
+    {
+        var slo = subject.Slo;
+        var at = minuteStart + Minute;
+        var firingFor = at - transition.StartedAt;
+        // Customers affected: bad outcomes since the alert started, or over the window that tripped it when it fires.
+        var span = transition.Status == AlertStatus.Resolved
+            ? firingFor
+            : evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration);
+        var affected = subject.Minutes.Over(span, minuteStart).Bad;
+        var impact = CustomerImpact.Estimate(affected, 0, 0, 0, criticality: 1, stage: 1, firingFor, weights);
+        var tripped = transition.Status == AlertStatus.Firing ? evaluation.TrippedWindows(transition.Severity) : [];
+        var summary = transition.Status == AlertStatus.Firing
+            ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {subject.Journey.Name} ({subject.SegmentKey}) burning {string.Join(", ", tripped.Select(w => $"{evaluation.BurnRates[w]:0.#}x over {w}"))}; {budget.Consumed:P0} of the {slo.Period.TotalDays:0}-day budget spent")
+            : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {subject.Journey.Name} ({subject.SegmentKey}) after {firingFor.TotalMinutes:0} min");
+        return new SloAlert(
+            transition.AlertId,
+            transition.Status,
+            transition.Severity,
+            subject.Journey.Name,
+            subject.SegmentKey,
+            slo.Name,
+            evaluation.BurnRates,
+            tripped,
+            budget.Consumed,
+            transition.StartedAt,
+            transition.EndedAt,
+            subject.Journey.Owner,
+            slo.Runbook,
+            impact,
+            [],
+            summary);
+    }
+
+    /// <summary>The subject of an SLO of a configured journey, created on first sight; null when the configuration no longer has it.</summary>
+    private SloSubject? Subject(string sloName, string journeyName, string segmentKey)
+    {
+        var key = SloSubject.KeyOf(sloName, journeyName, segmentKey);
+        if (_subjects.TryGetValue(key, out var subject))
+        {
+            return subject;
+        }
+
+        if (catalog.Find(journeyName) is not { } journey || journey.Slos.FirstOrDefault(s => s.Name == sloName) is not { } slo)
+        {
+            return null;
+        }
+
+        subject = new SloSubject(journey, slo, segmentKey);
+        _subjects[key] = subject;
+        return subject;
+    }
+
+    private void Expire(DateTimeOffset now)
+    {
+        foreach (var key in _minutesExpiry.TakeDue(now))
+        {
+            _minutes.Delete(key);
+        }
+
+        foreach (var key in _hoursExpiry.TakeDue(now))
+        {
+            _hours.Delete(key);
+        }
+    }
+}

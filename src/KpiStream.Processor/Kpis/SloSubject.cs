@@ -1,0 +1,28 @@
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Slos;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// One alertable subject in memory: an SLO of a journey in one segment, with its minute ledger
+/// (the policy's longest window), hour ledger (the SLO period, for the budget) and alert state.
+/// Rebuilt from the stores when the task starts.
+/// </summary>
+public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentKey)
+{
+    public JourneySpec Journey { get; } = journey;
+
+    public SloSpec Slo { get; } = slo;
+
+    public string SegmentKey { get; } = segmentKey;
+
+    public string Key { get; } = KeyOf(slo.Name, journey.Name, segmentKey);
+
+    public SliLedger Minutes { get; } = new(TimeSpan.FromMinutes(1), slo.Alerting.LongestWindow.Minutes);
+
+    public SliLedger Hours { get; } = new(TimeSpan.FromHours(1), (int)Math.Ceiling(slo.Period.TotalHours));
+
+    public AlertLifecycle Alert { get; set; } = AlertLifecycle.Idle;
+
+    public static string KeyOf(string slo, string journey, string segmentKey) => $"{slo}|{journey}|{segmentKey}";
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Conventions;
+using Prometheus;
+
+namespace KpiStream.Processor.Observability;
+
+/// <summary>
+/// SLO status and alerts as Prometheus series, for Grafana. Journeys, SLOs, windows and severities
+/// come from configuration; segments come from data, so each journey exports at most
+/// <see cref="MaxSegmentsPerJourney"/> of them (the first seen) and counts the series it drops.
+/// </summary>
+public sealed class SloMetrics
+{
+    public const int MaxSegmentsPerJourney = 100;
+
+    private readonly Gauge _burnRate;
+    private readonly Gauge _budgetRemaining;
+    private readonly Gauge _sli;
+    private readonly Counter _dropped;
+    private readonly Counter _alerts;
+    private readonly Gauge _firing;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _segments = new(StringComparer.Ordinal);
+
+    public SloMetrics(MetricFactory factory)
+    {
+        string[] subject = [MetricNames.JourneyLabel, MetricNames.SegmentLabel, MetricNames.SloLabel];
+        _burnRate = factory.CreateGauge(MetricNames.SloBurnRate, "Error rate over the window divided by the rate the objective allows, at the last closed minute.", [.. subject, MetricNames.WindowLabel]);
+        _budgetRemaining = factory.CreateGauge(MetricNames.SloErrorBudgetRemaining, "Share of the SLO period's error budget left (negative once overspent).", subject);
+        _sli = factory.CreateGauge(MetricNames.SloSli, "Good / total outcomes over the SLO period so far.", subject);
+        _dropped = factory.CreateCounter(MetricNames.SloSeriesDropped, "SLO status updates not exported because the journey already has the maximum number of segment series.", MetricNames.JourneyLabel);
+        _alerts = factory.CreateCounter(MetricNames.Alerts, "Alert state changes written to kpi.alerts.", MetricNames.SeverityLabel, MetricNames.StateLabel);
+        _firing = factory.CreateGauge(MetricNames.AlertsFiring, "Alerts firing now.", MetricNames.JourneyLabel, MetricNames.SloLabel, MetricNames.SeverityLabel);
+    }
+
+    public void Status(string journey, string segment, string slo, IReadOnlyDictionary<string, double> burnRates, ErrorBudget budget)
+    {
+        var segments = _segments.GetOrAdd(journey, _ => new(StringComparer.Ordinal));
+        if (!segments.ContainsKey(segment) && (segments.Count >= MaxSegmentsPerJourney || !segments.TryAdd(segment, true)))
+        {
+            _dropped.WithLabels(journey).Inc();
+            return;
+        }
+
+        foreach (var (window, rate) in burnRates)
+        {
+            _burnRate.WithLabels(journey, segment, slo, window).Set(rate);
+        }
+
+        _budgetRemaining.WithLabels(journey, segment, slo).Set(budget.Remaining);
+        if (budget.Period.Total > 0)
+        {
+            _sli.WithLabels(journey, segment, slo).Set((double)budget.Period.Good / budget.Period.Total);
+        }
+    }
+
+    public void AlertChanged(SloAlert alert)
+    {
+        var severity = alert.Severity.ToString().ToLowerInvariant();
+        _alerts.WithLabels(severity, alert.Status.ToString().ToLowerInvariant()).Inc();
+        var firing = _firing.WithLabels(alert.Journey, alert.Slo, severity);
+        if (alert.Status == AlertStatus.Firing)
+        {
+            firing.Inc();
+        }
+        else
+        {
+            firing.Dec();
+        }
+    }
+}
