@@ -23,6 +23,8 @@ public static class SampleJourneys
                 sli: event-ratio
                 objective: 0.99
                 period: 28d
+                alertPolicy: pages-only
+                runbook: https://runbooks.example.com/checkout
           - name: login
             owner: team-identity
             events:
@@ -38,6 +40,18 @@ public static class SampleJourneys
               success: [result_clicked]
             segmentBy: [experiment]
             conversionTimeout: 1m
+        alertPolicies:
+          - name: pages-only
+            resolveAfter: 5m
+            rules:
+              - severity: page
+                longWindow: 1h
+                shortWindow: 5m
+                burnRate: 14.4
+              - severity: page
+                longWindow: 6h
+                shortWindow: 30m
+                burnRate: 6
         """;
 
     public static JourneyCatalog Catalog { get; } = JourneysFile.Parse(Yaml, "sample-journeys.yaml");

@@ -8,6 +8,8 @@ public sealed record BurnRateEvaluation(ImmutableSortedDictionary<string, double
     /// <summary>The most urgent severity tripped, or null when nothing tripped.</summary>
     public AlertSeverity? Severity => Tripped.IsEmpty ? null : Tripped.Min(r => r.Severity);
 
+    public bool Trips(AlertSeverity severity) => Tripped.Any(r => r.Severity == severity);
+
     /// <summary>Names of the windows of the rules that tripped at <paramref name="severity"/>.</summary>
     public ImmutableArray<string> TrippedWindows(AlertSeverity severity) =>
         [.. Tripped.Where(r => r.Severity == severity).SelectMany(r => new[] { r.LongWindow, r.ShortWindow }).Distinct().OrderBy(w => w.Duration).Select(w => w.Name)];

@@ -72,11 +72,14 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             }
         }
 
-        foreach (var (key, lifecycle) in _alerts.All())
+        foreach (var subject in _subjects.Values)
         {
-            if (_subjects.TryGetValue(key, out var subject))
+            foreach (var severity in Enum.GetValues<AlertSeverity>())
             {
-                subject.Alert = lifecycle;
+                if (_alerts.TryGet(SloSubject.AlertKeyOf(subject.Key, severity), out var lifecycle))
+                {
+                    subject.Alerts[severity] = lifecycle;
+                }
             }
         }
     }
@@ -90,17 +93,20 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             return;
         }
 
-        foreach (var minute in signal.Minutes.OrderBy(m => m.Window.Start))
-        {
-            Record(minute);
-        }
-
+        var minutes = signal.Minutes.OrderBy(m => m.Window.Start).ToList();
         var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
-            : signal.Minutes.Count > 0 ? signal.Minutes.Min(m => m.Window.Start)
+            : minutes.Count > 0 ? minutes[0].Window.Start
             : signal.ClosedThrough - Minute;
         first = first < signal.ClosedThrough - MaxCatchUp ? signal.ClosedThrough - MaxCatchUp : first;
+        var next = 0;
         for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
         {
+            // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
+            for (; next < minutes.Count && minutes[next].Window.Start < end; next++)
+            {
+                Record(minutes[next]);
+            }
+
             foreach (var subject in _subjects.Values)
             {
                 Evaluate(subject, end - Minute, publishStatus: end == signal.ClosedThrough);
@@ -154,13 +160,30 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     {
         var slo = subject.Slo;
         var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
-        var at = minuteStart + Minute;
-        var (next, transition) = subject.Alert.Step(evaluation.Severity, at, slo.Alerting.ResolveAfter, subject.Key);
         var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
-        if (next != subject.Alert)
+
+        // Most urgent first: a firing page inhibits the ticket, whose rules trip too while the page burns.
+        foreach (var severity in Enum.GetValues<AlertSeverity>())
         {
-            subject.Alert = next;
-            _alerts.Put(subject.Key, next);
+            var inhibited = severity != AlertSeverity.Page && subject.Alerts[AlertSeverity.Page].IsFiring;
+            Step(subject, severity, evaluation.Trips(severity) && !inhibited, evaluation, budget, minuteStart);
+        }
+
+        if (publishStatus)
+        {
+            metrics.Slos.Status(subject.Journey.Name, subject.SegmentKey, slo.Name, evaluation.BurnRates, budget);
+        }
+    }
+
+    private void Step(SloSubject subject, AlertSeverity severity, bool tripped, BurnRateEvaluation evaluation, ErrorBudget budget, DateTimeOffset minuteStart)
+    {
+        var at = minuteStart + Minute;
+        var current = subject.Alerts[severity];
+        var (next, transition) = current.Step(severity, tripped, at, subject.Slo.Alerting.ResolveAfter, subject.Key);
+        if (next != current)
+        {
+            subject.Alerts[severity] = next;
+            _alerts.Put(SloSubject.AlertKeyOf(subject.Key, severity), next);
         }
 
         if (transition is not null)
@@ -168,11 +191,6 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             var alert = AlertOf(subject, transition, evaluation, budget, minuteStart);
             _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, at, []), AlertChild);
             metrics.Slos.AlertChanged(alert);
-        }
-
-        if (publishStatus)
-        {
-            metrics.Slos.Status(subject.Journey.Name, subject.SegmentKey, slo.Name, evaluation.BurnRates, budget);
         }
     }
 

@@ -22,7 +22,10 @@ public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentK
 
     public SliLedger Hours { get; } = new(TimeSpan.FromHours(1), (int)Math.Ceiling(slo.Period.TotalHours));
 
-    public AlertLifecycle Alert { get; set; } = AlertLifecycle.Idle;
+    /// <summary>One alert per severity: a page resolves when the fast burn stops, even if a slow burn still warrants a ticket.</summary>
+    public Dictionary<AlertSeverity, AlertLifecycle> Alerts { get; } = Enum.GetValues<AlertSeverity>().ToDictionary(s => s, _ => AlertLifecycle.Idle);
 
     public static string KeyOf(string slo, string journey, string segmentKey) => $"{slo}|{journey}|{segmentKey}";
+
+    public static string AlertKeyOf(string subjectKey, AlertSeverity severity) => $"{subjectKey}|{severity}";
 }

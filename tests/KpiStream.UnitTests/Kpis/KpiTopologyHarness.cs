@@ -2,6 +2,7 @@ using System.Text;
 using KpiStream.Core.Events;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
+using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Kpis;
 using KpiStream.Processor.Observability;
@@ -24,6 +25,7 @@ internal sealed class KpiTopologyHarness : IDisposable
     private readonly TopologyTestDriver _driver;
     private readonly AvroCodec<KpiWindow> _kpis;
     private readonly AvroCodec<ServiceTelemetry> _telemetry;
+    private readonly AvroCodec<SloAlert> _alerts;
     private int _closers;
     private bool _telemetryPiped;
 
@@ -34,6 +36,7 @@ internal sealed class KpiTopologyHarness : IDisposable
         var registry = TestSchemas.NewRegistry();
         Events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), registry, Topics.DomainEvents);
         _kpis = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry, Topics.KpiWindowed);
+        _alerts = new AvroCodec<SloAlert>(new SloAlertMapper(TestSchemas.Set.Alert), registry, Topics.KpiAlerts);
         _telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(TestSchemas.Set.ServiceTelemetry), registry, Topics.ServiceTelemetry);
         Metrics = Prometheus.Metrics.NewCustomRegistry();
         var topology = new KpiTopology(
@@ -56,6 +59,7 @@ internal sealed class KpiTopologyHarness : IDisposable
                 [Topics.ServiceTelemetry] = InputPartitions,
                 [RepartitionTopic] = 3,
                 [Topics.KpiWindowed] = 1,
+                [Topics.KpiAlerts] = 1,
                 [Topics.DeadLetter] = 1,
             },
             Clock);
@@ -137,6 +141,9 @@ internal sealed class KpiTopologyHarness : IDisposable
     }
 
     public IReadOnlyList<OutgoingRecord> DeadLetters() => _driver.Output(Topics.DeadLetter);
+
+    /// <summary>Every record written to kpi.alerts so far, decoded, in order.</summary>
+    public IReadOnlyList<SloAlert> Alerts() => [.. _driver.Output(Topics.KpiAlerts).Select(r => _alerts.Decode(r.Value).Value!)];
 
     public IReadOnlyList<OutgoingRecord> Repartitioned() => _driver.Output(RepartitionTopic);
 

@@ -4,23 +4,21 @@ namespace KpiStream.UnitTests.Core.Slos;
 
 public class AlertLifecycleTests
 {
-    private const string Subject = "checkout-success/checkout/region=eu";
+    private const string Subject = "checkout-success|checkout|region=eu";
     private static readonly TimeSpan ResolveAfter = TimeSpan.FromMinutes(5);
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
 
     [Fact]
-    public void Fires_on_the_first_trip_escalates_and_resolves_after_five_clear_minutes()
+    public void Fires_on_the_first_trip_and_resolves_after_five_clear_minutes()
     {
-        var trips = new AlertSeverity?[] { null, AlertSeverity.Ticket, AlertSeverity.Page, AlertSeverity.Ticket, null, null, null, null, null, null };
-        var transitions = Run(trips);
+        var transitions = Run([false, true, true, false, false, false, false, false, false, false]);
 
-        var id = $"{Subject}@{(T0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()}";
+        var id = $"{Subject}|page@{T0.AddMinutes(1).ToUnixTimeMilliseconds()}";
         Assert.Equal(
             [
-                new AlertTransition(id, AlertStatus.Firing, AlertSeverity.Ticket, T0.AddMinutes(1), null),
                 new AlertTransition(id, AlertStatus.Firing, AlertSeverity.Page, T0.AddMinutes(1), null),
-                // Clear from minute 4; five minutes later, at minute 9, it resolves at the severity it reached.
-                new AlertTransition(id, AlertStatus.Resolved, AlertSeverity.Page, T0.AddMinutes(1), T0.AddMinutes(9)),
+                // Clear from minute 3; five minutes later, at minute 8, it resolves.
+                new AlertTransition(id, AlertStatus.Resolved, AlertSeverity.Page, T0.AddMinutes(1), T0.AddMinutes(8)),
             ],
             transitions);
     }
@@ -28,8 +26,7 @@ public class AlertLifecycleTests
     [Fact]
     public void A_flapping_sli_stays_one_alert()
     {
-        var trips = Enumerable.Range(0, 30).Select(m => m % 4 == 0 ? AlertSeverity.Page : (AlertSeverity?)null).ToArray();
-        var transitions = Run(trips);
+        var transitions = Run([.. Enumerable.Range(0, 30).Select(m => m % 4 == 0)]);
 
         Assert.Equal([AlertStatus.Firing], transitions.Select(t => t.Status));
     }
@@ -37,22 +34,20 @@ public class AlertLifecycleTests
     [Fact]
     public void A_new_episode_after_resolving_gets_a_new_id()
     {
-        var trips = new AlertSeverity?[] { AlertSeverity.Page, null, null, null, null, null, null, AlertSeverity.Page };
-        var transitions = Run(trips);
+        var transitions = Run([true, false, false, false, false, false, false, true]);
 
         Assert.Equal([AlertStatus.Firing, AlertStatus.Resolved, AlertStatus.Firing], transitions.Select(t => t.Status));
         Assert.Equal(transitions[0].AlertId, transitions[1].AlertId);
-        Assert.Equal($"{Subject}@{T0.AddMinutes(7).ToUnixTimeMilliseconds()}", transitions[2].AlertId);
+        Assert.Equal($"{Subject}|page@{T0.AddMinutes(7).ToUnixTimeMilliseconds()}", transitions[2].AlertId);
     }
 
-    private static List<AlertTransition> Run(IEnumerable<AlertSeverity?> tripsPerMinute)
+    private static List<AlertTransition> Run(bool[] trippedPerMinute)
     {
         var lifecycle = AlertLifecycle.Idle;
         var transitions = new List<AlertTransition>();
-        var minute = 0;
-        foreach (var tripped in tripsPerMinute)
+        for (var minute = 0; minute < trippedPerMinute.Length; minute++)
         {
-            var (next, transition) = lifecycle.Step(tripped, T0.AddMinutes(minute++), ResolveAfter, Subject);
+            var (next, transition) = lifecycle.Step(AlertSeverity.Page, trippedPerMinute[minute], T0.AddMinutes(minute), ResolveAfter, Subject);
             lifecycle = next;
             if (transition is not null)
             {

@@ -1,0 +1,81 @@
+using KpiStream.Core.Slos;
+using KpiStream.TestSupport;
+
+namespace KpiStream.UnitTests.Kpis;
+
+/// <summary>
+/// The SLO evaluator on the test driver. checkout-success (99%, 28 days) uses the sample's
+/// page-only policy: page at 14.4x over 1h and 5m, or 6x over 6h and 30m; resolve after 5 minutes.
+/// </summary>
+public class SloAlertingTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T00:00:00Z");
+    private const string Segment = "device=web,region=eu-west";
+    private const string Subject = "checkout-success|checkout|" + Segment;
+
+    [Fact]
+    public void An_outage_pages_at_the_workbooks_detection_time_and_resolves_five_minutes_after_the_short_window_clears()
+    {
+        // Six clean hours, then 15 minutes of every checkout failing, then clean again; 20 outcomes a minute.
+        using var harness = new KpiTopologyHarness(T0.AddHours(7));
+        for (var minute = 0; minute < 390; minute++)
+        {
+            var failing = minute is >= 360 and < 375;
+            for (var i = 0; i < 20; i++)
+            {
+                harness.Pipe(Events.Of($"e{minute}-{i}", failing ? "checkout_failed" : "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+            }
+
+            if (minute % 30 == 0)
+            {
+                harness.Commit();
+            }
+        }
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(391));
+        var alerts = harness.Alerts();
+
+        // 1h at 14.4x of a 1% budget needs 14.4% errors over the hour: 8.64 bad minutes, so the 9th (minute 368) trips it.
+        var id = $"{Subject}|page@{T0.AddMinutes(369).ToUnixTimeMilliseconds()}";
+        Assert.Equal([(id, AlertStatus.Firing), (id, AlertStatus.Resolved)], alerts.Select(a => (a.AlertId, a.Status)));
+        var firing = alerts[0];
+        Assert.Equal((AlertSeverity.Page, "checkout", Segment, "checkout-success"), (firing.Severity, firing.Journey, firing.SegmentKey, firing.Slo));
+        Assert.Equal(["5m", "1h"], firing.TrippedWindows.ToArray());
+        Assert.Equal(100.0, firing.BurnRates["5m"], precision: 9);       // every outcome failed: 100% / 1%
+        Assert.Equal(30.0, firing.BurnRates["30m"], precision: 9);       // 9 of 30 minutes
+        Assert.Equal(15.0, firing.BurnRates["1h"], precision: 9);        // 9 of 60 minutes
+        Assert.Equal(2.5, firing.BurnRates["6h"], precision: 9);         // 9 of 360 minutes
+        Assert.Equal(180.0 / 73.8, firing.BudgetConsumed, precision: 9); // 180 bad of 7,380, which allow 73.8
+        Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)null), (firing.StartedAt, firing.EndedAt));
+        Assert.Equal(("team-payments", new Uri("https://runbooks.example.com/checkout")), (firing.Owner, firing.Runbook));
+        Assert.Equal(180, firing.Impact.AffectedSessions);                // bad outcomes over the tripped hour
+
+        // The 5m window is clean from minute 379; five clear minutes later, at the end of minute 384, it resolves.
+        var resolved = alerts[1];
+        Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)T0.AddMinutes(385)), (resolved.StartedAt, resolved.EndedAt));
+        Assert.Empty(resolved.TrippedWindows);
+        Assert.Equal(120, resolved.Impact.AffectedSessions);              // bad outcomes while firing: minutes 369 to 374
+    }
+
+    [Fact]
+    public void Replaying_the_window_stage_from_the_start_repeats_no_alert()
+    {
+        using var harness = new KpiTopologyHarness(T0.AddHours(2));
+        for (var minute = 0; minute < 80; minute++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                harness.Pipe(Events.Of($"e{minute}-{i}", minute >= 60 ? "checkout_failed" : "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+            }
+        }
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(81));
+        var before = harness.Alerts().Count;
+        Assert.Equal(1, before);
+
+        harness.ReplayRepartition();
+        harness.Commit();
+
+        Assert.Equal(before, harness.Alerts().Count);
+    }
+}
