@@ -38,9 +38,15 @@ internal static class RunCommand
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = $"Fault the demo injects: {string.Join(", ", DemoScenario.All.Select(s => s.Name))}.",
+            DefaultValueFactory = _ => DemoScenario.HealthyName,
+        };
+        scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +66,7 @@ internal static class RunCommand
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
-                Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed) } : null,
+                Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed), Scenario = DemoScenario.Find(parse.GetValue(scenario)!)! } : null,
                 Kpi = parse.GetValue(grace) is { } g ? defaults.Kpi with { Grace = g } : defaults.Kpi,
             };
             try

@@ -32,8 +32,8 @@ public sealed record TopicNames
         };
     }
 
-    /// <summary>Internal: validated events re-keyed by journey|segment, feeding the window stage.</summary>
-    public static string Repartition(string applicationId) => $"{applicationId}-events-by-segment-repartition";
+    /// <summary>Internal: stage 1's pre-aggregated partials and stream-time ticks, keyed by journey, feeding the window stage.</summary>
+    public static string Repartition(string applicationId) => $"{applicationId}-partials-by-journey-repartition";
 
     /// <summary>Every topic KpiStream needs, with the partition counts it creates them with.</summary>
     /// <param name="inputPartitions">Partitions of the input topics and of the repartition topic, which must match for co-partitioning.</param>

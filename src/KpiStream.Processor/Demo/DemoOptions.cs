@@ -17,6 +17,9 @@ public sealed record DemoOptions
     /// <summary>How far before now the demo's event clock starts, so the speed-up stays inside the accepted event-time range.</summary>
     public TimeSpan StartBehindNow { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>The fault injected into the traffic; healthy by default.</summary>
+    public DemoScenario Scenario { get; init; } = DemoScenario.Healthy;
+
     public void Validate()
     {
         if (SpeedUp is < 1 or > 1000 || SessionsPerSecond is <= 0 or > 10_000 || MalformedShare is < 0 or > 1)

@@ -7,8 +7,10 @@ namespace KpiStream.Processor.Demo;
 
 /// <summary>
 /// Seeded, realistic journey traffic: sessions start across regions, plans and devices, most
-/// succeed after a short think time, some fail or abandon; each outcome comes with the service
-/// request that served it. Deterministic for a seed and a sequence of clock readings.
+/// succeed after a short think time, a few fail and more abandon; each outcome comes with the
+/// service request that served it. Healthy failure shares sit well inside the shipped SLOs; the
+/// options' scenario injects one fault at a known onset. Deterministic for a seed and a sequence
+/// of clock readings.
 /// </summary>
 public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
 {
@@ -18,19 +20,31 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
 
     private static readonly DemoJourney[] Journeys =
     [
-        new("checkout", "checkout_started", "checkout_completed", "checkout_failed", "checkout-api", "POST /orders", Weight: 0.5, SuccessShare: 0.93, AbandonShare: 0.08, MedianLatencyMs: 320),
-        new("login", "login_attempted", "login_succeeded", "login_failed", "auth-api", "POST /sessions", Weight: 0.35, SuccessShare: 0.97, AbandonShare: 0.02, MedianLatencyMs: 90),
-        new("signup", "signup_started", "signup_completed", "signup_failed", "accounts-api", "POST /accounts", Weight: 0.15, SuccessShare: 0.88, AbandonShare: 0.2, MedianLatencyMs: 210),
+        new("checkout", "checkout_started", "checkout_completed", "checkout_failed", "checkout-api", "POST /orders", Weight: 0.5, SuccessShare: 0.999, AbandonShare: 0.08, MedianLatencyMs: 320),
+        new("login", "login_attempted", "login_succeeded", "login_failed", "auth-api", "POST /sessions", Weight: 0.35, SuccessShare: 0.9995, AbandonShare: 0.02, MedianLatencyMs: 90),
+        new("signup", "signup_started", "signup_completed", "signup_failed", "accounts-api", "POST /accounts", Weight: 0.15, SuccessShare: 0.998, AbandonShare: 0.2, MedianLatencyMs: 210),
     ];
 
     private readonly Random _random = new(options.Seed);
     private readonly PriorityQueue<DomainEvent, DateTimeOffset> _pending = new();
     private double _sessionsDue;
     private long _sequence;
+    private DateTimeOffset? _start;
+
+    private DemoScenario Scenario => options.Scenario;
 
     /// <summary>Everything that happened in event time up to <paramref name="until"/>, having last been asked at <paramref name="since"/>.</summary>
     public IReadOnlyList<DemoRecord> Advance(DateTimeOffset since, DateTimeOffset until)
     {
+        _start ??= since;
+        var records = new List<DemoRecord>();
+        if (Scenario.DeployVersion is { } version)
+        {
+            // The bad version goes out at the onset and is rolled back at the end.
+            AddDeploy(records, since, until, Scenario.Onset, version);
+            AddDeploy(records, since, until, Scenario.Onset + Scenario.Duration, BaselineVersion);
+        }
+
         _sessionsDue += (until - since).TotalSeconds * options.SessionsPerSecond;
         while (_sessionsDue >= 1)
         {
@@ -38,7 +52,6 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
             StartSession(since + ((until - since) * _random.NextDouble()));
         }
 
-        var records = new List<DemoRecord>();
         while (_pending.TryPeek(out var next, out var at) && at <= until)
         {
             _pending.Dequeue();
@@ -57,9 +70,28 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         return records;
     }
 
+    private const string BaselineVersion = "v1.0.0";
+
+    private TimeSpan Elapsed(DateTimeOffset at) => at - _start!.Value;
+
+    private void AddDeploy(List<DemoRecord> records, DateTimeOffset since, DateTimeOffset until, TimeSpan offset, string version)
+    {
+        var at = _start!.Value + offset;
+        if (at > since && at <= until)
+        {
+            var service = Journeys.Single(j => j.Name == Scenario.Journey).Service;
+            records.Add(new DemoRecord(topics.Deployments, service, new DeploymentMarker($"deploy-{service}-{version}-{at.ToUnixTimeMilliseconds()}", service, version, at, null, "demo", $"{service} {version}")));
+        }
+    }
+
     private void StartSession(DateTimeOffset at)
     {
         var journey = PickJourney();
+        if (Scenario.Affects(journey.Name, Elapsed(at)) && _random.NextDouble() >= Scenario.TrafficFactor)
+        {
+            return;
+        }
+
         var session = $"s-{options.Seed}-{++_sequence}";
         var segment = (Region: Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
         var user = $"user-{_random.Next(1, 50_000)}";
@@ -70,7 +102,8 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         }
 
         var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 85));
-        var succeeded = _random.NextDouble() < journey.SuccessShare;
+        var successShare = Scenario.Affects(journey.Name, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.SuccessShare;
+        var succeeded = _random.NextDouble() < successShare;
         var amount = journey.Name == "checkout" && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
         Schedule(Event(journey, succeeded ? journey.Success : journey.Failure, session, user, segment, outcomeAt, amount, journey.Service));
     }
@@ -96,8 +129,9 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
     {
         var journey = Journeys.Single(j => j.Name == outcome.Journey);
         var failed = outcome.EventType == journey.Failure;
+        var faulty = Scenario.Affects(journey.Name, Elapsed(outcome.OccurredAt));
         // Log-normal latencies around the journey's median, with a heavier tail on failures.
-        var latency = journey.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1);
+        var latency = journey.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
         var status = failed && _random.NextDouble() < 0.6 ? 503 : 200;
         return new DemoRecord(topics.ServiceTelemetry, outcome.TraceId, new ServiceTelemetry(
             journey.Service,
@@ -107,7 +141,7 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
             Math.Round(latency, 2),
             status,
             status >= 500 ? RequestOutcome.Error : RequestOutcome.Success,
-            "v1.0.0",
+            faulty && Scenario.DeployVersion is { } version ? version : BaselineVersion,
             outcome.Region,
             null));
     }

@@ -25,6 +25,7 @@ public sealed class DemoTrafficService(
     {
         var events = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents);
         var telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry);
+        var deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments);
         var generator = new DemoTrafficGenerator(options, topics);
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 20, EnableIdempotence = true }).Build();
         var wallStart = clock.GetUtcNow();
@@ -32,6 +33,12 @@ public sealed class DemoTrafficService(
         var last = eventStart;
         long produced = 0;
         logger.LogInformation("Demo traffic: {Rate} sessions/s of event time at {SpeedUp}x, event time starting {Start:O}", options.SessionsPerSecond, options.SpeedUp, eventStart);
+        if (options.Scenario.Journey is not null)
+        {
+            logger.LogInformation(
+                "Demo scenario {Scenario}: {Description} Onset at event time {Onset:O} (in about {Wall:0} s), lasting {Duration}",
+                options.Scenario.Name, options.Scenario.Description, eventStart + options.Scenario.Onset, options.Scenario.Onset.TotalSeconds / options.SpeedUp, options.Scenario.Duration);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = eventStart + ((clock.GetUtcNow() - wallStart) * options.SpeedUp);
@@ -41,6 +48,7 @@ public sealed class DemoTrafficService(
                 {
                     DomainEvent e => events.Encode(e),
                     ServiceTelemetry t => telemetry.Encode(t),
+                    DeploymentMarker d => deployments.Encode(d),
                     byte[] raw => raw,
                     _ => throw new InvalidOperationException($"Unexpected demo payload {record.Payload.GetType()}."),
                 };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Slos;
 using KpiStream.Processor.Kpis;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -18,6 +19,11 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
     {
         var interactive = !Console.IsOutputRedirected;
         var refresh = interactive ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);
+        if (!interactive)
+        {
+            // A log file has no width; the default 80 columns would fold every cell.
+            AnsiConsole.Profile.Width = 200;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -41,6 +47,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
             }
 
             AnsiConsole.Write(Render(latest));
+            AnsiConsole.Write(Render(board.Alerts()));
         }
     }
 
@@ -66,6 +73,39 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         foreach (var weak in latest.Where(w => w.Counters.SuccessRate is not null).OrderBy(w => w.Counters.SuccessRate).Take(WeakestSegments))
         {
             AddRow(table, weak.Journey, Markup.Escape(weak.Segment.Key), weak.Window.Start, weak.Counters);
+        }
+
+        return table;
+    }
+
+    internal static Table Render(IReadOnlyList<SloAlert> alerts)
+    {
+        var table = new Table().Title("SLO alerts — firing, then recently resolved (event time, UTC)").Border(TableBorder.Rounded);
+        foreach (var column in new[] { "state", "severity", "slo", "journey", "segment", "burn rates", "budget spent", "started", "ended", "affected", "deploys" })
+        {
+            table.AddColumn(column);
+        }
+
+        if (alerts.Count == 0)
+        {
+            table.AddRow("[green]none firing[/]", "", "", "", "", "", "", "", "", "", "");
+        }
+
+        foreach (var a in alerts)
+        {
+            var firing = a.Status == AlertStatus.Firing;
+            table.AddRow(
+                firing ? "[red bold]FIRING[/]" : "[green]resolved[/]",
+                a.Severity == AlertSeverity.Page ? "[red]page[/]" : "[yellow]ticket[/]",
+                Markup.Escape(a.Slo),
+                Markup.Escape(a.Journey),
+                Markup.Escape(a.SegmentKey),
+                Markup.Escape(string.Join(" ", a.BurnRates.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
+                a.BudgetConsumed.ToString("P0", CultureInfo.InvariantCulture),
+                a.StartedAt.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
+                a.EndedAt?.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",
+                a.Impact.AffectedSessions.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(" ", a.Deploys)));
         }
 
         return table;

@@ -19,7 +19,7 @@ namespace KpiStream.Processor.Kpis;
 /// Wires the KPI topology: domain-events (keyed by session) → funnel (validate, dead-letter,
 /// deduplicate, pre-aggregate per journey, segment and minute), and service-telemetry → telemetry
 /// (validate, attribute to journeys, pre-aggregate) → partial snapshots and stream-time ticks on
-/// the repartition topic keyed by journey|segment → windows → kpi.windowed.
+/// the repartition topic keyed by journey → windows → kpi.windowed, and SLO evaluation → kpi.alerts.
 /// </summary>
 public sealed class KpiTopology(
     string applicationId,
@@ -68,7 +68,7 @@ public sealed class KpiTopology(
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
             .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.BucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), "windows")
-            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, ImpactWeights.Default), "windows")
+            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, board, ImpactWeights.Default), "windows")
             .AddSink<string, SloAlert>(SloEvaluator.AlertChild, topics.KpiAlerts, Utf8, alertCodec.Encode, KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)

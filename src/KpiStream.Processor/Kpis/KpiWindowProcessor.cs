@@ -12,7 +12,7 @@ using KpiStream.Streaming.Stores;
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
-/// Stage 2, one task per repartition partition (journey|segment keys): keeps the latest partial
+/// Stage 2, one task per repartition partition (journey keys): keeps the latest partial
 /// snapshot per input partition for each minute, and emits a minute's KPIs once, when they are
 /// final: when every source has announced a stream time past the minute's conversion horizon.
 /// The watermark is the minimum over sources, so a lagging one holds emission back instead of

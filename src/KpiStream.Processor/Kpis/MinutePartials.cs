@@ -111,7 +111,8 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
         {
             var partial = _partials.Get(key)!;
             var snapshot = PartialSnapshot.Of(sourceId, partial);
-            _context.Forward(new Record<string, PartialSnapshot>($"{partial.Journey}|{partial.Segment.Key}", snapshot, partial.Window.Start, []), snapshotChild);
+            // Keyed by journey: one stage-2 task sees every segment of a journey, so its SLOs are judged journey-wide.
+            _context.Forward(new Record<string, PartialSnapshot>(partial.Journey, snapshot, partial.Window.Start, []), snapshotChild);
             _partials.Put(key, partial with { Dirty = false });
         }
 

@@ -11,14 +11,17 @@ using KpiStream.Streaming.Stores;
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
-/// Stage 2's SLO evaluator, child of the window processor in each task: keeps per-minute and
-/// per-hour SLI counts of every SLO, journey and segment it has seen, judges each of them at the
-/// end of every closed minute of event time against its alert policy, and writes a record to
-/// kpi.alerts for each change of alert state. Evaluating every minute, traffic or not, is what
+/// Stage 2's SLO evaluator, child of the window processor in each task (which owns whole
+/// journeys): keeps per-minute and per-hour SLI counts of every SLO, per segment and for the whole
+/// journey, judges the journey at the end of every closed minute of event time against its alert
+/// policy, and writes a record to kpi.alerts for each change of alert state. Alerts are
+/// journey-wide (segment <c>*</c>), naming the worst segments, so one outage pages once rather
+/// than once per segment, and small segments do not page on a single failure; per-segment burn
+/// rates and budgets are exported as gauges for drill-down. Evaluating every minute, traffic or not, is what
 /// lets alerts resolve when a segment goes quiet, and makes alerts independent of how input was
 /// batched: the same records give the same alerts.
 /// </summary>
-public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, ImpactWeights weights) : IProcessor<string?, ClosedMinutes>
+public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, LatestKpiBoard board, ImpactWeights weights) : IProcessor<string?, ClosedMinutes>
 {
     public const string MinutesStore = "slo-minutes";
     public const string HoursStore = "slo-hours";
@@ -27,6 +30,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     public const string AlertChild = "kpi-alerts-sink";
 
     private const string ProgressKey = "evaluated-through";
+    private const int WorstSegments = 3;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     // A watermark jumping further than this at once (an idle advance over a long gap) is judged over its last day only.
@@ -132,38 +136,54 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         foreach (var slo in journey.Slos)
         {
             var counts = SliMeasure.Of(slo, minute.Counters);
-            if (counts.Total == 0)
+            if (counts.Total > 0)
             {
-                continue;
-            }
-
-            var subject = Subject(slo.Name, journey.Name, minute.Segment.Key)!;
-            var start = minute.Window.Start;
-            subject.Minutes.Add(start, counts);
-            var minuteKey = $"{subject.Key}|{start.ToUnixTimeMilliseconds()}";
-            _minutes.Put(minuteKey, new SliMinute(slo.Name, journey.Name, minute.Segment.Key, start.ToUnixTimeMilliseconds(), counts.Good, counts.Total));
-            _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
-
-            var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
-            subject.Hours.Add(start, counts);
-            var hourKey = $"{subject.Key}|{hour.ToUnixTimeMilliseconds()}";
-            var stored = _hours.Get(hourKey);
-            _hours.Put(hourKey, new SliMinute(slo.Name, journey.Name, minute.Segment.Key, hour.ToUnixTimeMilliseconds(), (stored?.Good ?? 0) + counts.Good, (stored?.Total ?? 0) + counts.Total));
-            if (stored is null)
-            {
-                _hoursExpiry.Add(hourKey, hour + slo.Period);
+                Record(Subject(slo.Name, journey.Name, minute.Segment.Key)!, minute.Window.Start, counts);
+                Record(Subject(slo.Name, journey.Name, SloSubject.AllSegments)!, minute.Window.Start, counts);
             }
         }
     }
 
+    private void Record(SloSubject subject, DateTimeOffset start, SliCounts counts)
+    {
+        var slo = subject.Slo;
+        subject.Minutes.Add(start, counts);
+        var minuteKey = $"{subject.Key}|{start.ToUnixTimeMilliseconds()}";
+        var storedMinute = _minutes.Get(minuteKey);
+        _minutes.Put(minuteKey, Accumulated(subject, start, storedMinute, counts));
+        if (storedMinute is null)
+        {
+            _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
+        }
+
+        var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+        subject.Hours.Add(start, counts);
+        var hourKey = $"{subject.Key}|{hour.ToUnixTimeMilliseconds()}";
+        var storedHour = _hours.Get(hourKey);
+        _hours.Put(hourKey, Accumulated(subject, hour, storedHour, counts));
+        if (storedHour is null)
+        {
+            _hoursExpiry.Add(hourKey, hour + slo.Period);
+        }
+    }
+
+    private static SliMinute Accumulated(SloSubject subject, DateTimeOffset start, SliMinute? stored, SliCounts counts) =>
+        new(subject.Slo.Name, subject.Journey.Name, subject.SegmentKey, start.ToUnixTimeMilliseconds(), (stored?.Good ?? 0) + counts.Good, (stored?.Total ?? 0) + counts.Total);
+
     private void Evaluate(SloSubject subject, DateTimeOffset minuteStart, bool publishStatus)
     {
+        var alerting = subject.SegmentKey == SloSubject.AllSegments;
+        if (!alerting && !publishStatus)
+        {
+            return;
+        }
+
         var slo = subject.Slo;
         var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
         var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
 
         // Most urgent first: a firing page inhibits the ticket, whose rules trip too while the page burns.
-        foreach (var severity in Enum.GetValues<AlertSeverity>())
+        foreach (var severity in alerting ? Enum.GetValues<AlertSeverity>() : [])
         {
             var inhibited = severity != AlertSeverity.Page && subject.Alerts[AlertSeverity.Page].IsFiring;
             Step(subject, severity, evaluation.Trips(severity) && !inhibited, evaluation, budget, minuteStart);
@@ -191,6 +211,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             var alert = AlertOf(subject, transition, evaluation, budget, minuteStart);
             _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, at, []), AlertChild);
             metrics.Slos.AlertChanged(alert);
+            board.Update(alert);
         }
     }
 
@@ -206,9 +227,16 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         var affected = subject.Minutes.Over(span, minuteStart).Bad;
         var impact = CustomerImpact.Estimate(affected, 0, 0, 0, criticality: 1, stage: 1, firingFor, weights);
         var tripped = transition.Status == AlertStatus.Firing ? evaluation.TrippedWindows(transition.Severity) : [];
+        var worst = _subjects.Values
+            .Where(s => s.Slo == slo && s.Journey == subject.Journey && s.SegmentKey != SloSubject.AllSegments)
+            .Select(s => (s.SegmentKey, Bad: s.Minutes.Over(span, minuteStart).Bad))
+            .Where(s => s.Bad > 0)
+            .OrderByDescending(s => s.Bad).ThenBy(s => s.SegmentKey, StringComparer.Ordinal)
+            .Take(WorstSegments)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.SegmentKey} ({s.Bad} bad)"));
         var summary = transition.Status == AlertStatus.Firing
-            ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {subject.Journey.Name} ({subject.SegmentKey}) burning {string.Join(", ", tripped.Select(w => $"{evaluation.BurnRates[w]:0.#}x over {w}"))}; {budget.Consumed:P0} of the {slo.Period.TotalDays:0}-day budget spent")
-            : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {subject.Journey.Name} ({subject.SegmentKey}) after {firingFor.TotalMinutes:0} min");
+            ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {subject.Journey.Name} burning {string.Join(", ", tripped.Select(w => $"{evaluation.BurnRates[w]:0.#}x over {w}"))}; {budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; worst segments: {string.Join("; ", worst)}")
+            : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {subject.Journey.Name} after {firingFor.TotalMinutes:0} min");
         return new SloAlert(
             transition.AlertId,
             transition.Status,

@@ -4,12 +4,15 @@ using KpiStream.Core.Slos;
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
-/// One alertable subject in memory: an SLO of a journey in one segment, with its minute ledger
+/// One subject in memory: an SLO of a journey in one segment or all of them, with its minute ledger
 /// (the policy's longest window), hour ledger (the SLO period, for the budget) and alert state.
 /// Rebuilt from the stores when the task starts.
 /// </summary>
 public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentKey)
 {
+    /// <summary>The segment key of the journey-wide subject, the one that alerts.</summary>
+    public const string AllSegments = "*";
+
     public JourneySpec Journey { get; } = journey;
 
     public SloSpec Slo { get; } = slo;

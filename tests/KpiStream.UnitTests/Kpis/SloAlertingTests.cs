@@ -11,7 +11,7 @@ public class SloAlertingTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T00:00:00Z");
     private const string Segment = "device=web,region=eu-west";
-    private const string Subject = "checkout-success|checkout|" + Segment;
+    private const string Subject = "checkout-success|checkout|*";
 
     [Fact]
     public void An_outage_pages_at_the_workbooks_detection_time_and_resolves_five_minutes_after_the_short_window_clears()
@@ -39,7 +39,9 @@ public class SloAlertingTests
         var id = $"{Subject}|page@{T0.AddMinutes(369).ToUnixTimeMilliseconds()}";
         Assert.Equal([(id, AlertStatus.Firing), (id, AlertStatus.Resolved)], alerts.Select(a => (a.AlertId, a.Status)));
         var firing = alerts[0];
-        Assert.Equal((AlertSeverity.Page, "checkout", Segment, "checkout-success"), (firing.Severity, firing.Journey, firing.SegmentKey, firing.Slo));
+        // Journey-wide, naming the segment that failed.
+        Assert.Equal((AlertSeverity.Page, "checkout", "*", "checkout-success"), (firing.Severity, firing.Journey, firing.SegmentKey, firing.Slo));
+        Assert.Equal($"Page: checkout-success of checkout burning 100x over 5m, 15x over 1h; 244% of the 28-day budget spent; worst segments: {Segment} (180 bad)", firing.Summary);
         Assert.Equal(["5m", "1h"], firing.TrippedWindows.ToArray());
         Assert.Equal(100.0, firing.BurnRates["5m"], precision: 9);       // every outcome failed: 100% / 1%
         Assert.Equal(30.0, firing.BurnRates["30m"], precision: 9);       // 9 of 30 minutes
