@@ -3,17 +3,19 @@ using System.Collections.Immutable;
 namespace KpiStream.Core.Slos;
 
 /// <summary>
-/// When an SLO alerts: multi-window rules (any one trips the alert at its severity) and how long
-/// no rule may trip before a firing alert resolves, so a flapping SLI does not fire and resolve on
-/// every evaluation.
+/// When an SLO alerts: multi-window rules (any one trips the alert at its severity), how long no
+/// rule may trip before a firing alert resolves, so a flapping SLI does not fire and resolve on
+/// every evaluation, and how many bad events a rule's long window must hold before it may trip,
+/// so one failure in a quiet journey or a young history is never an incident.
 /// </summary>
-public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Rules, TimeSpan ResolveAfter)
+public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Rules, TimeSpan ResolveAfter, int MinimumBadEvents = 0)
 {
     public const string WorkbookName = "workbook";
 
     /// <summary>
     /// The SRE workbook's default: page at 14.4× over 1h and 5m (2% of a 30-day budget in an hour)
-    /// or 6× over 6h and 30m (5% in six hours); ticket at 1× over 3d and 6h (10% in three days).
+    /// or 6× over 6h and 30m (5% in six hours); ticket at 1× over 3d and 6h (10% in three days);
+    /// plus a floor of 5 bad events in the long window (the workbook's advice for low traffic).
     /// </summary>
     public static readonly AlertPolicy Workbook = new(
         WorkbookName,
@@ -22,7 +24,8 @@ public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Ru
             new(AlertSeverity.Page, SloWindow.OfHours(6), SloWindow.OfMinutes(30), 6),
             new(AlertSeverity.Ticket, SloWindow.OfDays(3), SloWindow.OfHours(6), 1),
         ],
-        TimeSpan.FromMinutes(5));
+        TimeSpan.FromMinutes(5),
+        MinimumBadEvents: 5);
 
     /// <summary>Every window any rule reads, shortest first.</summary>
     public IEnumerable<SloWindow> Windows =>
@@ -34,7 +37,7 @@ public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Ru
     public BurnRateEvaluation Evaluate(Func<SloWindow, SliCounts> countsOver, double objective)
     {
         var burnRates = Windows.ToImmutableSortedDictionary(w => w.Name, w => BurnRate.Of(countsOver(w), objective), StringComparer.Ordinal);
-        var tripped = Rules.Where(r => r.Trips(countsOver, objective)).ToImmutableArray();
+        var tripped = Rules.Where(r => r.Trips(countsOver, objective) && countsOver(r.LongWindow).Bad >= MinimumBadEvents).ToImmutableArray();
         return new BurnRateEvaluation(burnRates, tripped);
     }
 }

@@ -19,7 +19,7 @@ public static partial class JourneysFile
     private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "slos"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
     private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
-    private static readonly string[] PolicyFields = ["name", "resolveAfter", "rules"];
+    private static readonly string[] PolicyFields = ["name", "resolveAfter", "minimumBadEvents", "rules"];
     private static readonly string[] RuleFields = ["severity", "longWindow", "shortWindow", "burnRate"];
     private static readonly Dictionary<string, AlertSeverity> Severities = new(StringComparer.Ordinal)
     {
@@ -260,6 +260,13 @@ public static partial class JourneysFile
                 CheckFields(node, path, PolicyFields);
                 var name = Name(node, path, "name");
                 var resolveAfter = Duration(node, path, "resolveAfter", required: true);
+                var minimumBad = 0;
+                if (Scalar(node, path, "minimumBadEvents", required: false) is { } minimumNode
+                    && (!int.TryParse(minimumNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out minimumBad) || minimumBad > 1_000_000))
+                {
+                    Error(minimumNode, $"{path}.minimumBadEvents", $"expected a whole number from 0 to 1000000, got '{minimumNode.Value}'");
+                }
+
                 var rules = ImmutableArray.CreateBuilder<MultiWindowRule>();
                 if (Child(node, path, "rules") is { } rulesNode)
                 {
@@ -285,7 +292,7 @@ public static partial class JourneysFile
                 }
                 else if (Errors.Count == errorsBefore)
                 {
-                    _policies[name!] = new AlertPolicy(name!, rules.ToImmutable(), resolveAfter!.Value);
+                    _policies[name!] = new AlertPolicy(name!, rules.ToImmutable(), resolveAfter!.Value, minimumBad);
                 }
                 else if (name is not null)
                 {

@@ -182,10 +182,10 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
         var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
 
-        // Most urgent first: a firing page inhibits the ticket, whose rules trip too while the page burns.
+        // Most urgent first: a firing page keeps a ticket from opening (its rules trip too while the page burns); a ticket already open follows its own rules.
         foreach (var severity in alerting ? Enum.GetValues<AlertSeverity>() : [])
         {
-            var inhibited = severity != AlertSeverity.Page && subject.Alerts[AlertSeverity.Page].IsFiring;
+            var inhibited = severity != AlertSeverity.Page && subject.Alerts[AlertSeverity.Page].IsFiring && !subject.Alerts[severity].IsFiring;
             Step(subject, severity, evaluation.Trips(severity) && !inhibited, evaluation, budget, minuteStart);
         }
 

@@ -69,6 +69,7 @@ public class JourneysFileTests
         alertPolicies:
           - name: fast-burn-only
             resolveAfter: 10m
+            minimumBadEvents: 3
             rules:
               - severity: page
                 longWindow: 30m
@@ -106,7 +107,7 @@ public class JourneysFileTests
 
         var custom = slos[0].Alerting;
         Assert.Equal("fast-burn-only", custom.Name);
-        Assert.Equal(TimeSpan.FromMinutes(10), custom.ResolveAfter);
+        Assert.Equal((TimeSpan.FromMinutes(10), 3), (custom.ResolveAfter, custom.MinimumBadEvents));
         Assert.Equal(
             [new MultiWindowRule(AlertSeverity.Page, SloWindow.OfMinutes(30), SloWindow.OfMinutes(2), 20), new MultiWindowRule(AlertSeverity.Ticket, SloWindow.OfHours(6), SloWindow.OfHours(1), 2.5)],
             custom.Rules.ToArray());
@@ -116,14 +117,15 @@ public class JourneysFileTests
     }
 
     [Theory]
-    [InlineData("alertPolicy: fast-burn-only", "alertPolicy: slow", "policies.yaml:27:22: journeys[0].slos[0].alertPolicy: expected one of the declared alert policies (fast-burn-only, workbook), got 'slow'")]
-    [InlineData("severity: page", "severity: sms", "policies.yaml:6:19: alertPolicies[0].rules[0].severity: expected one of page, ticket, got 'sms'")]
-    [InlineData("shortWindow: 2m", "shortWindow: 45m", "policies.yaml:6:9: alertPolicies[0].rules[0].shortWindow: expected a window shorter than the long window (30m), got 45m")]
-    [InlineData("shortWindow: 2m", "shortWindow: 90s", "policies.yaml:8:22: alertPolicies[0].rules[0].shortWindow: expected a whole number of minutes such as 5m or 1h, got '90s'")]
-    [InlineData("burnRate: 20", "burnRate: -1", "policies.yaml:9:19: alertPolicies[0].rules[0].burnRate: expected a positive number such as 14.4, got '-1'")]
+    [InlineData("alertPolicy: fast-burn-only", "alertPolicy: slow", "policies.yaml:28:22: journeys[0].slos[0].alertPolicy: expected one of the declared alert policies (fast-burn-only, workbook), got 'slow'")]
+    [InlineData("severity: page", "severity: sms", "policies.yaml:7:19: alertPolicies[0].rules[0].severity: expected one of page, ticket, got 'sms'")]
+    [InlineData("shortWindow: 2m", "shortWindow: 45m", "policies.yaml:7:9: alertPolicies[0].rules[0].shortWindow: expected a window shorter than the long window (30m), got 45m")]
+    [InlineData("shortWindow: 2m", "shortWindow: 90s", "policies.yaml:9:22: alertPolicies[0].rules[0].shortWindow: expected a whole number of minutes such as 5m or 1h, got '90s'")]
+    [InlineData("burnRate: 20", "burnRate: -1", "policies.yaml:10:19: alertPolicies[0].rules[0].burnRate: expected a positive number such as 14.4, got '-1'")]
+    [InlineData("minimumBadEvents: 3", "minimumBadEvents: few", "policies.yaml:5:23: alertPolicies[0].minimumBadEvents: expected a whole number from 0 to 1000000, got 'few'")]
     [InlineData("fast-burn-only", "workbook", "policies.yaml:3:5: alertPolicies[0].name: expected a unique policy name, 'workbook' is already declared (built in)")]
-    [InlineData("runbook: https://runbooks.example.com/checkout", "runbook: see the wiki", "policies.yaml:28:18: journeys[0].slos[0].runbook: expected an absolute http(s) URL, got 'see the wiki'")]
-    [InlineData("period: 28d", "period: 2d", "policies.yaml:29:9: journeys[0].slos[1].period: expected a period at least as long as the longest window of alert policy 'workbook' (3d), got '2d'")]
+    [InlineData("runbook: https://runbooks.example.com/checkout", "runbook: see the wiki", "policies.yaml:29:18: journeys[0].slos[0].runbook: expected an absolute http(s) URL, got 'see the wiki'")]
+    [InlineData("period: 28d", "period: 2d", "policies.yaml:30:9: journeys[0].slos[1].period: expected a period at least as long as the longest window of alert policy 'workbook' (3d), got '2d'")]
     public void Alert_policy_errors_name_file_line_field_and_expectation(string original, string replacement, string expected)
     {
         var yaml = WithPolicies.Replace(original, replacement, StringComparison.Ordinal);

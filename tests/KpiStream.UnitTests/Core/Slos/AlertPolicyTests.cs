@@ -15,6 +15,7 @@ public class AlertPolicyTests
             rules);
         Assert.Equal(["5m", "30m", "1h", "6h", "3d"], AlertPolicy.Workbook.Windows.Select(w => w.Name));
         Assert.Equal("3d", AlertPolicy.Workbook.LongestWindow.Name);
+        Assert.Equal((TimeSpan.FromMinutes(5), 5), (AlertPolicy.Workbook.ResolveAfter, AlertPolicy.Workbook.MinimumBadEvents));
     }
 
     [Theory]
@@ -27,6 +28,16 @@ public class AlertPolicyTests
     [InlineData(2, 0.01, 25_920)]    // 3 d × 0.001 / 0.01 = 7.2 h
     public void Detection_times_are_the_workbooks(int rule, double errorRate, double expectedSeconds) =>
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), AlertPolicy.Workbook.Rules[rule].DetectionTime(0.999, errorRate));
+
+    [Fact]
+    public void A_single_failure_in_a_young_history_does_not_trip_the_workbook_policy()
+    {
+        // One failure in 60 outcomes is 1.7%, 3.3 times a 99.5% budget, over every window: only the floor of 5 bad events stops the ticket.
+        var counts = new SliCounts(59, 60);
+        Assert.True(AlertPolicy.Workbook.Rules[2].Trips(_ => counts, 0.995));
+        Assert.Null(AlertPolicy.Workbook.Evaluate(_ => counts, 0.995).Severity);
+        Assert.Equal(AlertSeverity.Ticket, AlertPolicy.Workbook.Evaluate(_ => new SliCounts(295, 300), 0.995).Severity);
+    }
 
     [Fact]
     public void An_error_rate_below_a_rules_threshold_is_never_detected_by_it() =>
