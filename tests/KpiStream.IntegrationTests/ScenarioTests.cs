@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Demo;
+using KpiStream.Serialization.Avro;
+using KpiStream.Serialization.Mapping;
+using KpiStream.TestSupport;
+using Xunit.Abstractions;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// The demo's fault scenarios end to end: `kpistream run --demo --scenario X` as its own process on
+/// the embedded Kafka, event time 300 times faster than the wall clock, and kpi.alerts read back
+/// as written. Each fault must page for the right SLO no later than the default policy's
+/// detection time for the fault's error rate plus one evaluation (a minute of event time), and
+/// resolve after recovery.
+/// </summary>
+public partial class ScenarioTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Evaluation = TimeSpan.FromMinutes(1);
+
+    [Theory]
+    // Errors while the fault is on, at least: 90% of checkouts fail; six times the latency puts about 69% of requests over 1.5 s; the bad deploy fails 30%.
+    [InlineData("checkout-outage", "checkout-success", 0.9)]
+    [InlineData("latency-regression", "checkout-latency", 0.6)]
+    [InlineData("bad-deploy", "checkout-success", 0.3)]
+    public async Task A_fault_pages_for_its_slo_within_the_detection_time_and_resolves_after_recovery(string scenarioName, string slo, double errorRate)
+    {
+        var scenario = DemoScenario.Find(scenarioName)!;
+        var journey = SampleConfig.Find(scenario.Journey!)!;
+        var spec = journey.Slos.Single(s => s.Name == slo);
+        var detection = spec.Alerting.Rules.Where(r => r.Severity == AlertSeverity.Page).Select(r => r.DetectionTime(spec.Objective, errorRate)).Min()!.Value;
+
+        var (onset, alerts) = await RunUntilAsync(scenarioName, 300, all => all.Any(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Resolved));
+
+        var page = alerts.First(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Firing);
+        var detected = page.StartedAt - onset;
+        output.WriteLine($"{scenarioName}: {slo} paged {detected.TotalMinutes:0.0} min after the onset (policy's detection time for {errorRate:P0} errors: {detection.TotalMinutes:0.0} min); resolved at +{(alerts.First(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved).EndedAt!.Value - onset).TotalMinutes:0} min");
+        Assert.InRange(detected, TimeSpan.Zero, detection + Evaluation);
+        Assert.Equal(("checkout", "*"), (page.Journey, page.SegmentKey));
+        Assert.Contains(page.AlertId, alerts.Where(a => a.Status == AlertStatus.Resolved).Select(a => a.AlertId));
+        Assert.DoesNotContain(alerts, a => a.Journey != "checkout");
+    }
+
+    [Fact]
+    public async Task Six_hours_of_healthy_traffic_raise_no_alert()
+    {
+        var (onset, alerts) = await RunUntilAsync(DemoScenario.HealthyName, 600, _ => false, eventTimeToCover: TimeSpan.FromHours(6.2));
+
+        Assert.Empty(alerts.Select(a => a.Summary));
+        output.WriteLine($"healthy: no alert over 6.2 h of event time from {onset:O}");
+    }
+
+    private static Core.Journeys.JourneyCatalog SampleConfig { get; } = Processor.Configuration.JourneysFile.Load(Path.Combine(RepositoryPaths.Root, "config", "journeys.yaml"));
+
+    /// <summary>
+    /// Runs the demo with a scenario until <paramref name="done"/> holds for the alerts written, or
+    /// until <paramref name="eventTimeToCover"/> of event time has been judged; returns the fault's
+    /// onset in event time and the alerts.
+    /// </summary>
+    private async Task<(DateTimeOffset Onset, IReadOnlyList<SloAlert> Alerts)> RunUntilAsync(
+        string scenario, int speedUp, Func<IReadOnlyList<SloAlert>, bool> done, TimeSpan? eventTimeToCover = null)
+    {
+        using var process = KpiProcess.Start(["run", "--demo", "--scenario", scenario, "--demo-speed-up", speedUp.ToString(CultureInfo.InvariantCulture), "--metrics-port", "0", "--no-live-view"]);
+        var bootstrap = Bootstrap.FromLine(await process.WaitForLineAsync("bootstrap servers:", Timeout));
+        var started = DateTimeOffset.Parse(StartLine().Match(await process.WaitForLineAsync("event time starting", Timeout)).Groups[1].Value, CultureInfo.InvariantCulture);
+        var onset = started + DemoScenario.Find(scenario)!.Onset;
+        var codec = new AvroCodec<SloAlert>(new SloAlertMapper(TestSchemas.Set.Alert), TestSchemas.NewRegistry(), "kpi.alerts");
+        var wallUntil = eventTimeToCover is { } cover ? DateTime.UtcNow + (cover / speedUp) + TimeSpan.FromSeconds(10) : DateTime.MaxValue;
+        IReadOnlyList<SloAlert> alerts = [];
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow < wallUntil)
+        {
+            alerts = [.. TopicReader.ReadAll(bootstrap, "kpi.alerts").Select(r => codec.Decode(r.Message.Value).Value!)];
+            if (done(alerts))
+            {
+                break;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        process.Signal(15);
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+        foreach (var alert in alerts)
+        {
+            output.WriteLine($"{alert.Status} {alert.Severity} {alert.Slo} started +{(alert.StartedAt - onset).TotalMinutes:0.0} min: {alert.Summary}");
+        }
+
+        Assert.True(eventTimeToCover is not null || done(alerts), $"Scenario {scenario}: the expected alerts did not arrive within {Timeout}.");
+        return (onset, alerts);
+    }
+
+    [GeneratedRegex("event time starting ([0-9T:.+-]+)")]
+    private static partial Regex StartLine();
+}
