@@ -42,6 +42,11 @@ public partial class ScenarioTests(ITestOutputHelper output)
         Assert.Equal(("checkout", "*"), (page.Journey, page.SegmentKey));
         Assert.Contains(page.AlertId, alerts.Where(a => a.Status == AlertStatus.Resolved).Select(a => a.AlertId));
         Assert.DoesNotContain(alerts, a => a.Journey != "checkout");
+        if (scenario.DeployVersion is { } version)
+        {
+            // The deploy that went out at the onset, and only it.
+            Assert.Matches($"^deploy-checkout-api-{Regex.Escape(version)}-[0-9]+$", Assert.Single(page.Deploys));
+        }
     }
 
     [Fact]

@@ -11,4 +11,7 @@ public static class HeaderNames
 
     /// <summary>Marks a stream-time tick on the repartition topic: no payload, its timestamp is the sender's stream time.</summary>
     public const string StreamTimeTick = "kpistream.tick";
+
+    /// <summary>Marks a deployment marker on the repartition topic, sent to every partition so each journey's evaluator sees it.</summary>
+    public const string Deployment = "kpistream.deploy";
 }

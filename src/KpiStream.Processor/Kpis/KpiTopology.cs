@@ -44,6 +44,7 @@ public sealed class KpiTopology(
         var validator = new DomainEventValidator(catalog, options.EventTimeBounds);
         var telemetryCodec = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry, options.MaxPayloadBytes);
         var telemetryValidator = new ServiceTelemetryValidator(catalog, options.EventTimeBounds);
+        var deploymentCodec = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments, options.MaxPayloadBytes);
 
         return new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
@@ -63,6 +64,10 @@ public sealed class KpiTopology(
             .AddSink<byte[]?, byte[]?>(TelemetryProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "telemetry")
             .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "telemetry")
             .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "telemetry")
+            .AddSource("deployments-source", topics.Deployments)
+            .AddProcessor("deployments", () => new DeploymentProcessor(deploymentCodec, metrics), "deployments-source")
+            .AddBroadcastSink<string?, DeploymentMarker>(DeploymentProcessor.MarkerChild, RepartitionTopic, _ => null, InternalJson.Serialize, "deployments")
+            .AddSink<byte[]?, byte[]?>(DeploymentProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "deployments")
             .AddSource("partials-source", RepartitionTopic)
             .AddProcessor("windows", () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
@@ -73,6 +78,7 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.DeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SloChild)
             // Watermarks last: a visible watermark implies the buckets and SLO state it moved are visible too.
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.WatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), "windows")

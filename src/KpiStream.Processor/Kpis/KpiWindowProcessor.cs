@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KpiStream.Core.Events;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Validation;
@@ -76,7 +77,15 @@ public sealed class KpiWindowProcessor(
 
     public void Process(Record<byte[]?, byte[]?> record)
     {
-        if (record.Header(HeaderNames.StreamTimeTick) is not null)
+        if (record.Header(HeaderNames.Deployment) is not null)
+        {
+            if (InternalJson.Deserialize<DeploymentMarker>(record.Value) is { } marker)
+            {
+                _context.Forward(new Record<string?, SloInput>(null, new DeployObserved(marker), record.Timestamp, []), SloChild);
+                return;
+            }
+        }
+        else if (record.Header(HeaderNames.StreamTimeTick) is not null)
         {
             if (InternalJson.Deserialize<StreamTimeTick>(record.Value) is { } tick)
             {
@@ -90,7 +99,7 @@ public sealed class KpiWindowProcessor(
             return;
         }
 
-        DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot or stream-time tick of a configured journey"), DeadLetterChild);
+        DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot, stream-time tick or deployment marker of a configured journey"), DeadLetterChild);
     }
 
     public void Close()
@@ -179,7 +188,7 @@ public sealed class KpiWindowProcessor(
         }
 
         var closedThrough = TumblingWindow.Containing(watermark - options.Grace, options.WindowSize).Start;
-        _context.Forward(new Record<string?, ClosedMinutes>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []), SloChild);
+        _context.Forward(new Record<string?, SloInput>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []), SloChild);
     }
 
     private DateTimeOffset ClosesAt(TumblingWindow window) => window.End + options.Grace;

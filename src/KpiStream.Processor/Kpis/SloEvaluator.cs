@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using KpiStream.Core.Events;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
@@ -21,17 +22,21 @@ namespace KpiStream.Processor.Kpis;
 /// lets alerts resolve when a segment goes quiet, and makes alerts independent of how input was
 /// batched: the same records give the same alerts.
 /// </summary>
-public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, LatestKpiBoard board, ImpactWeights weights) : IProcessor<string?, ClosedMinutes>
+public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, LatestKpiBoard board, ImpactWeights weights) : IProcessor<string?, SloInput>
 {
     public const string MinutesStore = "slo-minutes";
     public const string HoursStore = "slo-hours";
     public const string AlertsStore = "slo-alerts";
     public const string ProgressStore = "slo-progress";
+    public const string DeploysStore = "slo-deploys";
     public const string AlertChild = "kpi-alerts-sink";
 
     private const string ProgressKey = "evaluated-through";
     private const int WorstSegments = 3;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    // An alert names the deploys of its journey's services in this much event time before it started.
+    private static readonly TimeSpan DeployLookback = TimeSpan.FromHours(1);
 
     // A watermark jumping further than this at once (an idle advance over a long gap) is judged over its last day only.
     private static readonly TimeSpan MaxCatchUp = TimeSpan.FromDays(1);
@@ -39,11 +44,14 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private readonly Dictionary<string, SloSubject> _subjects = new(StringComparer.Ordinal);
     private readonly ExpiryIndex _minutesExpiry = new();
     private readonly ExpiryIndex _hoursExpiry = new();
+    private readonly ExpiryIndex _deploysExpiry = new();
+    private readonly Dictionary<string, DeploymentMarker> _deploys = new(StringComparer.Ordinal);
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SliMinute> _minutes = null!;
     private IKeyValueStore<string, SliMinute> _hours = null!;
     private IKeyValueStore<string, AlertLifecycle> _alerts = null!;
     private IKeyValueStore<string, long> _progress = null!;
+    private IKeyValueStore<string, DeploymentMarker> _deployStore = null!;
     private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
 
     public void Init(IProcessorContext context)
@@ -53,6 +61,13 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         _hours = context.GetStateStore<IKeyValueStore<string, SliMinute>>(HoursStore);
         _alerts = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
         _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
+        _deployStore = context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore);
+        foreach (var (id, deploy) in _deployStore.All())
+        {
+            _deploys[id] = deploy;
+            _deploysExpiry.Add(id, deploy.DeployedAt + DeployLookback + MaxCatchUp);
+        }
+
         if (_progress.TryGet(ProgressKey, out var through))
         {
             _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
@@ -88,9 +103,26 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         }
     }
 
-    public void Process(Record<string?, ClosedMinutes> record)
+    public void Process(Record<string?, SloInput> record)
     {
-        var signal = record.Value;
+        switch (record.Value)
+        {
+            case DeployObserved { Deploy: var deploy }:
+                if (_deploys.TryAdd(deploy.DeployId, deploy))
+                {
+                    _deployStore.Put(deploy.DeployId, deploy);
+                    _deploysExpiry.Add(deploy.DeployId, deploy.DeployedAt + DeployLookback + MaxCatchUp);
+                }
+
+                break;
+            case ClosedMinutes closed:
+                Close(closed);
+                break;
+        }
+    }
+
+    private void Close(ClosedMinutes signal)
+    {
         if (signal.ClosedThrough <= _evaluatedThrough)
         {
             // A replay of what the state already reflects.
@@ -252,9 +284,16 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             subject.Journey.Owner,
             slo.Runbook,
             impact,
-            [],
+            DeploysBefore(subject.Journey, transition.StartedAt),
             summary);
     }
+
+    /// <summary>Deploys of the journey's services in the lookback before <paramref name="startedAt"/>, oldest first.</summary>
+    private ImmutableArray<string> DeploysBefore(JourneySpec journey, DateTimeOffset startedAt) =>
+        [.. _deploys.Values
+            .Where(d => journey.Services.Contains(d.Service) && d.DeployedAt <= startedAt && d.DeployedAt > startedAt - DeployLookback)
+            .OrderBy(d => d.DeployedAt).ThenBy(d => d.DeployId, StringComparer.Ordinal)
+            .Select(d => d.DeployId)];
 
     /// <summary>The subject of an SLO of a configured journey, created on first sight; null when the configuration no longer has it.</summary>
     private SloSubject? Subject(string sloName, string journeyName, string segmentKey)
@@ -285,6 +324,12 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         foreach (var key in _hoursExpiry.TakeDue(now))
         {
             _hours.Delete(key);
+        }
+
+        foreach (var id in _deploysExpiry.TakeDue(now))
+        {
+            _deploys.Remove(id);
+            _deployStore.Delete(id);
         }
     }
 }

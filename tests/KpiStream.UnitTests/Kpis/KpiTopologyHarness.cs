@@ -26,6 +26,7 @@ internal sealed class KpiTopologyHarness : IDisposable
     private readonly AvroCodec<KpiWindow> _kpis;
     private readonly AvroCodec<ServiceTelemetry> _telemetry;
     private readonly AvroCodec<SloAlert> _alerts;
+    private readonly AvroCodec<DeploymentMarker> _deployments;
     private int _closers;
     private bool _telemetryPiped;
 
@@ -36,6 +37,7 @@ internal sealed class KpiTopologyHarness : IDisposable
         var registry = TestSchemas.NewRegistry();
         Events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), registry, Topics.DomainEvents);
         _kpis = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry, Topics.KpiWindowed);
+        _deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(TestSchemas.Set.DeploymentMarker), registry, Topics.Deployments);
         _alerts = new AvroCodec<SloAlert>(new SloAlertMapper(TestSchemas.Set.Alert), registry, Topics.KpiAlerts);
         _telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(TestSchemas.Set.ServiceTelemetry), registry, Topics.ServiceTelemetry);
         Metrics = Prometheus.Metrics.NewCustomRegistry();
@@ -57,6 +59,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             {
                 [Topics.DomainEvents] = InputPartitions,
                 [Topics.ServiceTelemetry] = InputPartitions,
+                [Topics.Deployments] = 1,
                 [RepartitionTopic] = 3,
                 [Topics.KpiWindowed] = 1,
                 [Topics.KpiAlerts] = 1,
@@ -113,6 +116,9 @@ internal sealed class KpiTopologyHarness : IDisposable
 
         Commit();
     }
+
+    public void PipeDeployment(DeploymentMarker marker) =>
+        _driver.Pipe(Topics.Deployments, 0, null, _deployments.Encode(marker), Clock.GetUtcNow());
 
     public void PipeTelemetry(ServiceTelemetry request, int partition)
     {

@@ -1,3 +1,4 @@
+using KpiStream.Core.Events;
 using KpiStream.Core.Slos;
 using KpiStream.TestSupport;
 
@@ -18,6 +19,10 @@ public class SloAlertingTests
     {
         // Six clean hours, then 15 minutes of every checkout failing, then clean again; 20 outcomes a minute.
         using var harness = new KpiTopologyHarness(T0.AddHours(7));
+        // Deploys of checkout's service 70 and 3 minutes before the outage, and of another service: only the recent checkout one is named.
+        harness.PipeDeployment(new DeploymentMarker("d-old", "checkout-api", "v41", T0.AddMinutes(290), null, "ci", null));
+        harness.PipeDeployment(new DeploymentMarker("d-bad", "checkout-api", "v42", T0.AddMinutes(357), null, "ci", null));
+        harness.PipeDeployment(new DeploymentMarker("d-other", "search-api", "v7", T0.AddMinutes(358), null, "ci", null));
         for (var minute = 0; minute < 390; minute++)
         {
             var failing = minute is >= 360 and < 375;
@@ -51,6 +56,7 @@ public class SloAlertingTests
         Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)null), (firing.StartedAt, firing.EndedAt));
         Assert.Equal(("team-payments", new Uri("https://runbooks.example.com/checkout")), (firing.Owner, firing.Runbook));
         Assert.Equal(180, firing.Impact.AffectedSessions);                // bad outcomes over the tripped hour
+        Assert.Equal(["d-bad"], firing.Deploys.ToArray());
 
         // The 5m window is clean from minute 379; five clear minutes later, at the end of minute 384, it resolves.
         var resolved = alerts[1];

@@ -1,0 +1,46 @@
+using KpiStream.Core.Events;
+using KpiStream.Core.Validation;
+using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Observability;
+using KpiStream.Serialization.Avro;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Records;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// Stage 1 for the deployments topic: decodes deployment markers, dead-letters what it cannot
+/// read, and sends each marker to every window-stage partition, where the SLO evaluators keep the
+/// recent ones for deploy correlation. Markers are facts with ids, so a replay re-sends the same.
+/// </summary>
+public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiStreamMetrics metrics) : IProcessor<byte[]?, byte[]?>
+{
+    public const string MarkerChild = "deployment-markers-sink";
+    public const string DeadLetterChild = "deployment-dlq-sink";
+
+    private IProcessorContext _context = null!;
+
+    public void Init(IProcessorContext context) => _context = context;
+
+    public void Process(Record<byte[]?, byte[]?> record)
+    {
+        var decoded = codec.Decode(record.Value);
+        if (decoded.Value is not { } marker)
+        {
+            DeadLetters.Send(_context, metrics, record, decoded.Rejection!, DeadLetterChild);
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(marker.DeployId) || string.IsNullOrWhiteSpace(marker.Service))
+        {
+            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.MissingField, "deploy_id or service is empty"), DeadLetterChild);
+            return;
+        }
+
+        _context.Forward(new Record<string?, DeploymentMarker>(null, marker, marker.DeployedAt, []).WithHeader(HeaderNames.Deployment, "1"), MarkerChild);
+    }
+
+    public void Close()
+    {
+    }
+}
