@@ -31,7 +31,7 @@ public class CliTests
         {
             Assert.Equal(1, exit);
             Assert.Equal(
-                [$"{path}:24:24: journeys[1].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'two minutes'", $"{path}: invalid, 1 error(s)"],
+                [$"{path}:26:24: journeys[1].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'two minutes'", $"{path}: invalid, 1 error(s)"],
                 process.Stderr);
         }
     }
@@ -87,8 +87,8 @@ public class CliTests
         }
 
         Assert.Contains("kpistream_records_consumed_total{topic=\"domain-events\"}", metrics, StringComparison.Ordinal);
-        // Three sub-topologies (funnel, telemetry, windows) of 6 partitions each.
-        Assert.Contains("kpistream_assigned_tasks 18", metrics, StringComparison.Ordinal);
+        // Funnel, telemetry and windows of 6 partitions each, and deployments of 1.
+        Assert.Contains("kpistream_assigned_tasks 19", metrics, StringComparison.Ordinal);
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
     }
 

@@ -40,7 +40,7 @@ public class IndependentClientTests
         var window = codec.Decode(raw).Value;
         Assert.NotNull(window);
         Assert.Equal(TimeSpan.FromMinutes(1), window.Window.Size);
-        Assert.True(window.Counters.Attempts + window.Counters.Successes + window.Counters.Failures + window.Counters.LateRecords + window.Counters.DuplicateRecords > 0);
+        Assert.True(window.Counters.Attempts + window.Counters.Successes + window.Counters.Failures + window.Counters.LateRecords + window.Counters.DuplicateRecords + window.Counters.Requests > 0);
     }
 
     private static async Task<string> Kcat(string bootstrap, params string[] args) =>

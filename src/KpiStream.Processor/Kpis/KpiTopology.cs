@@ -80,6 +80,11 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.DeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SloChild)
+            .AddProcessor(KpiWindowProcessor.SilenceChild, () => new SilenceDetector(catalog, SilenceRule.Default, metrics, board), "windows")
+            .AddSink<string, SloAlert>(SilenceDetector.AlertChild, topics.KpiAlerts, Utf8, alertCodec.Encode, KpiWindowProcessor.SilenceChild)
+            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.ActivityStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SilenceChild)
+            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SilenceChild)
+            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SilenceChild)
             // Watermarks last: a visible watermark implies the buckets and SLO state it moved are visible too.
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.WatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), "windows")
             .Build();

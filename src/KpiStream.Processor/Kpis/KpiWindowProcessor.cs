@@ -32,6 +32,7 @@ public sealed class KpiWindowProcessor(
     public const string WatermarksStore = "window-watermarks";
     public const string KpiChild = "kpi-windowed-sink";
     public const string SloChild = "slos";
+    public const string SilenceChild = "silences";
     public const string DeadLetterChild = "window-dlq-sink";
 
     private IProcessorContext _context = null!;
@@ -188,7 +189,9 @@ public sealed class KpiWindowProcessor(
         }
 
         var closedThrough = TumblingWindow.Containing(watermark - options.Grace, options.WindowSize).Start;
-        _context.Forward(new Record<string?, SloInput>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []), SloChild);
+        var signal = new Record<string?, SloInput>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []);
+        _context.Forward(signal, SloChild);
+        _context.Forward(signal, SilenceChild);
     }
 
     private DateTimeOffset ClosesAt(TumblingWindow window) => window.End + options.Grace;

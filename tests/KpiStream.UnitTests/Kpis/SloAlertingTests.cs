@@ -86,4 +86,33 @@ public class SloAlertingTests
 
         Assert.Equal(before, harness.Alerts().Count);
     }
+
+    [Fact]
+    public void A_journey_that_goes_quiet_pages_for_silence_and_resolves_when_traffic_returns()
+    {
+        // Ten checkouts a minute for 70 minutes, nothing for 20, then ten a minute again.
+        using var harness = new KpiTopologyHarness(T0.AddHours(2));
+        for (var minute = 0; minute < 100; minute++)
+        {
+            for (var i = 0; i < (minute is >= 70 and < 90 ? 0 : 10); i++)
+            {
+                harness.Pipe(Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+            }
+
+            // The harness's closers are login attempts, three a minute: login never goes quiet.
+            harness.AdvanceAllPartitions(T0.AddMinutes(minute).AddSeconds(30));
+        }
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(101));
+
+        var alerts = harness.Alerts().Where(a => a.Slo == "silence").ToList();
+        // At the end of minute 78 the last ten minutes hold minute 69's 10 events: 10% of the 100 the hour before predicts.
+        var id = $"silence|checkout|*|page@{T0.AddMinutes(79).ToUnixTimeMilliseconds()}";
+        Assert.Equal([(id, AlertStatus.Firing), (id, AlertStatus.Resolved)], alerts.Select(a => (a.AlertId, a.Status)));
+        Assert.Equal("Page: checkout went quiet: 10 events in the last 10 min against 100 expected from the hour before", alerts[0].Summary);
+        Assert.Equal((AlertSeverity.Page, "*", 90L), (alerts[0].Severity, alerts[0].SegmentKey, alerts[0].Impact.AffectedSessions));
+        // Traffic is back in minute 90, so from the end of minute 90 it is not silent; five minutes later it resolves.
+        Assert.Equal(T0.AddMinutes(96), alerts[1].EndedAt);
+        Assert.DoesNotContain(harness.Alerts(), a => a.Journey == "login");
+    }
 }
