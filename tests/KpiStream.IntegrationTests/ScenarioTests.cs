@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Demo;
+using KpiStream.Processor.Kpis;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.TestSupport;
@@ -47,6 +48,22 @@ public partial class ScenarioTests(ITestOutputHelper output)
             // The deploy that went out at the onset, and only it.
             Assert.Matches($"^deploy-checkout-api-{Regex.Escape(version)}-[0-9]+$", Assert.Single(page.Deploys));
         }
+    }
+
+    [Fact]
+    public async Task Logins_that_stop_arriving_page_for_silence_within_the_quiet_window_and_resolve_when_they_return()
+    {
+        var (onset, alerts) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceDetector.AlertName && a.Status == AlertStatus.Resolved));
+
+        var page = alerts.First(a => a.Slo == SilenceDetector.AlertName && a.Status == AlertStatus.Firing);
+        var detected = page.StartedAt - onset;
+        output.WriteLine($"traffic-drop: silence paged {detected.TotalMinutes:0.0} min after the onset (quiet window {SilenceRule.Default.Quiet.TotalMinutes:0} min)");
+        Assert.Equal(("login", "*", AlertSeverity.Page), (page.Journey, page.SegmentKey, page.Severity));
+        Assert.InRange(detected, TimeSpan.Zero, SilenceRule.Default.Quiet + Evaluation);
+        // Traffic returns 30 minutes after the onset; the alert resolves five clear minutes later.
+        var resolved = alerts.Single(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved);
+        Assert.InRange(resolved.EndedAt!.Value - onset, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30) + TimeSpan.FromMinutes(5) + Evaluation + Evaluation);
+        Assert.DoesNotContain(alerts, a => a.Slo != SilenceDetector.AlertName);
     }
 
     [Fact]

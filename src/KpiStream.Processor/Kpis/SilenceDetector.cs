@@ -73,17 +73,22 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             return;
         }
 
-        var minutes = signal.Minutes.OrderBy(m => m.Window.Start).ToList();
+        // Every segment of a closed minute arrives in the same signal: a journey's events in a minute are their sum.
+        var minutes = signal.Minutes
+            .GroupBy(m => (m.Journey, m.Window.Start))
+            .Select(g => (g.Key.Journey, g.Key.Start, Events: g.Sum(m => m.Counters.Attempts + m.Counters.Successes + m.Counters.Failures)))
+            .OrderBy(m => m.Start)
+            .ToList();
         var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
-            : minutes.Count > 0 ? minutes[0].Window.Start
+            : minutes.Count > 0 ? minutes[0].Start
             : signal.ClosedThrough - Minute;
         first = first < signal.ClosedThrough - Span ? signal.ClosedThrough - Span : first;
         var next = 0;
         for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
         {
-            for (; next < minutes.Count && minutes[next].Window.Start < end; next++)
+            for (; next < minutes.Count && minutes[next].Start < end; next++)
             {
-                Record(minutes[next].Journey, minutes[next].Window.Start, minutes[next].Counters.Attempts + minutes[next].Counters.Successes + minutes[next].Counters.Failures);
+                Record(minutes[next].Journey, minutes[next].Start, minutes[next].Events);
             }
 
             foreach (var journey in catalog.Journeys)
@@ -104,21 +109,18 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
     {
     }
 
+    /// <remarks>Idempotent: a minute already stored was recorded before a restore, so a replayed signal changes nothing.</remarks>
     private void Record(string journey, DateTimeOffset start, long events)
     {
-        if (events == 0 || catalog.Find(journey) is null)
+        var key = $"{journey}|{start.ToUnixTimeMilliseconds()}";
+        if (events == 0 || catalog.Find(journey) is null || _activityStore.TryGet(key, out _) || Ledger(journey).Newest > start)
         {
             return;
         }
 
         Ledger(journey).Add(start, new SliCounts(events, events));
-        var key = $"{journey}|{start.ToUnixTimeMilliseconds()}";
-        var stored = _activityStore.Get(key);
-        _activityStore.Put(key, new SliMinute(AlertName, journey, SloSubject.AllSegments, start.ToUnixTimeMilliseconds(), (stored?.Good ?? 0) + events, (stored?.Total ?? 0) + events));
-        if (stored is null)
-        {
-            _expiry.Add(key, start + Span);
-        }
+        _activityStore.Put(key, new SliMinute(AlertName, journey, SloSubject.AllSegments, start.ToUnixTimeMilliseconds(), events, events));
+        _expiry.Add(key, start + Span);
     }
 
     private void Evaluate(JourneySpec journey, DateTimeOffset now)

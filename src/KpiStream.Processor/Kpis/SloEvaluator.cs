@@ -129,16 +129,16 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             return;
         }
 
-        var minutes = signal.Minutes.OrderBy(m => m.Window.Start).ToList();
+        var minutes = signal.Minutes.GroupBy(m => (m.Journey, m.Window.Start)).OrderBy(g => g.Key.Start).Select(g => g.ToList()).ToList();
         var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
-            : minutes.Count > 0 ? minutes[0].Window.Start
+            : minutes.Count > 0 ? minutes[0][0].Window.Start
             : signal.ClosedThrough - Minute;
         first = first < signal.ClosedThrough - MaxCatchUp ? signal.ClosedThrough - MaxCatchUp : first;
         var next = 0;
         for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
         {
             // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
-            for (; next < minutes.Count && minutes[next].Window.Start < end; next++)
+            for (; next < minutes.Count && minutes[next][0].Window.Start < end; next++)
             {
                 Record(minutes[next]);
             }
@@ -158,49 +158,63 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     {
     }
 
-    private void Record(KpiWindow minute)
+    /// <summary>Records one closed minute: every segment of it arrives in the same signal, so the journey-wide counts are their sum.</summary>
+    private void Record(IReadOnlyList<KpiWindow> segments)
     {
-        if (catalog.Find(minute.Journey) is not { } journey)
+        if (catalog.Find(segments[0].Journey) is not { } journey)
         {
             return;
         }
 
+        var start = segments[0].Window.Start;
         foreach (var slo in journey.Slos)
         {
-            var counts = SliMeasure.Of(slo, minute.Counters);
-            if (counts.Total > 0)
+            var all = SliCounts.None;
+            foreach (var segment in segments)
             {
-                Record(Subject(slo.Name, journey.Name, minute.Segment.Key)!, minute.Window.Start, counts);
-                Record(Subject(slo.Name, journey.Name, SloSubject.AllSegments)!, minute.Window.Start, counts);
+                var counts = SliMeasure.Of(slo, segment.Counters);
+                if (counts.Total > 0)
+                {
+                    Record(Subject(slo.Name, journey.Name, segment.Segment.Key)!, start, counts);
+                    all = all.Plus(counts);
+                }
+            }
+
+            if (all.Total > 0)
+            {
+                Record(Subject(slo.Name, journey.Name, SloSubject.AllSegments)!, start, all);
             }
         }
     }
 
+    /// <remarks>
+    /// Idempotent: a minute already stored was recorded before a restore (the ledgers were rebuilt
+    /// from the store), so a replayed signal changes nothing. The hour store is declared after the
+    /// minute store, so a torn flush can lose a minute from the budget but never count it twice.
+    /// </remarks>
     private void Record(SloSubject subject, DateTimeOffset start, SliCounts counts)
     {
+        var minuteKey = $"{subject.Key}|{start.ToUnixTimeMilliseconds()}";
+        if (_minutes.TryGet(minuteKey, out _) || subject.Minutes.Newest > start)
+        {
+            return;
+        }
+
         var slo = subject.Slo;
         subject.Minutes.Add(start, counts);
-        var minuteKey = $"{subject.Key}|{start.ToUnixTimeMilliseconds()}";
-        var storedMinute = _minutes.Get(minuteKey);
-        _minutes.Put(minuteKey, Accumulated(subject, start, storedMinute, counts));
-        if (storedMinute is null)
-        {
-            _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
-        }
+        _minutes.Put(minuteKey, new SliMinute(slo.Name, subject.Journey.Name, subject.SegmentKey, start.ToUnixTimeMilliseconds(), counts.Good, counts.Total));
+        _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
 
         var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
         subject.Hours.Add(start, counts);
         var hourKey = $"{subject.Key}|{hour.ToUnixTimeMilliseconds()}";
         var storedHour = _hours.Get(hourKey);
-        _hours.Put(hourKey, Accumulated(subject, hour, storedHour, counts));
+        _hours.Put(hourKey, new SliMinute(slo.Name, subject.Journey.Name, subject.SegmentKey, hour.ToUnixTimeMilliseconds(), (storedHour?.Good ?? 0) + counts.Good, (storedHour?.Total ?? 0) + counts.Total));
         if (storedHour is null)
         {
             _hoursExpiry.Add(hourKey, hour + slo.Period);
         }
     }
-
-    private static SliMinute Accumulated(SloSubject subject, DateTimeOffset start, SliMinute? stored, SliCounts counts) =>
-        new(subject.Slo.Name, subject.Journey.Name, subject.SegmentKey, start.ToUnixTimeMilliseconds(), (stored?.Good ?? 0) + counts.Good, (stored?.Total ?? 0) + counts.Total);
 
     private void Evaluate(SloSubject subject, DateTimeOffset minuteStart, bool publishStatus)
     {
