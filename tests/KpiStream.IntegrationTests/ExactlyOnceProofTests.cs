@@ -10,7 +10,7 @@ namespace KpiStream.IntegrationTests;
 /// identically. The development broker shows aborted transactions to read_committed consumers, so
 /// these results rest on the idempotent design, not on the broker.
 /// </summary>
-[Collection(nameof(ExactlyOnceProofTests))]
+[Collection(HeavyProcesses.Name)]
 public class ExactlyOnceProofTests
 {
     // About 2.1 events per session.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KpiStream.Core.Slos;
+using KpiStream.IntegrationTests.Support;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Kpis;
 using KpiStream.Serialization.Avro;
@@ -17,6 +18,7 @@ namespace KpiStream.IntegrationTests;
 /// detection time for the fault's error rate plus one evaluation (a minute of event time), and
 /// resolve after recovery.
 /// </summary>
+[Collection(HeavyProcesses.Name)]
 public partial class ScenarioTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);

@@ -79,12 +79,8 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             .Select(g => (g.Key.Journey, g.Key.Start, Events: g.Sum(m => m.Counters.Attempts + m.Counters.Successes + m.Counters.Failures)))
             .OrderBy(m => m.Start)
             .ToList();
-        var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
-            : minutes.Count > 0 ? minutes[0].Start
-            : signal.ClosedThrough - Minute;
-        first = first < signal.ClosedThrough - Span ? signal.ClosedThrough - Span : first;
         var next = 0;
-        for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
+        foreach (var end in signal.MinuteEnds(_evaluatedThrough, Span))
         {
             for (; next < minutes.Count && minutes[next].Start < end; next++)
             {

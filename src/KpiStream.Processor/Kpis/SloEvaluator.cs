@@ -130,12 +130,8 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         }
 
         var minutes = signal.Minutes.GroupBy(m => (m.Journey, m.Window.Start)).OrderBy(g => g.Key.Start).Select(g => g.ToList()).ToList();
-        var first = _evaluatedThrough != DateTimeOffset.MinValue ? _evaluatedThrough
-            : minutes.Count > 0 ? minutes[0][0].Window.Start
-            : signal.ClosedThrough - Minute;
-        first = first < signal.ClosedThrough - MaxCatchUp ? signal.ClosedThrough - MaxCatchUp : first;
         var next = 0;
-        for (var end = first + Minute; end <= signal.ClosedThrough; end += Minute)
+        foreach (var end in signal.MinuteEnds(_evaluatedThrough, MaxCatchUp))
         {
             // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
             for (; next < minutes.Count && minutes[next][0].Window.Start < end; next++)
