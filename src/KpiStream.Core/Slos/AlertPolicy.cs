@@ -27,16 +27,23 @@ public sealed record AlertPolicy(string Name, ImmutableArray<MultiWindowRule> Ru
         TimeSpan.FromMinutes(5),
         MinimumBadEvents: 5);
 
+    /// <summary>Windows whose burn rate every evaluation reports, whatever the rules read: 5m, 30m, 1h, 6h, 1d, 3d.</summary>
+    public static readonly ImmutableArray<SloWindow> ReportedWindows =
+        [SloWindow.OfMinutes(5), SloWindow.OfMinutes(30), SloWindow.OfHours(1), SloWindow.OfHours(6), SloWindow.OfDays(1), SloWindow.OfDays(3)];
+
     /// <summary>Every window any rule reads, shortest first.</summary>
     public IEnumerable<SloWindow> Windows =>
         Rules.SelectMany(r => new[] { r.LongWindow, r.ShortWindow }).Distinct().OrderBy(w => w.Duration);
 
-    /// <summary>The longest window any rule reads: how much SLI history the policy needs.</summary>
+    /// <summary>The longest window any rule reads.</summary>
     public SloWindow LongestWindow => Windows.Last();
+
+    /// <summary>How much per-minute SLI history an evaluation reads: the longest window a rule reads or a report shows.</summary>
+    public SloWindow History => Windows.Concat(ReportedWindows).MaxBy(w => w.Duration);
 
     public BurnRateEvaluation Evaluate(Func<SloWindow, SliCounts> countsOver, double objective)
     {
-        var burnRates = Windows.ToImmutableSortedDictionary(w => w.Name, w => BurnRate.Of(countsOver(w), objective), StringComparer.Ordinal);
+        var burnRates = Windows.Union(ReportedWindows).ToImmutableSortedDictionary(w => w.Name, w => BurnRate.Of(countsOver(w), objective), StringComparer.Ordinal);
         var tripped = Rules.Where(r => r.Trips(countsOver, objective) && countsOver(r.LongWindow).Bad >= MinimumBadEvents).ToImmutableArray();
         return new BurnRateEvaluation(burnRates, tripped);
     }

@@ -78,7 +78,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
             {
                 subject.Minutes.Add(DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs), new SliCounts(step.Good, step.Total));
-                _minutesExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Alerting.LongestWindow.Duration);
+                _minutesExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Alerting.History.Duration);
             }
         }
 
@@ -199,7 +199,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         var slo = subject.Slo;
         subject.Minutes.Add(start, counts);
         _minutes.Put(minuteKey, new SliMinute(slo.Name, subject.Journey.Name, subject.SegmentKey, start.ToUnixTimeMilliseconds(), counts.Good, counts.Total));
-        _minutesExpiry.Add(minuteKey, start + slo.Alerting.LongestWindow.Duration);
+        _minutesExpiry.Add(minuteKey, start + slo.Alerting.History.Duration);
 
         var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
         subject.Hours.Add(start, counts);

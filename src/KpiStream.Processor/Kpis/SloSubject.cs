@@ -5,7 +5,7 @@ namespace KpiStream.Processor.Kpis;
 
 /// <summary>
 /// One subject in memory: an SLO of a journey in one segment or all of them, with its minute ledger
-/// (the policy's longest window), hour ledger (the SLO period, for the budget) and alert state.
+/// (the policy's history: its longest window or the 3 days of reported burn rates), hour ledger (the SLO period, for the budget) and alert state.
 /// Rebuilt from the stores when the task starts.
 /// </summary>
 public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentKey)
@@ -21,7 +21,7 @@ public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentK
 
     public string Key { get; } = KeyOf(slo.Name, journey.Name, segmentKey);
 
-    public SliLedger Minutes { get; } = new(TimeSpan.FromMinutes(1), slo.Alerting.LongestWindow.Minutes);
+    public SliLedger Minutes { get; } = new(TimeSpan.FromMinutes(1), slo.Alerting.History.Minutes);
 
     public SliLedger Hours { get; } = new(TimeSpan.FromHours(1), (int)Math.Ceiling(slo.Period.TotalHours));
 

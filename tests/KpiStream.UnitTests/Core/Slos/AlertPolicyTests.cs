@@ -14,7 +14,7 @@ public class AlertPolicyTests
             [(AlertSeverity.Page, "1h", "5m", 14.4), (AlertSeverity.Page, "6h", "30m", 6.0), (AlertSeverity.Ticket, "3d", "6h", 1.0)],
             rules);
         Assert.Equal(["5m", "30m", "1h", "6h", "3d"], AlertPolicy.Workbook.Windows.Select(w => w.Name));
-        Assert.Equal("3d", AlertPolicy.Workbook.LongestWindow.Name);
+        Assert.Equal(("3d", "3d"), (AlertPolicy.Workbook.LongestWindow.Name, AlertPolicy.Workbook.History.Name));
         Assert.Equal((TimeSpan.FromMinutes(5), 5), (AlertPolicy.Workbook.ResolveAfter, AlertPolicy.Workbook.MinimumBadEvents));
     }
 
@@ -62,6 +62,7 @@ public class AlertPolicyTests
         Assert.Equal(20.0 * 20 / 30, early.BurnRates["30m"], precision: 9);
         Assert.Equal(20.0 * 20 / 60, early.BurnRates["1h"], precision: 9);
         Assert.Equal(20.0 * 20 / 360, early.BurnRates["6h"], precision: 9);
+        Assert.Equal(20.0 * 20 / 1_440, early.BurnRates["1d"], precision: 9);
         Assert.Equal(20.0 * 20 / 4_320, early.BurnRates["3d"], precision: 9);
         // 1h at 6.67x is under 14.4 and 6h at 1.11x under 6: nothing trips yet.
         Assert.Null(early.Severity);
