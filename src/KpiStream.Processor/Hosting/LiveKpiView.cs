@@ -47,6 +47,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
             }
 
             AnsiConsole.Write(Render(latest));
+            AnsiConsole.Write(Render(board.Slos()));
             AnsiConsole.Write(Render(board.Alerts()));
         }
     }
@@ -78,6 +79,35 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         return table;
     }
 
+    internal static Table Render(IReadOnlyList<SloStatus> slos)
+    {
+        var table = new Table().Title("SLOs, journey-wide, at the last closed minute (event time, UTC)").Border(TableBorder.Rounded);
+        foreach (var column in new[] { "journey", "slo", "objective", "good (period)", "budget left", "burn 5m", "burn 1h", "burn 6h", "burn 3d", "as of" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var s in slos)
+        {
+            string Burn(string window) => s.BurnRates.TryGetValue(window, out var rate)
+                ? rate >= 6 ? $"[red]{rate:0.0}x[/]" : rate >= 1 ? $"[yellow]{rate:0.0}x[/]" : string.Create(CultureInfo.InvariantCulture, $"{rate:0.0}x")
+                : "-";
+            table.AddRow(
+                Markup.Escape(s.Journey),
+                Markup.Escape(s.Slo),
+                s.Objective.ToString("0.###%", CultureInfo.InvariantCulture),
+                s.Budget.Period.Total == 0 ? "-" : ((double)s.Budget.Period.Good / s.Budget.Period.Total).ToString("0.###%", CultureInfo.InvariantCulture),
+                s.Budget.Remaining < 0 ? $"[red]{s.Budget.Remaining.ToString("0%", CultureInfo.InvariantCulture)}[/]" : s.Budget.Remaining.ToString("0%", CultureInfo.InvariantCulture),
+                Burn("5m"),
+                Burn("1h"),
+                Burn("6h"),
+                Burn("3d"),
+                s.At.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
     internal static Table Render(IReadOnlyList<SloAlert> alerts)
     {
         var table = new Table().Title("SLO alerts — firing, then recently resolved (event time, UTC)").Border(TableBorder.Rounded);
@@ -101,7 +131,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
                 Markup.Escape(a.Journey),
                 Markup.Escape(a.SegmentKey),
                 Markup.Escape(string.Join(" ", a.BurnRates.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
-                a.BudgetConsumed.ToString("P0", CultureInfo.InvariantCulture),
+                a.BudgetConsumed.ToString("0%", CultureInfo.InvariantCulture),
                 a.StartedAt.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
                 a.EndedAt?.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",
                 a.Impact.AffectedSessions.ToString(CultureInfo.InvariantCulture),

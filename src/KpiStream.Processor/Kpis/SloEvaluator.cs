@@ -234,6 +234,10 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         if (publishStatus)
         {
             metrics.Slos.Status(subject.Journey.Name, subject.SegmentKey, slo.Name, evaluation.BurnRates, budget);
+            if (alerting)
+            {
+                board.Update(new SloStatus(subject.Journey.Name, slo.Name, slo.Objective, minuteStart, evaluation.BurnRates, budget));
+            }
         }
     }
 

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Hosting;
+using KpiStream.Processor.Kpis;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace KpiStream.UnitTests.Hosting;
+
+public class LiveKpiViewTests
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-23T12:34:00Z");
+
+    [Fact]
+    public void The_slo_table_shows_objective_sli_budget_left_and_burn_rates_of_each_journey()
+    {
+        var burn = ImmutableSortedDictionary<string, double>.Empty.Add("5m", 100).Add("1h", 15).Add("6h", 2.5).Add("3d", 0.4);
+        var text = Text(LiveKpiView.Render([new SloStatus("checkout", "checkout-success", 0.995, At, burn, new ErrorBudget(0.995, new SliCounts(9_980, 10_000)))]));
+
+        // 20 bad of 10,000 spend 40% of a 0.5% budget.
+        Assert.Matches(@"checkout\s+│\s+checkout-success\s+│\s+99\.5%\s+│\s+99\.8%\s+│\s+60%\s+│\s+100\.0x\s+│\s+15\.0x\s+│\s+2\.5x\s+│\s+0\.4x\s+│\s+11-23 12:34", text);
+    }
+
+    [Fact]
+    public void The_alert_table_lists_firing_alerts_with_their_deploys_and_says_so_when_none_fire()
+    {
+        var alert = new SloAlert(
+            "checkout-success|checkout|*|page@1", AlertStatus.Firing, AlertSeverity.Page, "checkout", "*", "checkout-success",
+            ImmutableSortedDictionary<string, double>.Empty.Add("1h", 15), ["5m", "1h"], 2.44, At, null, "team-payments", null,
+            new CustomerImpact(180, 0, 9), ["d-bad"], "Page");
+
+        Assert.Matches(@"FIRING\s+│\s+page\s+│\s+checkout-success\s+│\s+checkout\s+│\s+\*\s+│\s+1h:15x\s+│\s+244%\s+│\s+11-23 12:34\s+│\s+-\s+│\s+180\s+│\s+d-bad", Text(LiveKpiView.Render([alert])));
+        Assert.Contains("none firing", Text(LiveKpiView.Render(Array.Empty<SloAlert>())), StringComparison.Ordinal);
+    }
+
+    private static string Text(IRenderable table)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 250;
+        console.Write(table);
+        return writer.ToString();
+    }
+}
