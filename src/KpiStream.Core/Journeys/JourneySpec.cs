@@ -5,6 +5,8 @@ namespace KpiStream.Core.Journeys;
 /// <summary>A customer journey: which events start it and end it, how to segment it, and its SLOs.</summary>
 /// <param name="SegmentBy">Event attributes the KPIs are grouped by, e.g. region, plan_tier, device.</param>
 /// <param name="ConversionTimeout">A session converts if it succeeds within this time of its start.</param>
+/// <param name="Criticality">How much an alert on this journey weighs against others (1 = ordinary).</param>
+/// <param name="Stage">How close the journey is to revenue, 0 to 1 (1: the payment itself), for ranking alerts.</param>
 public sealed record JourneySpec(
     string Name,
     string Owner,
@@ -15,7 +17,9 @@ public sealed record JourneySpec(
     ImmutableArray<string> SegmentBy,
     ImmutableArray<string> Services,
     TimeSpan ConversionTimeout,
-    ImmutableArray<SloSpec> Slos)
+    ImmutableArray<SloSpec> Slos,
+    double Criticality = 1,
+    double Stage = 0)
 {
     /// <summary>The role of <paramref name="eventType"/> in this journey, or null when the journey does not declare it.</summary>
     public EventRole? RoleOf(string eventType) =>

@@ -15,8 +15,9 @@ namespace KpiStream.Processor.Configuration;
 public static partial class JourneysFile
 {
     public const string ApiVersion = "kpistream/v1";
-    private static readonly string[] TopLevelFields = ["apiVersion", "alertPolicies", "journeys"];
-    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "slos"];
+    private static readonly string[] TopLevelFields = ["apiVersion", "impactWeights", "alertPolicies", "journeys"];
+    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "slos"];
+    private static readonly string[] WeightFields = ["reach", "duration"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
     private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
     private static readonly string[] PolicyFields = ["name", "resolveAfter", "minimumBadEvents", "rules"];
@@ -67,7 +68,7 @@ public static partial class JourneysFile
             throw new ConfigurationException(reader.Errors);
         }
 
-        return new JourneyCatalog(journeys);
+        return new JourneyCatalog(journeys, reader.ImpactWeights);
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
@@ -82,9 +83,19 @@ public static partial class JourneysFile
         // Declared but invalid: already reported, so SLOs naming them add no second error.
         private readonly HashSet<string> _rejectedPolicies = new(StringComparer.Ordinal);
 
+        public ImpactWeights ImpactWeights { get; private set; } = ImpactWeights.Default;
+
         public List<JourneySpec> ReadRoot(YamlMappingNode root)
         {
             CheckFields(root, "", TopLevelFields);
+            if (Child(root, "", "impactWeights", required: false) is { } weightsNode && Mapping(weightsNode, "impactWeights") is { } weights)
+            {
+                CheckFields(weights, "impactWeights", WeightFields);
+                ImpactWeights = new ImpactWeights(
+                    Number(weights, "impactWeights", "reach", 0, 100) ?? ImpactWeights.Default.Reach,
+                    Number(weights, "impactWeights", "duration", 0, 100) ?? ImpactWeights.Default.Duration);
+            }
+
             var version = Scalar(root, "", "apiVersion", required: true);
             if (version is not null && version.Value != ApiVersion)
             {
@@ -146,6 +157,8 @@ public static partial class JourneysFile
             var segmentBy = Names(node, path, "segmentBy", required: true);
             var services = Names(node, path, "services", required: false);
             var timeout = Duration(node, path, "conversionTimeout", required: true);
+            var criticality = Number(node, path, "criticality", 0.01, 100) ?? 1;
+            var stage = Number(node, path, "stage", 0, 1) ?? 0;
             var slos = ImmutableArray.CreateBuilder<SloSpec>();
             if (node.Children.TryGetValue("slos", out var sloList))
             {
@@ -167,7 +180,7 @@ public static partial class JourneysFile
 
             return Errors.Count > errorsBefore
                 ? null
-                : new JourneySpec(name!, owner!, description, start, success, failure, segmentBy, services, timeout!.Value, slos.ToImmutable());
+                : new JourneySpec(name!, owner!, description, start, success, failure, segmentBy, services, timeout!.Value, slos.ToImmutable(), criticality, stage);
         }
 
         private SloSpec? ReadSlo(YamlMappingNode node, string path)
@@ -356,6 +369,23 @@ public static partial class JourneysFile
             }
 
             return scalar?.Value;
+        }
+
+        /// <summary>An optional number from <paramref name="min"/> to <paramref name="max"/>; null when absent or wrong (then reported).</summary>
+        private double? Number(YamlMappingNode node, string path, string field, double min, double max)
+        {
+            if (Scalar(node, path, field, required: false) is not { } scalar)
+            {
+                return null;
+            }
+
+            if (double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            Error(scalar, Join(path, field), string.Create(CultureInfo.InvariantCulture, $"expected a number from {min} to {max}, got '{scalar.Value}'"));
+            return null;
         }
 
         private TimeSpan? Duration(YamlMappingNode node, string path, string field, bool required)

@@ -73,7 +73,7 @@ public sealed class KpiTopology(
             .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
             .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
             .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.BucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), "windows")
-            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, board, ImpactWeights.Default), "windows")
+            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, board), "windows")
             .AddSink<string, SloAlert>(SloEvaluator.AlertChild, topics.KpiAlerts, Utf8, alertCodec.Encode, KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)

@@ -146,7 +146,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
         var alert = new SloAlert(
             transition.AlertId, transition.Status, AlertSeverity.Page, journey.Name, SloSubject.AllSegments, AlertName,
             ImmutableSortedDictionary<string, double>.Empty, [], 0, transition.StartedAt, transition.EndedAt, journey.Owner, null,
-            new CustomerImpact(Math.Max(0, expected - seen), 0, 0), [], summary);
+            CustomerImpact.Estimate(Math.Max(0, expected - seen), 0, 0, 0, journey.Criticality, journey.Stage, now - transition.StartedAt, catalog.ImpactWeights), [], summary);
         _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, now, []), AlertChild);
         metrics.Slos.AlertChanged(alert);
         board.Update(alert);

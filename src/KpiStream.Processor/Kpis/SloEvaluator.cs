@@ -22,7 +22,7 @@ namespace KpiStream.Processor.Kpis;
 /// lets alerts resolve when a segment goes quiet, and makes alerts independent of how input was
 /// batched: the same records give the same alerts.
 /// </summary>
-public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, LatestKpiBoard board, ImpactWeights weights) : IProcessor<string?, SloInput>
+public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metrics, LatestKpiBoard board) : IProcessor<string?, SloInput>
 {
     public const string MinutesStore = "slo-minutes";
     public const string HoursStore = "slo-hours";
@@ -271,7 +271,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             ? firingFor
             : evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration);
         var affected = subject.Minutes.Over(span, minuteStart).Bad;
-        var impact = CustomerImpact.Estimate(affected, 0, 0, 0, criticality: 1, stage: 1, firingFor, weights);
+        var impact = CustomerImpact.Estimate(affected, 0, 0, 0, subject.Journey.Criticality, subject.Journey.Stage, firingFor, catalog.ImpactWeights);
         var tripped = transition.Status == AlertStatus.Firing ? evaluation.TrippedWindows(transition.Severity) : [];
         var worst = _subjects.Values
             .Where(s => s.Slo == slo && s.Journey == subject.Journey && s.SegmentKey != SloSubject.AllSegments)

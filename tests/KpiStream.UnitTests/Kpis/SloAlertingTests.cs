@@ -57,6 +57,8 @@ public class SloAlertingTests
         Assert.Equal(("team-payments", new Uri("https://runbooks.example.com/checkout")), (firing.Owner, firing.Runbook));
         Assert.Equal(180, firing.Impact.AffectedSessions);                // bad outcomes over the tripped hour
         Assert.Equal(["d-bad"], firing.Deploys.ToArray());
+        // Criticality 1, stage 0, just fired: 1 x (1 + log10(1 + 180)).
+        Assert.Equal(1 + Math.Log10(181), firing.Impact.Score, precision: 9);
 
         // The 5m window is clean from minute 379; five clear minutes later, at the end of minute 384, it resolves.
         var resolved = alerts[1];
