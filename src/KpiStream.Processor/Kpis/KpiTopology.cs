@@ -78,6 +78,7 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SloChild)
+            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.BusinessStore, Utf8KeySerde.Instance, StoreJson.For<JourneyBusiness>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.DeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), KpiWindowProcessor.SloChild)
             .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SloChild)
             .AddProcessor(KpiWindowProcessor.SilenceChild, () => new SilenceDetector(catalog, SilenceRule.Default, metrics, board), "windows")

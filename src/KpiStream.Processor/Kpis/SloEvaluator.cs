@@ -29,11 +29,15 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     public const string AlertsStore = "slo-alerts";
     public const string ProgressStore = "slo-progress";
     public const string DeploysStore = "slo-deploys";
+    public const string BusinessStore = "slo-business";
     public const string AlertChild = "kpi-alerts-sink";
 
     private const string ProgressKey = "evaluated-through";
     private const int WorstSegments = 3;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    // Revenue at risk compares the alert's span with the conversion and order value of the hour before the alert's hour.
+    private static readonly TimeSpan Baseline = TimeSpan.FromHours(1);
 
     // An alert names the deploys of its journey's services in this much event time before it started.
     private static readonly TimeSpan DeployLookback = TimeSpan.FromHours(1);
@@ -46,12 +50,17 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private readonly ExpiryIndex _hoursExpiry = new();
     private readonly ExpiryIndex _deploysExpiry = new();
     private readonly Dictionary<string, DeploymentMarker> _deploys = new(StringComparer.Ordinal);
+
+    // Per journey: successes of attempts, and revenue of successes, per minute.
+    private readonly Dictionary<string, (SliLedger Conversions, SliLedger Revenue)> _business = new(StringComparer.Ordinal);
+    private readonly ExpiryIndex _businessExpiry = new();
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SliMinute> _minutes = null!;
     private IKeyValueStore<string, SliMinute> _hours = null!;
     private IKeyValueStore<string, AlertLifecycle> _alerts = null!;
     private IKeyValueStore<string, long> _progress = null!;
     private IKeyValueStore<string, DeploymentMarker> _deployStore = null!;
+    private IKeyValueStore<string, JourneyBusiness> _businessStore = null!;
     private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
 
     public void Init(IProcessorContext context)
@@ -62,6 +71,13 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         _alerts = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
         _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
         _deployStore = context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore);
+        _businessStore = context.GetStateStore<IKeyValueStore<string, JourneyBusiness>>(BusinessStore);
+        foreach (var (key, minute) in _businessStore.All().OrderBy(e => e.Value.MinuteStartMs))
+        {
+            AddBusiness(minute);
+            _businessExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(minute.MinuteStartMs) + AlertPolicy.Workbook.History.Duration);
+        }
+
         foreach (var (id, deploy) in _deployStore.All())
         {
             _deploys[id] = deploy;
@@ -163,6 +179,22 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         }
 
         var start = segments[0].Window.Start;
+        var businessKey = $"{journey.Name}|{start.ToUnixTimeMilliseconds()}";
+        if (!_businessStore.TryGet(businessKey, out _))
+        {
+            var business = new JourneyBusiness(
+                journey.Name,
+                start.ToUnixTimeMilliseconds(),
+                segments.Sum(s => s.Counters.Attempts),
+                segments.Sum(s => s.Counters.Successes),
+                segments.Sum(s => s.Counters.Revenue.Amounts.Values.Sum()));
+            if (AddBusiness(business))
+            {
+                _businessStore.Put(businessKey, business);
+                _businessExpiry.Add(businessKey, start + AlertPolicy.Workbook.History.Duration);
+            }
+        }
+
         foreach (var slo in journey.Slos)
         {
             var all = SliCounts.None;
@@ -266,12 +298,11 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         var slo = subject.Slo;
         var at = minuteStart + Minute;
         var firingFor = at - transition.StartedAt;
-        // Customers affected: bad outcomes since the alert started, or over the window that tripped it when it fires.
+        // The span judged: since the alert started when it resolves, the window that tripped it when it fires.
         var span = transition.Status == AlertStatus.Resolved
             ? firingFor
             : evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration);
-        var affected = subject.Minutes.Over(span, minuteStart).Bad;
-        var impact = CustomerImpact.Estimate(affected, 0, 0, 0, subject.Journey.Criticality, subject.Journey.Stage, firingFor, catalog.ImpactWeights);
+        var impact = ImpactOf(subject.Journey, span, minuteStart, transition.StartedAt, firingFor);
         var tripped = transition.Status == AlertStatus.Firing ? evaluation.TrippedWindows(transition.Severity) : [];
         var worst = _subjects.Values
             .Where(s => s.Slo == slo && s.Journey == subject.Journey && s.SegmentKey != SloSubject.AllSegments)
@@ -300,6 +331,53 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             impact,
             DeploysBefore(subject.Journey, transition.StartedAt),
             summary);
+    }
+
+    /// <summary>
+    /// Sessions that hit the journey in the span, and the conversions lost against the hour before
+    /// the alert's own hour, priced at that hour's average order value.
+    /// </summary>
+    private CustomerImpact ImpactOf(JourneySpec journey, TimeSpan span, DateTimeOffset minuteStart, DateTimeOffset startedAt, TimeSpan firingFor)
+    {
+        if (!_business.TryGetValue(journey.Name, out var business))
+        {
+            return CustomerImpact.Estimate(0, 0, 0, 0, journey.Criticality, journey.Stage, firingFor, catalog.ImpactWeights);
+        }
+
+        var during = business.Conversions.Over(span, minuteStart);
+        var baselineAsOf = startedAt - Baseline - Minute;
+        var baseline = business.Conversions.Over(Baseline, baselineAsOf);
+        var revenue = business.Revenue.Over(Baseline, baselineAsOf);
+        return CustomerImpact.Estimate(
+            during.Total,
+            during.Good,
+            baseline.Total == 0 ? 0 : (double)baseline.Good / baseline.Total,
+            revenue.Total == 0 ? 0 : revenue.Good / revenue.Total,
+            journey.Criticality,
+            journey.Stage,
+            firingFor,
+            catalog.ImpactWeights);
+    }
+
+    /// <returns>False when the minute is not after the newest held (a replay after a restore).</returns>
+    private bool AddBusiness(JourneyBusiness minute)
+    {
+        if (!_business.TryGetValue(minute.Journey, out var ledgers))
+        {
+            var minutes = AlertPolicy.Workbook.History.Minutes;
+            ledgers = (new SliLedger(Minute, minutes), new SliLedger(Minute, minutes));
+            _business[minute.Journey] = ledgers;
+        }
+
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(minute.MinuteStartMs);
+        if (ledgers.Conversions.Newest >= start)
+        {
+            return false;
+        }
+
+        ledgers.Conversions.Add(start, new SliCounts(minute.Successes, minute.Attempts));
+        ledgers.Revenue.Add(start, new SliCounts(minute.RevenueMinor, minute.Successes));
+        return true;
     }
 
     /// <summary>Deploys of the journey's services in the lookback before <paramref name="startedAt"/>, oldest first.</summary>
@@ -338,6 +416,11 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         foreach (var key in _hoursExpiry.TakeDue(now))
         {
             _hours.Delete(key);
+        }
+
+        foreach (var key in _businessExpiry.TakeDue(now))
+        {
+            _businessStore.Delete(key);
         }
 
         foreach (var id in _deploysExpiry.TakeDue(now))

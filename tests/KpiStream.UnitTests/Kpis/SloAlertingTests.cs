@@ -17,7 +17,7 @@ public class SloAlertingTests
     [Fact]
     public void An_outage_pages_at_the_workbooks_detection_time_and_resolves_five_minutes_after_the_short_window_clears()
     {
-        // Six clean hours, then 15 minutes of every checkout failing, then clean again; 20 outcomes a minute.
+        // Six clean hours, then 15 minutes of every checkout failing, then clean again; 20 checkouts a minute, each 10.00 EUR when it succeeds.
         using var harness = new KpiTopologyHarness(T0.AddHours(7));
         // Deploys of checkout's service 70 and 3 minutes before the outage, and of another service: only the recent checkout one is named.
         harness.PipeDeployment(new DeploymentMarker("d-old", "checkout-api", "v41", T0.AddMinutes(290), null, "ci", null));
@@ -28,7 +28,10 @@ public class SloAlertingTests
             var failing = minute is >= 360 and < 375;
             for (var i = 0; i < 20; i++)
             {
-                harness.Pipe(Events.Of($"e{minute}-{i}", failing ? "checkout_failed" : "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+                harness.Pipe(Events.Of($"b{minute}-{i}", "checkout_started", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+                harness.Pipe(failing
+                    ? Events.Of($"e{minute}-{i}", "checkout_failed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i))
+                    : Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i), amount: 1_000, currency: "EUR"));
             }
 
             if (minute % 30 == 0)
@@ -55,16 +58,19 @@ public class SloAlertingTests
         Assert.Equal(180.0 / 73.8, firing.BudgetConsumed, precision: 9); // 180 bad of 7,380, which allow 73.8
         Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)null), (firing.StartedAt, firing.EndedAt));
         Assert.Equal(("team-payments", new Uri("https://runbooks.example.com/checkout")), (firing.Owner, firing.Runbook));
-        Assert.Equal(180, firing.Impact.AffectedSessions);                // bad outcomes over the tripped hour
+        // Over the tripped hour: 1,200 checkouts; the hour before the alert's hour converted all of them at 10.00 EUR,
+        // so the 180 that failed are 1,800.00 EUR at risk.
+        Assert.Equal((1_200L, 180_000L), (firing.Impact.AffectedSessions, firing.Impact.RevenueAtRiskMinor));
         Assert.Equal(["d-bad"], firing.Deploys.ToArray());
-        // Criticality 1, stage 0, just fired: 1 x (1 + log10(1 + 180)).
-        Assert.Equal(1 + Math.Log10(181), firing.Impact.Score, precision: 9);
+        // Criticality 1, stage 0, just fired: 1 x (1 + log10(1 + 1,200)).
+        Assert.Equal(1 + Math.Log10(1_201), firing.Impact.Score, precision: 9);
 
         // The 5m window is clean from minute 379; five clear minutes later, at the end of minute 384, it resolves.
         var resolved = alerts[1];
         Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)T0.AddMinutes(385)), (resolved.StartedAt, resolved.EndedAt));
         Assert.Empty(resolved.TrippedWindows);
-        Assert.Equal(120, resolved.Impact.AffectedSessions);              // bad outcomes while firing: minutes 369 to 374
+        // While firing, minutes 369 to 384: 320 checkouts, 120 of them failed.
+        Assert.Equal((320L, 120_000L), (resolved.Impact.AffectedSessions, resolved.Impact.RevenueAtRiskMinor));
     }
 
     [Fact]
