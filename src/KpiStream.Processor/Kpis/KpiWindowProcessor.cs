@@ -53,11 +53,6 @@ public sealed class KpiWindowProcessor(
         _context = context;
         _buckets = context.GetStateStore<IKeyValueStore<string, MinuteBucket>>(BucketsStore);
         _watermarks = context.GetStateStore<IKeyValueStore<int, long>>(WatermarksStore);
-        foreach (var (key, bucket) in _buckets.All())
-        {
-            _pending.Add((FinalAt(bucket.Journey, bucket.Window), key));
-        }
-
         foreach (var (source, _) in _watermarks.All())
         {
             if (source >= requiredSources)
@@ -69,6 +64,7 @@ public sealed class KpiWindowProcessor(
         var watermark = Watermark();
         foreach (var (key, bucket) in _buckets.All())
         {
+            _pending.Add((FinalAt(bucket.Journey, bucket.Window), key));
             if (ClosesAt(bucket.Window) > watermark)
             {
                 _closing.Add((ClosesAt(bucket.Window), key));
@@ -111,7 +107,8 @@ public sealed class KpiWindowProcessor(
     {
         var window = snapshot.Window;
         var finalAt = FinalAt(journey.Name, window);
-        if (finalAt <= Watermark())
+        var watermark = Watermark();
+        if (finalAt <= watermark)
         {
             // Only possible after an idle advance outran a partition: the window was already emitted.
             metrics.LatePartial(journey.Name);
@@ -125,7 +122,7 @@ public sealed class KpiWindowProcessor(
         {
             bucket = new MinuteBucket(journey.Name, segment, window, ImmutableSortedDictionary<int, PartialSnapshot>.Empty);
             _pending.Add((finalAt, key));
-            if (ClosesAt(window) > Watermark())
+            if (ClosesAt(window) > watermark)
             {
                 _closing.Add((ClosesAt(window), key));
             }
