@@ -8,7 +8,8 @@ namespace KpiStream.Processor.Demo;
 /// <summary>
 /// Seeded, realistic journey traffic: sessions start across regions, plans and devices, most
 /// succeed after a short think time, a few fail and more abandon; each outcome comes with the
-/// service request that served it. Healthy failure shares sit well inside the shipped SLOs; the
+/// service request that served it. Healthy failure shares sit well inside the shipped SLOs (at
+/// least five times under each budget, so a young history does not ticket on noise); the
 /// options' scenario injects one fault at a known onset. Deterministic for a seed and a sequence
 /// of clock readings.
 /// </summary>
@@ -21,7 +22,7 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
     private static readonly DemoJourney[] Journeys =
     [
         new("checkout", "checkout_started", "checkout_completed", "checkout_failed", "checkout-api", "POST /orders", Weight: 0.5, SuccessShare: 0.999, AbandonShare: 0.08, MedianLatencyMs: 320),
-        new("login", "login_attempted", "login_succeeded", "login_failed", "auth-api", "POST /sessions", Weight: 0.35, SuccessShare: 0.9995, AbandonShare: 0.02, MedianLatencyMs: 90),
+        new("login", "login_attempted", "login_succeeded", "login_failed", "auth-api", "POST /sessions", Weight: 0.35, SuccessShare: 0.9999, AbandonShare: 0.02, MedianLatencyMs: 90),
         new("signup", "signup_started", "signup_completed", "signup_failed", "accounts-api", "POST /accounts", Weight: 0.15, SuccessShare: 0.998, AbandonShare: 0.2, MedianLatencyMs: 210),
     ];
 
