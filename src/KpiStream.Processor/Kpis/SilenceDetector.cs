@@ -22,7 +22,6 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
     public const string ActivityStore = "silence-activity";
     public const string AlertsStore = "silence-alerts";
     public const string ProgressStore = "silence-progress";
-    public const string AlertChild = "silence-alerts-sink";
 
     private const string ProgressKey = "evaluated-through";
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -147,7 +146,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             transition.AlertId, transition.Status, AlertSeverity.Page, journey.Name, SloSubject.AllSegments, AlertName,
             ImmutableSortedDictionary<string, double>.Empty, [], 0, transition.StartedAt, transition.EndedAt, journey.Owner, null,
             CustomerImpact.Estimate(Math.Max(0, expected - seen), 0, 0, 0, journey.Criticality, journey.Stage, now - transition.StartedAt, catalog.ImpactWeights), [], summary);
-        _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, now, []), AlertChild);
+        _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, now, []), SloEvaluator.AlertChild);
         metrics.Slos.AlertChanged(alert);
         board.Update(alert);
     }

@@ -4,6 +4,7 @@ using KpiStream.Core.Events;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
+using KpiStream.Core.Windows;
 using KpiStream.Processor.Observability;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
@@ -35,6 +36,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private const string ProgressKey = "evaluated-through";
     private const int WorstSegments = 3;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
     // Revenue at risk compares the alert's span with the conversion and order value of the hour before the alert's hour.
     private static readonly TimeSpan Baseline = TimeSpan.FromHours(1);
@@ -89,23 +91,8 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
         }
 
-        foreach (var (key, step) in _minutes.All().OrderBy(e => e.Value.StepStartMs))
-        {
-            if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
-            {
-                subject.Minutes.Add(DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs), new SliCounts(step.Good, step.Total));
-                _minutesExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Alerting.History.Duration);
-            }
-        }
-
-        foreach (var (key, step) in _hours.All().OrderBy(e => e.Value.StepStartMs))
-        {
-            if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
-            {
-                subject.Hours.Add(DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs), new SliCounts(step.Good, step.Total));
-                _hoursExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs) + subject.Slo.Period);
-            }
-        }
+        Restore(_minutes, _minutesExpiry, s => s.Minutes, s => s.Slo.Alerting.History.Duration);
+        Restore(_hours, _hoursExpiry, s => s.Hours, s => s.Slo.Period);
 
         foreach (var subject in _subjects.Values)
         {
@@ -168,6 +155,20 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
 
     public void Close()
     {
+    }
+
+    /// <summary>Rebuilds one kind of ledger from its store, oldest step first, and re-arms the store's expiry.</summary>
+    private void Restore(IKeyValueStore<string, SliMinute> store, ExpiryIndex expiry, Func<SloSubject, SliLedger> ledgerOf, Func<SloSubject, TimeSpan> retention)
+    {
+        foreach (var (key, step) in store.All().OrderBy(e => e.Value.StepStartMs))
+        {
+            if (Subject(step.Slo, step.Journey, step.SegmentKey) is { } subject)
+            {
+                var start = DateTimeOffset.FromUnixTimeMilliseconds(step.StepStartMs);
+                ledgerOf(subject).Add(start, new SliCounts(step.Good, step.Total));
+                expiry.Add(key, start + retention(subject));
+            }
+        }
     }
 
     /// <summary>Records one closed minute: every segment of it arrives in the same signal, so the journey-wide counts are their sum.</summary>
@@ -233,7 +234,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         _minutes.Put(minuteKey, new SliMinute(slo.Name, subject.Journey.Name, subject.SegmentKey, start.ToUnixTimeMilliseconds(), counts.Good, counts.Total));
         _minutesExpiry.Add(minuteKey, start + slo.Alerting.History.Duration);
 
-        var hour = new DateTimeOffset(start.UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+        var hour = TumblingWindow.Containing(start, Hour).Start;
         subject.Hours.Add(start, counts);
         var hourKey = $"{subject.Key}|{hour.ToUnixTimeMilliseconds()}";
         var storedHour = _hours.Get(hourKey);
