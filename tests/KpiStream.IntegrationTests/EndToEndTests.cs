@@ -25,7 +25,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     // Ten minutes ahead of now: inside the accepted event-time range, and far from the wall-clock idle advance.
-    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000).AddMinutes(10);
+    // On a five-minute boundary, so the five-minute window of minute 0 starts with it.
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 300_000 * 300_000).AddMinutes(10);
 
     private readonly TopicNames _topics = new();
     private readonly EmbeddedSchemaRegistry _registry = TestSchemas.NewRegistry();
@@ -48,7 +49,8 @@ public sealed class EndToEndTests : IAsyncLifetime
             MetricsPort = 0,
             LiveView = false,
             PseudonymizationKey = PseudonymizationKey,
-            Kpi = new() { Grace = TimeSpan.FromSeconds(10) },
+            // Five-minute rollups only: whether an hour window is final by the closers depends on the time the test runs.
+            Kpi = new() { Grace = TimeSpan.FromSeconds(10), RollupWindows = [TimeSpan.FromMinutes(5)] },
         };
         foreach (var topic in KpiStreamApp.TopicsFor(options))
         {
@@ -113,20 +115,22 @@ public sealed class EndToEndTests : IAsyncLifetime
             ProduceRaw($"closer-{partition}", _events.Encode(Events.Of($"closer-{partition}", "login_attempted", "login", $"closer-{partition}", T0.AddMinutes(13).AddSeconds(10), region: "closer")), partition, []);
         }
 
-        var (table, records) = await WaitForTableAsync(t => t.Count == 5, "the five final windows");
+        // Login's first five minutes are final too (2 min timeout); checkout's are not before T0 + 16 min.
+        var (table, records) = await WaitForTableAsync(t => t.Count == 6, "the six final windows");
 
-        string Key(string journey, string segment, int minute) => $"{journey}|{segment}|{T0.AddMinutes(minute).ToUnixTimeMilliseconds()}|60000";
+        string Key(string journey, string segment, int minute, int minutes = 1) => $"{journey}|{segment}|{T0.AddMinutes(minute).ToUnixTimeMilliseconds()}|{minutes * 60_000}";
         Assert.Equal(
             new SortedDictionary<string, KpiCounters>
             {
                 [Key("checkout", "device=web,region=eu-west", 0)] = new(Attempts: 2, Successes: 1, Failures: 1, SessionsStarted: 2, SessionsConverted: 1, CurrencyAmounts.Of("EUR", 1999), LateRecords: 0, DuplicateRecords: 1, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
                 [Key("checkout", "device=ios,region=us-east", 0)] = new(Attempts: 1, Successes: 0, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
                 [Key("login", "region=eu-west", 0)] = new(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
+                [Key("login", "region=eu-west", 0, minutes: 5)] = new(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
                 [Key("checkout", "device=ios,region=us-east", 1)] = new(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), LateRecords: 0, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
                 [Key("checkout", "device=web,region=eu-west", 1)] = new(Attempts: 0, Successes: 0, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.None, LateRecords: 2, DuplicateRecords: 0, Requests: 0, RequestErrors: 0, LatencyHistogram.Empty),
             },
             new SortedDictionary<string, KpiCounters>(table.ToDictionary(kv => kv.Key, kv => kv.Value.Counters)));
-        Assert.Equal(5, records);
+        Assert.Equal(6, records);
         var web0 = table[Key("checkout", "device=web,region=eu-west", 0)];
         Assert.Equal(("checkout", T0, T0.AddMinutes(1), 0.5, 0.5), (web0.Journey, web0.Window.Start, web0.Window.End, web0.Counters.SuccessRate, web0.Counters.ConversionRate));
         Assert.Equal(["device", "region"], web0.Segment.Attributes.Keys);

@@ -11,7 +11,16 @@ namespace KpiStream.TestSupport;
 /// </summary>
 public static class KpiOracle
 {
-    public static IReadOnlyDictionary<string, KpiWindow> Expect(IEnumerable<DomainEvent> input, JourneyCatalog catalog, TimeSpan windowSize)
+    /// <summary>The windows of every given size, keyed by their record key.</summary>
+    public static IReadOnlyDictionary<string, KpiWindow> Expect(IEnumerable<DomainEvent> input, JourneyCatalog catalog, params TimeSpan[] windowSizes)
+    {
+        var events = input.ToList();
+        return windowSizes
+            .SelectMany(size => ExpectOfSize(events, catalog, size))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+    }
+
+    private static Dictionary<string, KpiWindow> ExpectOfSize(IEnumerable<DomainEvent> input, JourneyCatalog catalog, TimeSpan windowSize)
     {
         var all = input.Select(e => (Event: e, Journey: catalog.Find(e.Journey!)!)).ToList();
         var distinct = all.DistinctBy(x => x.Event.EventId).ToList();

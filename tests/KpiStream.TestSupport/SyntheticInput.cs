@@ -1,30 +1,39 @@
 using Confluent.Kafka;
 using KpiStream.Core.Events;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Windows;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 
 namespace KpiStream.TestSupport;
 
 /// <summary>
-/// A seeded input over the sample journeys with its expected KPI windows: sessions keyed by
-/// session id, then one closer per partition that moves every partition's stream time past the
-/// conversion horizon of every input window.
+/// A seeded input over the sample journeys with its expected KPI windows (1 minute, 5 minutes and
+/// an hour, the processor's defaults): sessions keyed by session id, then one closer per partition
+/// that moves every partition's stream time past the conversion horizon of every input window.
 /// </summary>
 public sealed class SyntheticInput
 {
+    public static readonly TimeSpan[] WindowSizes = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)];
+
+    // Outcomes come up to 150 s after a start; checkout's horizon is 10 min + one minute + grace after a minute window.
+    private static readonly TimeSpan LastOutcome = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Horizon = TimeSpan.FromMinutes(13);
+
     private readonly int _partitions;
 
     public SyntheticInput(int sessions, int seed, TimeSpan spread, int partitions, bool duplicateEverything = false)
     {
         _partitions = partitions;
-        // A minute ahead of now: inside the accepted event-time range and ahead of any idle advance.
-        Start = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000).AddMinutes(1);
+        // The input ends a minute before an hour boundary chosen so that the closers, past that
+        // hour's horizon, are still within the hour ahead of now the processor accepts.
+        var now = DateTimeOffset.UtcNow;
+        var lastHourEnd = TumblingWindow.Containing(now + TimeSpan.FromHours(1) - Horizon - TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)).Start;
+        Start = TumblingWindow.Containing(lastHourEnd - spread - LastOutcome - TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)).Start;
         var events = SyntheticTraffic.Generate(seed, sessions, Start, spread);
         Events = duplicateEverything ? events.SelectMany(e => new[] { e, e }).ToList() : events;
-        // Outcomes come up to 150 s after a start; checkout's horizon is 10 min + one window + grace after the window.
-        ClosersAt = Start + spread + TimeSpan.FromMinutes(3 + 13);
-        Expected = KpiOracle.Expect(Events, SampleJourneys.Catalog, TimeSpan.FromMinutes(1));
+        ClosersAt = lastHourEnd + Horizon;
+        Expected = KpiOracle.Expect(Events, SampleJourneys.Catalog, WindowSizes);
     }
 
     public DateTimeOffset Start { get; }

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using KpiStream.Core.Composites;
 
 namespace KpiStream.Core.Journeys;
 
-/// <summary>A customer journey: which events start it and end it, how to segment it, and its SLOs.</summary>
+/// <summary>A customer journey: which events start it and end it, how to segment it, its SLOs and composite alerts.</summary>
 /// <param name="SegmentBy">Event attributes the KPIs are grouped by, e.g. region, plan_tier, device.</param>
 /// <param name="ConversionTimeout">A session converts if it succeeds within this time of its start.</param>
 /// <param name="Criticality">How much an alert on this journey weighs against others (1 = ordinary).</param>
@@ -21,6 +22,9 @@ public sealed record JourneySpec(
     double Criticality = 1,
     double Stage = 0)
 {
+    /// <summary>Alerts on combinations of this journey's KPIs, beside its SLOs.</summary>
+    public ImmutableArray<CompositeRule> CompositeAlerts { get; init; } = [];
+
     /// <summary>The role of <paramref name="eventType"/> in this journey, or null when the journey does not declare it.</summary>
     public EventRole? RoleOf(string eventType) =>
         StartEvents.Contains(eventType) ? EventRole.Start

@@ -18,6 +18,21 @@ internal static class CliOptions
         DefaultValueFactory = _ => 1,
     };
 
+    /// <summary>A comma-separated list of durations, or "none"; read it with <see cref="DurationText.TryParseList"/>.</summary>
+    public static Option<string?> Durations(string name, string description)
+    {
+        // A string, not an array: System.CommandLine reads an absent array option as empty, not as absent.
+        var option = new Option<string?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !DurationText.TryParseList(result.Tokens[0].Value, out _))
+            {
+                result.AddError($"{name}: expected {DurationText.ExpectedList}, got '{result.Tokens[0].Value}'.");
+            }
+        });
+        return option;
+    }
+
     public static Option<TimeSpan?> Duration(string name, string description) => new(name)
     {
         Description = description,

@@ -18,6 +18,7 @@ internal static class RunCommand
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
+        var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");
         var commitInterval = CliOptions.Duration("--commit-interval", "How often a transaction commits outputs, state and input positions (default 500ms; 10ms to 1m).");
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
@@ -46,7 +47,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,7 +68,11 @@ internal static class RunCommand
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed), Scenario = DemoScenario.Find(parse.GetValue(scenario)!)! } : null,
-                Kpi = parse.GetValue(grace) is { } g ? defaults.Kpi with { Grace = g } : defaults.Kpi,
+                Kpi = defaults.Kpi with
+                {
+                    Grace = parse.GetValue(grace) ?? defaults.Kpi.Grace,
+                    RollupWindows = parse.GetValue(rollups) is { } list && DurationText.TryParseList(list, out var sizes) ? sizes : defaults.Kpi.RollupWindows,
+                },
             };
             try
             {

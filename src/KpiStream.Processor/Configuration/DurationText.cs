@@ -29,8 +29,43 @@ public static partial class DurationText
         return duration > TimeSpan.Zero;
     }
 
+    public const string ExpectedList = "a comma-separated list of durations such as 5m,1h, or none";
+
+    /// <summary>Durations separated by commas; "none" is the empty list.</summary>
+    public static bool TryParseList(string text, out TimeSpan[] durations)
+    {
+        durations = [];
+        if (text.Trim() == "none")
+        {
+            return true;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var parsed = new TimeSpan[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!TryParse(parts[i], out parsed[i]))
+            {
+                return false;
+            }
+        }
+
+        durations = parsed;
+        return true;
+    }
+
     public static TimeSpan Parse(string text, string setting) =>
         TryParse(text, out var duration) ? duration : throw new ArgumentException($"{setting}: expected {Expected}, got '{text}'.");
+
+    /// <summary>The inverse of <see cref="Parse"/>: the largest unit that divides the duration exactly (90s, 5m, 1h).</summary>
+    public static string Format(TimeSpan duration) =>
+        duration.Ticks % TimeSpan.TicksPerDay == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerDay}d")
+        : duration.Ticks % TimeSpan.TicksPerHour == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerHour}h")
+        : duration.Ticks % TimeSpan.TicksPerMinute == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerMinute}m")
+        : duration.Ticks % TimeSpan.TicksPerSecond == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerSecond}s")
+        : Invariant($"{duration.Ticks / TimeSpan.TicksPerMillisecond}ms");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^([0-9]{1,9})(ms|s|m|h|d)$")]
     private static partial Regex Pattern();

@@ -16,7 +16,7 @@ public static partial class JourneysFile
 {
     public const string ApiVersion = "kpistream/v1";
     private static readonly string[] TopLevelFields = ["apiVersion", "impactWeights", "alertPolicies", "journeys"];
-    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "slos"];
+    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "slos", "compositeAlerts"];
     private static readonly string[] WeightFields = ["reach", "duration"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
     private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
@@ -74,7 +74,7 @@ public static partial class JourneysFile
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
 
-    private sealed class Reader(string fileName)
+    private sealed partial class Reader(string fileName)
     {
         public List<string> Errors { get; } = [];
 
@@ -178,9 +178,13 @@ public static partial class JourneysFile
                 }
             }
 
+            var compositeAlerts = ReadCompositeAlerts(node, path, slos.Select(s => s.Name));
             return Errors.Count > errorsBefore
                 ? null
-                : new JourneySpec(name!, owner!, description, start, success, failure, segmentBy, services, timeout!.Value, slos.ToImmutable(), criticality, stage);
+                : new JourneySpec(name!, owner!, description, start, success, failure, segmentBy, services, timeout!.Value, slos.ToImmutable(), criticality, stage)
+                {
+                    CompositeAlerts = compositeAlerts,
+                };
         }
 
         private SloSpec? ReadSlo(YamlMappingNode node, string path)
@@ -237,13 +241,7 @@ public static partial class JourneysFile
                 Error(node, $"{path}.period", $"expected a period at least as long as the longest window of alert policy '{policy.Name}' ({policy.LongestWindow.Name}), got '{((YamlScalarNode)node.Children["period"]).Value}'");
             }
 
-            Uri? runbook = null;
-            if (Scalar(node, path, "runbook", required: false) is { } runbookNode
-                && (!Uri.TryCreate(runbookNode.Value, UriKind.Absolute, out runbook) || runbook.Scheme is not ("https" or "http")))
-            {
-                Error(runbookNode, $"{path}.runbook", $"expected an absolute http(s) URL, got '{runbookNode.Value}'");
-            }
-
+            var runbook = Runbook(node, path);
             return Errors.Count > errorsBefore ? null : new SloSpec(name!, sli!.Value, objective, period!.Value, threshold, policy, runbook);
         }
 
@@ -318,12 +316,7 @@ public static partial class JourneysFile
         {
             var errorsBefore = Errors.Count;
             CheckFields(node, path, RuleFields);
-            var severityNode = Scalar(node, path, "severity", required: true);
-            AlertSeverity severity = default;
-            if (severityNode is not null && !Severities.TryGetValue(severityNode.Value!, out severity))
-            {
-                Error(severityNode, $"{path}.severity", $"expected one of {string.Join(", ", Severities.Keys)}, got '{severityNode.Value}'");
-            }
+            var severity = Severity(node, path);
 
             var longWindow = Window(node, path, "longWindow");
             var shortWindow = Window(node, path, "shortWindow");
@@ -341,6 +334,30 @@ public static partial class JourneysFile
             }
 
             return Errors.Count > errorsBefore ? null : new MultiWindowRule(severity, longWindow!.Value, shortWindow!.Value, burnRate);
+        }
+
+        private AlertSeverity Severity(YamlMappingNode node, string path)
+        {
+            var severityNode = Scalar(node, path, "severity", required: true);
+            AlertSeverity severity = default;
+            if (severityNode is not null && !Severities.TryGetValue(severityNode.Value!, out severity))
+            {
+                Error(severityNode, $"{path}.severity", $"expected one of {string.Join(", ", Severities.Keys)}, got '{severityNode.Value}'");
+            }
+
+            return severity;
+        }
+
+        private Uri? Runbook(YamlMappingNode node, string path)
+        {
+            Uri? runbook = null;
+            if (Scalar(node, path, "runbook", required: false) is { } runbookNode
+                && (!Uri.TryCreate(runbookNode.Value, UriKind.Absolute, out runbook) || runbook.Scheme is not ("https" or "http")))
+            {
+                Error(runbookNode, $"{path}.runbook", $"expected an absolute http(s) URL, got '{runbookNode.Value}'");
+            }
+
+            return runbook;
         }
 
         private SloWindow? Window(YamlMappingNode node, string path, string field)

@@ -8,6 +8,7 @@ namespace KpiStream.Processor.Demo;
 /// <param name="Journey">The journey the fault hits; null for none (healthy).</param>
 /// <param name="FailureShare">Share of the journey's outcomes that fail during the fault; null keeps the healthy share.</param>
 /// <param name="LatencyFactor">Multiplier of the journey's request latencies during the fault.</param>
+/// <param name="AbandonShare">Share of the journey's sessions that give up before an outcome during the fault; null keeps the healthy share.</param>
 /// <param name="TrafficFactor">Multiplier of the journey's session starts during the fault (0: silence).</param>
 /// <param name="DeployVersion">Version the fault's service is deployed at its onset (a bad deploy), rolled back at its end.</param>
 public sealed record DemoScenario(
@@ -18,6 +19,7 @@ public sealed record DemoScenario(
     TimeSpan Duration,
     double? FailureShare = null,
     double LatencyFactor = 1,
+    double? AbandonShare = null,
     double TrafficFactor = 1,
     string? DeployVersion = null)
 {
@@ -27,7 +29,7 @@ public sealed record DemoScenario(
     [
         new(HealthyName, "Healthy traffic: no alert should fire.", null, TimeSpan.Zero, TimeSpan.Zero),
         new("checkout-outage", "Payments fail: 90% of checkouts fail for 20 minutes.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(20), FailureShare: 0.9),
-        new("latency-regression", "Checkout requests slow down sixfold for 40 minutes.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40), LatencyFactor: 6),
+        new("latency-regression", "Checkout requests slow down sixfold for 40 minutes and a quarter of customers give up.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40), LatencyFactor: 6, AbandonShare: 0.25),
         new("bad-deploy", "checkout-api v1.1.0 fails 30% of checkouts until rolled back 30 minutes later.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), FailureShare: 0.3, DeployVersion: "v1.1.0"),
         new("traffic-drop", "Logins stop arriving for 30 minutes (a broken client release).", "login", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), TrafficFactor: 0),
     ];

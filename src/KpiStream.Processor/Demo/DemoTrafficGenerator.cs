@@ -97,7 +97,8 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         var segment = (Region: Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
         var user = $"user-{_random.Next(1, 50_000)}";
         Schedule(Event(journey, journey.Start, session, user, segment, at, amount: null, service: null));
-        if (_random.NextDouble() < journey.AbandonShare)
+        var abandonShare = Scenario.Affects(journey.Name, Elapsed(at)) && Scenario.AbandonShare is { } giveUp ? giveUp : journey.AbandonShare;
+        if (_random.NextDouble() < abandonShare)
         {
             return;
         }

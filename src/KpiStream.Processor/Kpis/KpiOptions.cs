@@ -7,6 +7,9 @@ public sealed record KpiOptions
 {
     public TimeSpan WindowSize { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Longer windows emitted too, each summed from the minute windows it contains.</summary>
+    public IReadOnlyList<TimeSpan> RollupWindows { get; init; } = [TimeSpan.FromMinutes(5), TimeSpan.FromHours(1)];
+
     /// <summary>How long after its end (in stream time) a window still accepts records.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -29,6 +32,12 @@ public sealed record KpiOptions
     public void Validate()
     {
         Require(WindowSize >= TimeSpan.FromSeconds(1) && WindowSize.Ticks % TimeSpan.TicksPerSecond == 0, "window size", "a whole number of seconds, at least 1s", WindowSize);
+        foreach (var rollup in RollupWindows)
+        {
+            Require(rollup > WindowSize && rollup.Ticks % WindowSize.Ticks == 0 && rollup <= TimeSpan.FromDays(1), "rollup window", $"a multiple of the {WindowSize} window size, longer than it and at most 1d", rollup);
+        }
+
+        Require(RollupWindows.Distinct().Count() == RollupWindows.Count, "rollup windows", "no size listed twice", string.Join(", ", RollupWindows));
         Require(Grace >= TimeSpan.Zero && Grace <= TimeSpan.FromHours(1), "grace", "0s to 1h", Grace);
         Require(DeduplicationHorizon >= WindowSize, "deduplication horizon", "at least the window size", DeduplicationHorizon);
         Require(TickInterval > TimeSpan.Zero, "tick interval", "a positive duration", TickInterval);

@@ -19,7 +19,9 @@ namespace KpiStream.Processor.Kpis;
 /// The watermark is the minimum over sources, so a lagging one holds emission back instead of
 /// having its contribution cut off. Sources 0..<c>requiredSources</c>−1 (the domain-events
 /// partitions) must all have spoken; later ones (telemetry) count from their first announcement,
-/// so a deployment without telemetry is not held back by it.
+/// so a deployment without telemetry is not held back by it. Each final minute is also folded
+/// into its rollup windows (5 minutes and an hour by default), which are emitted when their last
+/// minute is final.
 /// </summary>
 public sealed class KpiWindowProcessor(
     JourneyCatalog catalog,
@@ -29,18 +31,24 @@ public sealed class KpiWindowProcessor(
     LatestKpiBoard board) : IProcessor<byte[]?, byte[]?>
 {
     public const string BucketsStore = "window-buckets";
+    public const string RollupsStore = "window-rollups";
     public const string WatermarksStore = "window-watermarks";
     public const string KpiChild = "kpi-windowed-sink";
     public const string SloChild = "slos";
     public const string SilenceChild = "silences";
+    public const string CompositeChild = "composites";
     public const string DeadLetterChild = "window-dlq-sink";
 
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, MinuteBucket> _buckets = null!;
+    private IKeyValueStore<string, RollupBucket> _rollups = null!;
     private IKeyValueStore<int, long> _watermarks = null!;
 
     // Buckets by the time they become final, so emission does not scan the store.
     private readonly SortedSet<(DateTimeOffset FinalAt, string Key)> _pending = [];
+
+    // Rollups by the time their last minute becomes final.
+    private readonly SortedSet<(DateTimeOffset FinalAt, string Key)> _pendingRollups = [];
 
     // Buckets by the time their SLIs are final (end + grace), for the SLO evaluator.
     private readonly SortedSet<(DateTimeOffset ClosesAt, string Key)> _closing = [];
@@ -52,6 +60,7 @@ public sealed class KpiWindowProcessor(
     {
         _context = context;
         _buckets = context.GetStateStore<IKeyValueStore<string, MinuteBucket>>(BucketsStore);
+        _rollups = context.GetStateStore<IKeyValueStore<string, RollupBucket>>(RollupsStore);
         _watermarks = context.GetStateStore<IKeyValueStore<int, long>>(WatermarksStore);
         foreach (var (source, _) in _watermarks.All())
         {
@@ -70,6 +79,11 @@ public sealed class KpiWindowProcessor(
                 _closing.Add((ClosesAt(bucket.Window), key));
             }
         }
+
+        foreach (var (key, rollup) in _rollups.All())
+        {
+            _pendingRollups.Add((FinalAt(rollup.Journey, rollup.Window), key));
+        }
     }
 
     public void Process(Record<byte[]?, byte[]?> record)
@@ -78,7 +92,9 @@ public sealed class KpiWindowProcessor(
         {
             if (InternalJson.Deserialize<DeploymentMarker>(record.Value) is { } marker)
             {
-                _context.Forward(new Record<string?, SloInput>(null, new DeployObserved(marker), record.Timestamp, []), SloChild);
+                var observed = new Record<string?, SloInput>(null, new DeployObserved(marker), record.Timestamp, []);
+                _context.Forward(observed, SloChild);
+                _context.Forward(observed, CompositeChild);
                 return;
             }
         }
@@ -189,6 +205,7 @@ public sealed class KpiWindowProcessor(
         var signal = new Record<string?, SloInput>(null, new ClosedMinutes(closed, closedThrough), closedThrough, []);
         _context.Forward(signal, SloChild);
         _context.Forward(signal, SilenceChild);
+        _context.Forward(signal, CompositeChild);
     }
 
     private DateTimeOffset ClosesAt(TumblingWindow window) => window.End + options.Grace;
@@ -201,13 +218,52 @@ public sealed class KpiWindowProcessor(
             var (_, key) = _pending.Min;
             _pending.Remove(_pending.Min);
             var window = _buckets.Get(key)!.Merged();
-            _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
-            metrics.WindowEmitted(window.Journey, latency);
+            Emit(key, window, latency);
             board.Update(window);
             _buckets.Delete(key);
+            RollUp(window);
+        }
+
+        // After the minutes: a rollup is final together with its last minute.
+        while (_pendingRollups.Count > 0 && _pendingRollups.Min.FinalAt <= watermark)
+        {
+            var (_, key) = _pendingRollups.Min;
+            _pendingRollups.Remove(_pendingRollups.Min);
+            Emit(key, _rollups.Get(key)!.Merged(), latency);
+            _rollups.Delete(key);
         }
     }
 
+    private void Emit(string key, KpiWindow window, TimeSpan latency)
+    {
+        _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
+        metrics.WindowEmitted(window.Journey, window.Window.Size, latency);
+    }
+
+    private void RollUp(KpiWindow minute)
+    {
+        foreach (var size in options.RollupWindows)
+        {
+            var window = TumblingWindow.Containing(minute.Window.Start, size);
+            var key = new KpiWindowKey(minute.Journey, minute.Segment.Key, window).ToString();
+            var rollup = _rollups.Get(key);
+            if (rollup is null)
+            {
+                rollup = RollupBucket.Empty(minute.Journey, minute.Segment, window);
+                _pendingRollups.Add((FinalAt(minute.Journey, window), key));
+            }
+
+            if (rollup.With(minute) is { } updated)
+            {
+                _rollups.Put(key, updated);
+            }
+        }
+    }
+
+    /// <summary>When a window's last minute is final; for a minute window, when it is.</summary>
     private DateTimeOffset FinalAt(string journey, TumblingWindow window) =>
-        ConversionHorizon.FinalAt(window, catalog.Find(journey)?.ConversionTimeout ?? TimeSpan.Zero, options.Grace);
+        ConversionHorizon.FinalAt(
+            new TumblingWindow(window.End - options.WindowSize, options.WindowSize),
+            catalog.Find(journey)?.ConversionTimeout ?? TimeSpan.Zero,
+            options.Grace);
 }

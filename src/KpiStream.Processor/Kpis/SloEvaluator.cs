@@ -41,17 +41,12 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     // Revenue at risk compares the alert's span with the conversion and order value of the hour before the alert's hour.
     private static readonly TimeSpan Baseline = TimeSpan.FromHours(1);
 
-    // An alert names the deploys of its journey's services in this much event time before it started.
-    private static readonly TimeSpan DeployLookback = TimeSpan.FromHours(1);
-
     // A watermark jumping further than this at once (an idle advance over a long gap) is judged over its last day only.
     private static readonly TimeSpan MaxCatchUp = TimeSpan.FromDays(1);
 
     private readonly Dictionary<string, SloSubject> _subjects = new(StringComparer.Ordinal);
     private readonly ExpiryIndex _minutesExpiry = new();
     private readonly ExpiryIndex _hoursExpiry = new();
-    private readonly ExpiryIndex _deploysExpiry = new();
-    private readonly Dictionary<string, DeploymentMarker> _deploys = new(StringComparer.Ordinal);
 
     // Per journey: successes of attempts, and revenue of successes, per minute.
     private readonly Dictionary<string, (SliLedger Conversions, SliLedger Revenue)> _business = new(StringComparer.Ordinal);
@@ -61,7 +56,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private IKeyValueStore<string, SliMinute> _hours = null!;
     private IKeyValueStore<string, AlertLifecycle> _alerts = null!;
     private IKeyValueStore<string, long> _progress = null!;
-    private IKeyValueStore<string, DeploymentMarker> _deployStore = null!;
+    private RecentDeploys _deploys = null!;
     private IKeyValueStore<string, JourneyBusiness> _businessStore = null!;
     private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
 
@@ -72,7 +67,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         _hours = context.GetStateStore<IKeyValueStore<string, SliMinute>>(HoursStore);
         _alerts = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
         _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
-        _deployStore = context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore);
+        _deploys = new RecentDeploys(context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore), MaxCatchUp);
         _businessStore = context.GetStateStore<IKeyValueStore<string, JourneyBusiness>>(BusinessStore);
         foreach (var (key, minute) in _businessStore.All().OrderBy(e => e.Value.MinuteStartMs))
         {
@@ -80,12 +75,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             _businessExpiry.Add(key, DateTimeOffset.FromUnixTimeMilliseconds(minute.MinuteStartMs) + AlertPolicy.Workbook.History.Duration);
         }
 
-        foreach (var (id, deploy) in _deployStore.All())
-        {
-            _deploys[id] = deploy;
-            _deploysExpiry.Add(id, deploy.DeployedAt + DeployLookback + MaxCatchUp);
-        }
-
+        _deploys.Restore();
         if (_progress.TryGet(ProgressKey, out var through))
         {
             _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
@@ -111,12 +101,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         switch (record.Value)
         {
             case DeployObserved { Deploy: var deploy }:
-                if (_deploys.TryAdd(deploy.DeployId, deploy))
-                {
-                    _deployStore.Put(deploy.DeployId, deploy);
-                    _deploysExpiry.Add(deploy.DeployId, deploy.DeployedAt + DeployLookback + MaxCatchUp);
-                }
-
+                _deploys.Observe(deploy);
                 break;
             case ClosedMinutes closed:
                 Close(closed);
@@ -330,7 +315,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             subject.Journey.Owner,
             slo.Runbook,
             impact,
-            DeploysBefore(subject.Journey, transition.StartedAt),
+            _deploys.Before(subject.Journey, transition.StartedAt),
             summary);
     }
 
@@ -381,13 +366,6 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         return true;
     }
 
-    /// <summary>Deploys of the journey's services in the lookback before <paramref name="startedAt"/>, oldest first.</summary>
-    private ImmutableArray<string> DeploysBefore(JourneySpec journey, DateTimeOffset startedAt) =>
-        [.. _deploys.Values
-            .Where(d => journey.Services.Contains(d.Service) && d.DeployedAt <= startedAt && d.DeployedAt > startedAt - DeployLookback)
-            .OrderBy(d => d.DeployedAt).ThenBy(d => d.DeployId, StringComparer.Ordinal)
-            .Select(d => d.DeployId)];
-
     /// <summary>The subject of an SLO of a configured journey, created on first sight; null when the configuration no longer has it.</summary>
     private SloSubject? Subject(string sloName, string journeyName, string segmentKey)
     {
@@ -424,10 +402,6 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             _businessStore.Delete(key);
         }
 
-        foreach (var id in _deploysExpiry.TakeDue(now))
-        {
-            _deploys.Remove(id);
-            _deployStore.Delete(id);
-        }
+        _deploys.Expire(now);
     }
 }

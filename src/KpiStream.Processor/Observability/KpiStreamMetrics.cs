@@ -1,5 +1,6 @@
 using System.Globalization;
 using KpiStream.Core.Validation;
+using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Streaming.Runtime;
 using Prometheus;
@@ -51,7 +52,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         });
         _lag = factory.CreateGauge(MetricNames.ConsumerLag, "Records behind the end of each input partition at the last commit.", MetricNames.TopicLabel, MetricNames.PartitionLabel);
         _tasks = factory.CreateGauge(MetricNames.AssignedTasks, "Stream tasks (input partitions) this instance owns.");
-        _windows = factory.CreateCounter(MetricNames.WindowsEmitted, "KPI window records written, first emissions and updates.", MetricNames.JourneyLabel);
+        _windows = factory.CreateCounter(MetricNames.WindowsEmitted, "KPI window records written, per journey and window size (1m, 5m, 1h).", MetricNames.JourneyLabel, MetricNames.WindowLabel);
         _emitLatency = factory.CreateHistogram(MetricNames.EmitLatency, "Wall-clock time from ingesting the record that made a window final to emitting the window.", new HistogramConfiguration
         {
             Buckets = Histogram.ExponentialBuckets(0.005, 2, 14),
@@ -102,9 +103,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 
-    public void WindowEmitted(string journey, TimeSpan latency)
+    public void WindowEmitted(string journey, TimeSpan size, TimeSpan latency)
     {
-        _windows.WithLabels(journey).Inc();
+        _windows.WithLabels(journey, DurationText.Format(size)).Inc();
         _emitLatency.Observe(Math.Max(0, latency.TotalSeconds));
     }
 

@@ -49,14 +49,24 @@ public sealed class ProofRun : IDisposable
         return process;
     }
 
-    /// <summary>Waits until kpi.windowed holds as many windows as expected, then returns all its records.</summary>
-    public async Task<IReadOnlyList<ConsumeResult<byte[]?, byte[]?>>> WaitForOutputAsync() =>
-        await TopicReader.WaitUntilAsync(
-            Cluster.BootstrapServers,
-            _topics.KpiWindowed,
-            r => KpiTableComparison.DistinctInputWindows(r) >= Input.Expected.Count,
-            Timeout,
-            $"all {Input.Expected.Count} expected windows");
+    /// <summary>Waits until kpi.windowed holds as many windows as expected, then returns all its records; on timeout, says which windows differ.</summary>
+    public async Task<IReadOnlyList<ConsumeResult<byte[]?, byte[]?>>> WaitForOutputAsync()
+    {
+        try
+        {
+            return await TopicReader.WaitUntilAsync(
+                Cluster.BootstrapServers,
+                _topics.KpiWindowed,
+                r => KpiTableComparison.DistinctInputWindows(r) >= Input.Expected.Count,
+                Timeout,
+                $"all {Input.Expected.Count} expected windows");
+        }
+        catch (TimeoutException e)
+        {
+            var problems = KpiTableComparison.Differences(Input.Expected, TopicReader.ReadAll(Cluster.BootstrapServers, _topics.KpiWindowed));
+            throw new TimeoutException($"{e.Message} {problems.Count} differences, e.g. {string.Join("; ", problems.Take(8))}", e);
+        }
+    }
 
     /// <summary>Asserts the output, read as a table, equals the oracle, every record of one identity is identical, and the broker dropped no input.</summary>
     public void AssertExactlyTheOracle(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records)

@@ -130,9 +130,12 @@ internal sealed class KpiTopologyHarness : IDisposable
     public IReadOnlyList<(string Key, KpiWindow Window)> Emitted() =>
         _driver.Output(Topics.KpiWindowed).Select(r => (Encoding.UTF8.GetString(r.Key!), _kpis.Decode(r.Value).Value!)).ToList();
 
-    /// <summary>kpi.windowed read as a table, without the windows of the closer events.</summary>
-    public IReadOnlyDictionary<string, KpiWindow> Table() =>
-        Emitted().Where(e => e.Window.Segment.Key != "region=closer").GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Window);
+    /// <summary>kpi.windowed read as a table, without the windows of the closer events; only windows of <paramref name="size"/> when given.</summary>
+    public IReadOnlyDictionary<string, KpiWindow> Table(TimeSpan? size = null) =>
+        Emitted()
+            .Where(e => e.Window.Segment.Key != "region=closer" && (size is null || e.Window.Window.Size == size))
+            .GroupBy(e => e.Key)
+            .ToDictionary(g => g.Key, g => g.Last().Window);
 
     /// <summary>Delivers an input partition again from <paramref name="fromOffset"/>, as after a restart from an older checkpoint.</summary>
     public void Replay(int partition, long fromOffset) => _driver.Replay(Topics.DomainEvents, partition, fromOffset);

@@ -33,17 +33,17 @@ public class KpiTopologyTests
         harness.Pipe(Events.Of("e7", "login_attempted", "login", "s4", T0.AddSeconds(15)));
         harness.Pipe(Events.Of("e8", "login_succeeded", "login", "s4", T0.AddSeconds(16)));
         harness.Commit();
-        Assert.Empty(harness.Table());
+        Assert.Empty(harness.Table(Minute));
 
         harness.AdvanceAllPartitions(LoginMinute0Final.AddMilliseconds(-1));
-        Assert.Empty(harness.Table());
+        Assert.Empty(harness.Table(Minute));
         harness.AdvanceAllPartitions(LoginMinute0Final);
         Assert.Equal(
             new KpiCounters(Attempts: 1, Successes: 1, Failures: 0, SessionsStarted: 1, SessionsConverted: 1, CurrencyAmounts.None, 0, 0, 0, 0, LatencyHistogram.Empty),
-            Assert.Single(harness.Table()).Value.Counters);
+            Assert.Single(harness.Table(Minute)).Value.Counters);
 
         harness.AdvanceAllPartitions(CheckoutMinute0Final);
-        var table = harness.Table();
+        var table = harness.Table(Minute);
         Assert.Equal(3, table.Count);
         var web = table[$"checkout|device=web,region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000"];
         Assert.Equal(
@@ -60,8 +60,55 @@ public class KpiTopologyTests
         harness.AdvanceAllPartitions(T0.AddMinutes(20).AddSeconds(10));
         Assert.Equal(
             new KpiCounters(Attempts: 0, Successes: 1, Failures: 0, SessionsStarted: 0, SessionsConverted: 0, CurrencyAmounts.Of("USD", 500), 0, 0, 0, 0, LatencyHistogram.Empty),
-            harness.Table()[$"checkout|device=ios,region=us-east|{T0.AddMinutes(8).ToUnixTimeMilliseconds()}|60000"].Counters);
-        Assert.Equal(4, harness.Emitted().Count(e => e.Window.Segment.Key != "region=closer"));
+            harness.Table(Minute)[$"checkout|device=ios,region=us-east|{T0.AddMinutes(8).ToUnixTimeMilliseconds()}|60000"].Counters);
+        Assert.Equal(4, harness.Emitted().Count(e => e.Window.Segment.Key != "region=closer" && e.Window.Window.Size == Minute));
+    }
+
+    [Fact]
+    public void Five_minute_and_hour_windows_sum_their_minutes_and_are_emitted_once_when_their_last_minute_is_final()
+    {
+        using var harness = new KpiTopologyHarness(T0);
+        harness.Pipe(Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)));
+        harness.Pipe(Events.Of("e2", "checkout_started", "checkout", "s2", T0.AddSeconds(70)));
+        harness.Pipe(Events.Of("e3", "checkout_completed", "checkout", "s2", T0.AddSeconds(80), amount: 1000, currency: "EUR"));
+        harness.Pipe(Events.Of("e4", "checkout_started", "checkout", "s3", T0.AddSeconds(270)));
+        harness.Pipe(Events.Of("e5", "checkout_failed", "checkout", "s3", T0.AddSeconds(280)));
+        harness.Pipe(Events.Of("e6", "checkout_started", "checkout", "s4", T0.AddSeconds(305)));
+        const string segment = "checkout|device=web,region=eu-west";
+        var fiveMinutes = TimeSpan.FromMinutes(5);
+
+        // The first five minutes are final with their last minute, T0+4m: end + 10 min timeout + one minute + 10 s grace.
+        harness.AdvanceAllPartitions(T0.AddMinutes(16).AddSeconds(10).AddMilliseconds(-1));
+        Assert.Empty(harness.Table(fiveMinutes));
+        harness.AdvanceAllPartitions(T0.AddMinutes(16).AddSeconds(10));
+        Assert.Equal(
+            KpiCounters.Zero with { Attempts = 3, Successes = 1, Failures = 1, SessionsStarted = 3, SessionsConverted = 1, Revenue = CurrencyAmounts.Of("EUR", 1000) },
+            Assert.Single(harness.Table(fiveMinutes)).Value.Counters);
+        Assert.Equal($"{segment}|{T0.ToUnixTimeMilliseconds()}|300000", harness.Table(fiveMinutes).Keys.Single());
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(21).AddSeconds(10));
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, harness.Table(fiveMinutes)[$"{segment}|{T0.AddMinutes(5).ToUnixTimeMilliseconds()}|300000"].Counters);
+        Assert.Empty(harness.Table(TimeSpan.FromHours(1)));
+
+        // The hour is final with minute T0+59m; the wall clock moves so the processor accepts event time that far ahead.
+        harness.Clock.Advance(TimeSpan.FromMinutes(30));
+        harness.AdvanceAllPartitions(T0.AddMinutes(71).AddSeconds(10).AddMilliseconds(-1));
+        Assert.Empty(harness.Table(TimeSpan.FromHours(1)));
+        harness.AdvanceAllPartitions(T0.AddMinutes(71).AddSeconds(10));
+        var hour = Assert.Single(harness.Table(TimeSpan.FromHours(1)));
+        Assert.Equal($"{segment}|{T0.ToUnixTimeMilliseconds()}|3600000", hour.Key);
+        Assert.Equal(
+            KpiCounters.Zero with { Attempts = 4, Successes = 1, Failures = 1, SessionsStarted = 4, SessionsConverted = 1, Revenue = CurrencyAmounts.Of("EUR", 1000) },
+            hour.Value.Counters);
+
+        // Partials delivered again change nothing: every window was written exactly once.
+        harness.ReplayRepartition();
+        harness.AdvanceAllPartitions(T0.AddMinutes(72));
+        var checkout = harness.Emitted().Where(e => e.Window.Journey == "checkout").ToList();
+        Assert.Equal(checkout.Count, checkout.Select(e => e.Key).Distinct().Count());
+        Assert.Equal((4, 2, 1), (checkout.Count(e => e.Window.Window.Size == Minute), checkout.Count(e => e.Window.Window.Size == fiveMinutes), checkout.Count(e => e.Window.Window.Size == TimeSpan.FromHours(1))));
+        Assert.Equal(2, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "5m"));
+        Assert.Equal(1, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "1h"));
     }
 
     [Fact]
@@ -167,7 +214,7 @@ public class KpiTopologyTests
         harness.AdvanceWallClock(TimeSpan.FromSeconds(20));
         harness.Commit();
 
-        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, Assert.Single(harness.Table()).Value.Counters);
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, Assert.Single(harness.Table(Minute)).Value.Counters);
     }
 
     [Fact]
@@ -246,9 +293,11 @@ public class KpiTopologyTests
             }
         }
 
-        harness.AdvanceAllPartitions(T0.AddMinutes(20));
+        // Past the horizon of the hour window of every input minute, with the wall clock close enough to accept it.
+        harness.Clock.Advance(TimeSpan.FromMinutes(30));
+        harness.AdvanceAllPartitions(T0.AddMinutes(80));
 
-        var expected = KpiOracle.Expect(withDuplicates, SampleJourneys.Catalog, Minute);
+        var expected = KpiOracle.Expect(withDuplicates, SampleJourneys.Catalog, SyntheticInput.WindowSizes);
         var emitted = harness.Emitted().Where(e => e.Window.Segment.Key != "region=closer").ToList();
         var actual = harness.Table();
         return emitted.Count == actual.Count

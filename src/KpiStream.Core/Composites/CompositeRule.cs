@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Slos;
+
+namespace KpiStream.Core.Composites;
+
+/// <summary>
+/// An alert on a combination of a journey's KPIs, declared in YAML: it trips when every condition
+/// holds at each of the minute evaluations spanning <see cref="For"/> (one evaluation when For is
+/// zero). Judging needs only the journey's minute history, so it is stateless and replay-safe;
+/// the alert lifecycle adds hysteresis on top.
+/// </summary>
+public sealed record CompositeRule(
+    string Name,
+    AlertSeverity Severity,
+    ImmutableArray<CompositeCondition> When,
+    TimeSpan For,
+    TimeSpan ResolveAfter,
+    Uri? Runbook)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>Minute evaluations the conditions must hold at in a row.</summary>
+    public int Evaluations => Math.Max(1, (int)(For / Minute));
+
+    /// <summary>The minutes whose signals trip the rule: its evaluations and the longest condition window.</summary>
+    public TimeSpan Span => (Evaluations - 1) * Minute + When.Max(c => c.Over);
+
+    /// <summary>How much minute history judging needs before the judged minute's end.</summary>
+    public TimeSpan Lookback => (Evaluations - 1) * Minute + When.Max(c => c.Lookback);
+
+    /// <param name="sum">The journey's counters summed over [from, to).</param>
+    /// <param name="at">The end of the minute judged.</param>
+    public CompositeJudgement Judge(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at)
+    {
+        var readings = When.Select(c => c.Read(sum, at)).ToImmutableArray();
+        var holds = readings.All(r => r.Holds);
+        for (var back = 1; holds && back < Evaluations; back++)
+        {
+            holds = When.All(c => c.Read(sum, at - back * Minute).Holds);
+        }
+
+        return new CompositeJudgement(holds, readings);
+    }
+}
