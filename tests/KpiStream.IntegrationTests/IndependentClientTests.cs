@@ -33,7 +33,9 @@ public class IndependentClientTests
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(keys);
         // Segment values are names, or * for an attribute the record does not carry (telemetry knows the region only).
-        Assert.All(keys, k => Assert.Matches("^(checkout|login|signup)\\|[a-z_]+=([a-z-]+|\\*)(,[a-z_]+=([a-z-]+|\\*))*\\|[0-9]{13}\\|60000$", k));
+        Assert.All(keys, k => Assert.Matches("^(checkout|login|signup)\\|[a-z_]+=([a-z-]+|\\*)(,[a-z_]+=([a-z-]+|\\*))*\\|[0-9]{13}\\|(60000|300000|3600000)$", k));
+        // 25 minutes of event time: minute windows and five-minute rollups of them are final.
+        Assert.Contains(keys, k => k.EndsWith("|300000", StringComparison.Ordinal));
 
         var raw = await KcatBytes(bootstrap, "-C", "-t", "kpi.windowed", "-p", "0", "-o", "beginning", "-c", "1", "-q", "-f", "%s");
         var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), TestSchemas.NewRegistry(), "kpi.windowed");

@@ -53,6 +53,29 @@ public partial class ScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_latency_regression_that_drives_customers_away_pages_the_composite_rule_and_resolves_after_recovery()
+    {
+        var rule = SampleConfig.Find("checkout")!.CompositeAlerts.Single(r => r.Name == "slow-and-abandoned");
+        var scenario = DemoScenario.Find("latency-regression")!;
+
+        var (onset, alerts) = await RunUntilAsync(scenario.Name, 300, all => all.Any(a => a.Slo == rule.Name && a.Status == AlertStatus.Resolved));
+
+        // Once the fault fills the rule's span (its 5 evaluations and the 5-minute conversion window) every
+        // evaluation holds: its detection time is the span from the first whole minute of fault, which starts
+        // up to a minute after the onset.
+        var page = alerts.First(a => a.Slo == rule.Name && a.Status == AlertStatus.Firing);
+        var detected = page.StartedAt - onset;
+        var resolvedAt = alerts.Single(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved).EndedAt!.Value - onset;
+        output.WriteLine($"latency-regression: {rule.Name} paged {detected.TotalMinutes:0.0} min after the onset (rule span {rule.Span.TotalMinutes:0} min); resolved at +{resolvedAt.TotalMinutes:0} min");
+        Assert.Equal(("checkout", "*", AlertSeverity.Page), (page.Journey, page.SegmentKey, page.Severity));
+        Assert.InRange(detected, TimeSpan.Zero, rule.Span + Evaluation + Evaluation);
+        Assert.Equal(2, page.TrippedWindows.Length);
+        Assert.True(page.Impact.AffectedSessions > 0 && page.Impact.RevenueAtRiskMinor > 0, $"impact {page.Impact}");
+        // Latency recovers with the fault's end; the rule resolves after its 5 clear minutes.
+        Assert.InRange(resolvedAt, scenario.Duration, scenario.Duration + rule.ResolveAfter + Evaluation + Evaluation);
+    }
+
+    [Fact]
     public async Task Logins_that_stop_arriving_page_for_silence_within_the_quiet_window_and_resolve_when_they_return()
     {
         var (onset, alerts) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceDetector.AlertName && a.Status == AlertStatus.Resolved));

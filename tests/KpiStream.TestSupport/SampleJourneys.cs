@@ -25,6 +25,18 @@ public static class SampleJourneys
                 period: 28d
                 alertPolicy: pages-only
                 runbook: https://runbooks.example.com/checkout
+            compositeAlerts:
+              - name: slow-and-abandoned
+                severity: page
+                for: 5m
+                when:
+                  - signal: latency_p95_ms
+                    above: 1500
+                    over: 1m
+                  - signal: conversion
+                    dropsBy: 8%
+                    over: 5m
+                    baseline: 1h
           - name: login
             owner: team-identity
             events:

@@ -28,10 +28,16 @@ public sealed record CompositeCondition(
 
     /// <param name="sum">The journey's counters summed over [from, to).</param>
     /// <param name="at">The end of the minute judged.</param>
-    public ConditionReading Read(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at)
+    /// <param name="baselineEndsBy">
+    /// The latest the baseline window may end, when earlier than the start of <see cref="Over"/>:
+    /// while an alert fires, its baseline stays before the fault, or a long fault would become its
+    /// own baseline and resolve the alert while customers still suffer.
+    /// </param>
+    public ConditionReading Read(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at, DateTimeOffset? baselineEndsBy = null)
     {
         var current = Signal.Read(sum(at - Over, at), Over);
-        var baseline = Baseline is { } b ? Signal.Read(sum(at - Over - b, at - Over), b) : default;
+        var baselineEnd = baselineEndsBy is { } limit && limit < at - Over ? limit : at - Over;
+        var baseline = Baseline is { } b ? Signal.Read(sum(baselineEnd - b, baselineEnd), b) : default;
         return new ConditionReading(this, current, baseline, Holds(current, baseline));
     }
 

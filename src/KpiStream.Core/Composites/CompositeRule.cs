@@ -7,8 +7,8 @@ namespace KpiStream.Core.Composites;
 /// <summary>
 /// An alert on a combination of a journey's KPIs, declared in YAML: it trips when every condition
 /// holds at each of the minute evaluations spanning <see cref="For"/> (one evaluation when For is
-/// zero). Judging needs only the journey's minute history, so it is stateless and replay-safe;
-/// the alert lifecycle adds hysteresis on top.
+/// zero). Judging needs only the journey's minute history and when the alert started, so it is
+/// replay-safe; the alert lifecycle adds hysteresis on top.
 /// </summary>
 public sealed record CompositeRule(
     string Name,
@@ -31,13 +31,18 @@ public sealed record CompositeRule(
 
     /// <param name="sum">The journey's counters summed over [from, to).</param>
     /// <param name="at">The end of the minute judged.</param>
-    public CompositeJudgement Judge(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at)
+    /// <param name="firingSince">
+    /// When the rule's alert started, if it fires: baselines then end where the minutes that
+    /// tripped it began, so the fault is never compared with itself.
+    /// </param>
+    public CompositeJudgement Judge(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at, DateTimeOffset? firingSince = null)
     {
-        var readings = When.Select(c => c.Read(sum, at)).ToImmutableArray();
+        var baselineEndsBy = firingSince - Span;
+        var readings = When.Select(c => c.Read(sum, at, baselineEndsBy)).ToImmutableArray();
         var holds = readings.All(r => r.Holds);
         for (var back = 1; holds && back < Evaluations; back++)
         {
-            holds = When.All(c => c.Read(sum, at - back * Minute).Holds);
+            holds = When.All(c => c.Read(sum, at - back * Minute, baselineEndsBy).Holds);
         }
 
         return new CompositeJudgement(holds, readings);

@@ -160,9 +160,9 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     private void Judge(JourneySpec journey, CompositeRule rule, DateTimeOffset at)
     {
         var history = History(journey.Name);
-        var judgement = rule.Judge(history.Sum, at);
         var key = AlertKey(journey, rule);
         var current = _alerts.GetValueOrDefault(key, AlertLifecycle.Idle);
+        var judgement = rule.Judge(history.Sum, at, current.IsFiring ? current.StartedAt : null);
         var (next, transition) = current.Step(rule.Severity, judgement.Trips, at, rule.ResolveAfter, $"{rule.Name}|{journey.Name}|{SloSubject.AllSegments}");
         if (next != current)
         {

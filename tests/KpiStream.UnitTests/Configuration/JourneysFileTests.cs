@@ -43,7 +43,7 @@ public class JourneysFileTests
     [InlineData("segmentBy: [region, device]", "segmentBy: []", "bad.yaml:9:16: journeys[0].segmentBy: expected a non-empty list of names")]
     [InlineData("name: checkout\n", "name: Checkout!\n", "bad.yaml:3:11: journeys[0].name: expected a lower-case name (letters, digits, '-' or '_', starting with a letter), got 'Checkout!'")]
     [InlineData("    services: [checkout-api]", "    servces: [checkout-api]", "bad.yaml:10:5: journeys[0].servces: unknown field; expected one of name, owner, description, events, segmentBy, services, conversionTimeout, criticality, stage, slos, compositeAlerts")]
-    [InlineData("conversionTimeout: 2m", "conversionTimeout: 2m\n    criticality: 0", "bad.yaml:27:18: journeys[1].criticality: expected a number from 0.01 to 100, got '0'")]
+    [InlineData("conversionTimeout: 2m", "conversionTimeout: 2m\n    criticality: 0", "bad.yaml:39:18: journeys[1].criticality: expected a number from 0.01 to 100, got '0'")]
     [InlineData("apiVersion: kpistream/v1", "apiVersion: kpistream/v0", "bad.yaml:1:13: apiVersion: expected 'kpistream/v1', got 'kpistream/v0'")]
     [InlineData("failure: [checkout_failed]", "failure: [checkout_started]", "bad.yaml:6:7: journeys[0].events: expected each event type in one role only, 'checkout_started' has several")]
     [InlineData("sli: event-ratio", "sli: latency", "bad.yaml:13:9: journeys[0].slos[0].threshold: expected a latency threshold such as 1500ms for a latency SLI, found none")]

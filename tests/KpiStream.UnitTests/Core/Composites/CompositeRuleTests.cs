@@ -44,6 +44,26 @@ public class CompositeRuleTests
     }
 
     [Fact]
+    public void While_the_alert_fires_its_baseline_stays_before_the_fault_so_a_long_fault_keeps_it_firing()
+    {
+        // The same fault as above, lasting two hours.
+        var history = new MinuteHistory();
+        for (var minute = 0; minute < 180; minute++)
+        {
+            var degraded = minute >= 60;
+            history.Add(T0.AddMinutes(minute), Counters(attempts: 100, successes: degraded ? 82 : 90, requests: 50, latencyMs: degraded ? 2_000 : 400));
+        }
+
+        // An hour into the fault, the hour before the last five minutes is all fault: 0.82 against 0.82.
+        Assert.False(SlowAndLosing.Judge(history.Sum, T0.AddMinutes(180)).Trips);
+
+        // Firing since T0+69, the baseline ends where the 9 minutes that tripped it began (T0+60): minutes 0 to 59.
+        var firing = SlowAndLosing.Judge(history.Sum, T0.AddMinutes(180), firingSince: T0.AddMinutes(69));
+        Assert.True(firing.Trips);
+        Assert.Equal(0.9, firing.Readings[1].Baseline.Value!.Value, precision: 12);
+    }
+
+    [Fact]
     public void Relative_thresholds_hold_at_exactly_their_change_and_need_enough_samples_in_both_windows()
     {
         var history = new MinuteHistory();
