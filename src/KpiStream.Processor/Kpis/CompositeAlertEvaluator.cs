@@ -25,7 +25,6 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     public const string DeploysStore = "composite-deploys";
     public const string ProgressStore = "composite-progress";
 
-    private const string ProgressKey = "evaluated-through";
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     // Revenue at risk compares the alert's span with the hour before the minutes that tripped it.
@@ -40,9 +39,8 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, JourneyMinute> _minutes = null!;
     private IKeyValueStore<string, AlertLifecycle> _alertStore = null!;
-    private IKeyValueStore<string, long> _progress = null!;
+    private EvaluationProgress _progress = null!;
     private RecentDeploys _deploys = null!;
-    private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
 
     /// <summary>The journeys with composite alerts; the others keep no history here.</summary>
     private IEnumerable<JourneySpec> Judged => catalog.Journeys.Where(j => j.CompositeAlerts.Length > 0);
@@ -52,13 +50,10 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
         _context = context;
         _minutes = context.GetStateStore<IKeyValueStore<string, JourneyMinute>>(MinutesStore);
         _alertStore = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
-        _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
+        _progress = new EvaluationProgress(context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore));
+        _progress.Restore();
         _deploys = new RecentDeploys(context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore), MaxImpactSpan);
         _deploys.Restore();
-        if (_progress.TryGet(ProgressKey, out var through))
-        {
-            _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
-        }
 
         foreach (var (key, minute) in _minutes.All())
         {
@@ -88,7 +83,7 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
             case DeployObserved { Deploy: var deploy }:
                 _deploys.Observe(deploy);
                 break;
-            case ClosedMinutes closed when closed.ClosedThrough > _evaluatedThrough:
+            case ClosedMinutes closed when _progress.IsNew(closed):
                 Close(closed);
                 break;
         }
@@ -114,7 +109,7 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
             .OrderBy(m => m.Start)
             .ToList();
         var next = 0;
-        foreach (var end in signal.MinuteEnds(_evaluatedThrough, judged.Max(Retention)))
+        foreach (var end in _progress.MinuteEnds(signal, judged.Max(Retention)))
         {
             for (; next < minutes.Count && minutes[next].Start < end; next++)
             {
@@ -130,8 +125,7 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
             }
         }
 
-        _evaluatedThrough = signal.ClosedThrough;
-        _progress.Put(ProgressKey, signal.ClosedThrough.ToUnixTimeMilliseconds());
+        _progress.Judged(signal);
         foreach (var key in _expiry.TakeDue(signal.ClosedThrough))
         {
             if (_minutes.Get(key) is { } minute)

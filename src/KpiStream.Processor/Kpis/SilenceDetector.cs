@@ -23,7 +23,6 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
     public const string AlertsStore = "silence-alerts";
     public const string ProgressStore = "silence-progress";
 
-    private const string ProgressKey = "evaluated-through";
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ResolveAfter = TimeSpan.FromMinutes(5);
 
@@ -33,8 +32,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SliMinute> _activityStore = null!;
     private IKeyValueStore<string, AlertLifecycle> _alertStore = null!;
-    private IKeyValueStore<string, long> _progress = null!;
-    private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
+    private EvaluationProgress _progress = null!;
 
     private TimeSpan Span => rule.Baseline + rule.Quiet;
 
@@ -43,11 +41,8 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
         _context = context;
         _activityStore = context.GetStateStore<IKeyValueStore<string, SliMinute>>(ActivityStore);
         _alertStore = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
-        _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
-        if (_progress.TryGet(ProgressKey, out var through))
-        {
-            _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
-        }
+        _progress = new EvaluationProgress(context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore));
+        _progress.Restore();
 
         foreach (var (key, minute) in _activityStore.All().OrderBy(e => e.Value.StepStartMs))
         {
@@ -67,7 +62,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
 
     public void Process(Record<string?, SloInput> record)
     {
-        if (record.Value is not ClosedMinutes signal || signal.ClosedThrough <= _evaluatedThrough)
+        if (record.Value is not ClosedMinutes signal || !_progress.IsNew(signal))
         {
             return;
         }
@@ -79,7 +74,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             .OrderBy(m => m.Start)
             .ToList();
         var next = 0;
-        foreach (var end in signal.MinuteEnds(_evaluatedThrough, Span))
+        foreach (var end in _progress.MinuteEnds(signal, Span))
         {
             for (; next < minutes.Count && minutes[next].Start < end; next++)
             {
@@ -92,8 +87,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             }
         }
 
-        _evaluatedThrough = signal.ClosedThrough;
-        _progress.Put(ProgressKey, signal.ClosedThrough.ToUnixTimeMilliseconds());
+        _progress.Judged(signal);
         foreach (var key in _expiry.TakeDue(signal.ClosedThrough))
         {
             _activityStore.Delete(key);

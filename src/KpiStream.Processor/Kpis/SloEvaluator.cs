@@ -33,7 +33,6 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     public const string BusinessStore = "slo-business";
     public const string AlertChild = "kpi-alerts-sink";
 
-    private const string ProgressKey = "evaluated-through";
     private const int WorstSegments = 3;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
@@ -55,10 +54,9 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private IKeyValueStore<string, SliMinute> _minutes = null!;
     private IKeyValueStore<string, SliMinute> _hours = null!;
     private IKeyValueStore<string, AlertLifecycle> _alerts = null!;
-    private IKeyValueStore<string, long> _progress = null!;
+    private EvaluationProgress _progress = null!;
     private RecentDeploys _deploys = null!;
     private IKeyValueStore<string, JourneyBusiness> _businessStore = null!;
-    private DateTimeOffset _evaluatedThrough = DateTimeOffset.MinValue;
 
     public void Init(IProcessorContext context)
     {
@@ -66,7 +64,8 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         _minutes = context.GetStateStore<IKeyValueStore<string, SliMinute>>(MinutesStore);
         _hours = context.GetStateStore<IKeyValueStore<string, SliMinute>>(HoursStore);
         _alerts = context.GetStateStore<IKeyValueStore<string, AlertLifecycle>>(AlertsStore);
-        _progress = context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore);
+        _progress = new EvaluationProgress(context.GetStateStore<IKeyValueStore<string, long>>(ProgressStore));
+        _progress.Restore();
         _deploys = new RecentDeploys(context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(DeploysStore), MaxCatchUp);
         _businessStore = context.GetStateStore<IKeyValueStore<string, JourneyBusiness>>(BusinessStore);
         foreach (var (key, minute) in _businessStore.All().OrderBy(e => e.Value.MinuteStartMs))
@@ -76,10 +75,6 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
         }
 
         _deploys.Restore();
-        if (_progress.TryGet(ProgressKey, out var through))
-        {
-            _evaluatedThrough = DateTimeOffset.FromUnixTimeMilliseconds(through);
-        }
 
         Restore(_minutes, _minutesExpiry, s => s.Minutes, s => s.Slo.Alerting.History.Duration);
         Restore(_hours, _hoursExpiry, s => s.Hours, s => s.Slo.Period);
@@ -111,7 +106,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
 
     private void Close(ClosedMinutes signal)
     {
-        if (signal.ClosedThrough <= _evaluatedThrough)
+        if (!_progress.IsNew(signal))
         {
             // A replay of what the state already reflects.
             return;
@@ -119,7 +114,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
 
         var minutes = signal.Minutes.GroupBy(m => (m.Journey, m.Window.Start)).OrderBy(g => g.Key.Start).Select(g => g.ToList()).ToList();
         var next = 0;
-        foreach (var end in signal.MinuteEnds(_evaluatedThrough, MaxCatchUp))
+        foreach (var end in _progress.MinuteEnds(signal, MaxCatchUp))
         {
             // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
             for (; next < minutes.Count && minutes[next][0].Window.Start < end; next++)
@@ -133,8 +128,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             }
         }
 
-        _evaluatedThrough = signal.ClosedThrough;
-        _progress.Put(ProgressKey, signal.ClosedThrough.ToUnixTimeMilliseconds());
+        _progress.Judged(signal);
         Expire(signal.ClosedThrough);
     }
 
