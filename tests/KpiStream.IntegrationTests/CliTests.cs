@@ -31,7 +31,7 @@ public class CliTests
         {
             Assert.Equal(1, exit);
             Assert.Equal(
-                [$"{path}:26:24: journeys[1].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'two minutes'", $"{path}: invalid, 1 error(s)"],
+                [$"{path}:38:24: journeys[1].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'two minutes'", $"{path}: invalid, 1 error(s)"],
                 process.Stderr);
         }
     }
