@@ -8,7 +8,9 @@ using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
 
 // End-to-end throughput of KpiStream against a raw transactional passthrough of the same input,
-// on the embedded Kafka, then once more with twice the input to show memory does not grow with it.
+// on the embedded Kafka; then two runs at a third of that event rate over 1.5 h and 3 h of event
+// time, both longer than the 1 h deduplication horizon, to show that state and memory do not grow
+// with the number of events once windows close.
 // A rate is only reported once every input record was consumed and every expected window emitted
 // exactly as the oracle says.
 const int Partitions = 6;
@@ -16,7 +18,8 @@ var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture
 var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "results.json");
 
 var single = await MeasureAsync(sessions, TimeSpan.FromMinutes(15), withPassthrough: true);
-var doubled = await MeasureAsync(sessions * 2, TimeSpan.FromMinutes(30), withPassthrough: false);
+var longer = await MeasureAsync(sessions, TimeSpan.FromMinutes(90), withPassthrough: false);
+var twiceLonger = await MeasureAsync(sessions * 2, TimeSpan.FromMinutes(180), withPassthrough: false);
 
 var results = new JsonObject
 {
@@ -29,9 +32,20 @@ var results = new JsonObject
     ["p99_emit_latency_ms"] = single.Kpi.P99EmitLatencyMs,
     ["peak_rss_mb"] = Math.Round(single.Kpi.PeakRssMb, 1),
     ["windows"] = single.Kpi.WindowsEmitted,
-    ["double_input_events"] = doubled.Events,
-    ["double_input_events_per_second"] = Math.Round(doubled.Kpi.EventsPerSecond),
-    ["double_input_peak_rss_mb"] = Math.Round(doubled.Kpi.PeakRssMb, 1),
+    ["first_input_consumed_s"] = Math.Round(single.Kpi.FirstConsumed.TotalSeconds, 2),
+    ["all_input_consumed_s"] = Math.Round(single.Kpi.AllConsumed.TotalSeconds, 2),
+    ["consuming_events_per_second"] = Math.Round(single.Events / (single.Kpi.AllConsumed - single.Kpi.FirstConsumed).TotalSeconds),
+    ["store_entries"] = single.Kpi.StoreEntries,
+    ["long_90m_events"] = longer.Events,
+    ["long_90m_events_per_second"] = Math.Round(longer.Kpi.EventsPerSecond),
+    ["long_90m_peak_rss_mb"] = Math.Round(longer.Kpi.PeakRssMb, 1),
+    ["long_90m_store_entries"] = longer.Kpi.StoreEntries,
+    ["long_90m_final_rss_mb"] = Math.Round(longer.Kpi.FinalRssMb, 1),
+    ["long_180m_events"] = twiceLonger.Events,
+    ["long_180m_events_per_second"] = Math.Round(twiceLonger.Kpi.EventsPerSecond),
+    ["long_180m_peak_rss_mb"] = Math.Round(twiceLonger.Kpi.PeakRssMb, 1),
+    ["long_180m_store_entries"] = twiceLonger.Kpi.StoreEntries,
+    ["long_180m_final_rss_mb"] = Math.Round(twiceLonger.Kpi.FinalRssMb, 1),
 };
 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
 await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -65,6 +79,6 @@ static async Task<(int Events, KpiStreamRun.Result Kpi, double RawEventsPerSecon
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s over {kpi.Elapsed.TotalSeconds:F1} s, p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB; raw passthrough {raw:F0} events/s");
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end; raw passthrough {raw:F0} events/s");
     return (input.Events.Count, kpi, raw);
 }
