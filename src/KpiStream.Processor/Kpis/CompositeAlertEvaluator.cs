@@ -96,11 +96,6 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     private void Close(ClosedMinutes signal)
     {
         var judged = Judged.ToList();
-        if (judged.Count == 0)
-        {
-            return;
-        }
-
         // Every segment of a closed minute arrives in the same signal: the journey's minute is their sum.
         var minutes = signal.Minutes
             .Where(m => judged.Any(j => j.Name == m.Journey))
@@ -109,7 +104,7 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
             .OrderBy(m => m.Start)
             .ToList();
         var next = 0;
-        foreach (var end in _progress.MinuteEnds(signal, judged.Max(Retention)))
+        foreach (var end in _progress.MinuteEnds(signal, catalog.Journeys.Max(Retention)))
         {
             for (; next < minutes.Count && minutes[next].Start < end; next++)
             {
@@ -210,9 +205,13 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
         board.Update(alert);
     }
 
-    /// <summary>How long a journey's minutes are kept: its longest rule lookback, the impact baseline before it, and the longest impact span.</summary>
+    /// <summary>
+    /// How long a journey's minutes are kept: its longest rule lookback, the impact baseline before
+    /// it, and the longest impact span. A journey whose rules were removed from the configuration
+    /// still lets the minutes restored for it expire.
+    /// </summary>
     private static TimeSpan Retention(JourneySpec journey) =>
-        journey.CompositeAlerts.Max(r => r.Lookback) + Baseline + MaxImpactSpan;
+        journey.CompositeAlerts.Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max() + Baseline + MaxImpactSpan;
 
     private static string AlertKey(JourneySpec journey, CompositeRule rule) => $"{journey.Name}|{rule.Name}";
 
