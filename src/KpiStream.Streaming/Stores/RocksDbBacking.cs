@@ -2,31 +2,24 @@ using RocksDbSharp;
 
 namespace KpiStream.Streaming.Stores;
 
-/// <summary>
-/// A RocksDB database in its own directory, one per store and task. The changelog topic is the
-/// durable copy and the directory is rebuilt from it on assignment, so RocksDB's own write-ahead
-/// log would only cost disk: it is off, and buffers and info logs are kept small.
-/// </summary>
+/// <summary>A store's column family in its task's RocksDB database (<see cref="TaskDatabase"/>).</summary>
 internal sealed class RocksDbBacking : IKeyValueBacking
 {
     private static readonly WriteOptions WithoutWal = new WriteOptions().DisableWal(1);
+    private readonly TaskDatabase _database;
     private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle _family;
 
-    public RocksDbBacking(string directory)
+    public RocksDbBacking(TaskDatabase database, string store)
     {
-        Directory.CreateDirectory(directory);
-        var options = new DbOptions()
-            .SetCreateIfMissing(true)
-            .SetWriteBufferSize(4 * 1024 * 1024)
-            .SetKeepLogFileNum(1)
-            .SetMaxLogFileSize(1024 * 1024);
-        _db = RocksDb.Open(options, directory);
+        _database = database;
+        (_db, _family) = database.Acquire(store);
     }
 
     public long ApproximateCount =>
-        long.TryParse(_db.GetProperty("rocksdb.estimate-num-keys"), out var count) ? count : 0;
+        long.TryParse(_db.GetProperty("rocksdb.estimate-num-keys", _family), out var count) ? count : 0;
 
-    public byte[]? Get(byte[] key) => _db.Get(key);
+    public byte[]? Get(byte[] key) => _db.Get(key, _family);
 
     public void Write(IReadOnlyList<ChangelogEntry> changes)
     {
@@ -35,11 +28,11 @@ internal sealed class RocksDbBacking : IKeyValueBacking
         {
             if (change.Value is null)
             {
-                batch.Delete(change.Key);
+                batch.Delete(change.Key, _family);
             }
             else
             {
-                batch.Put(change.Key, change.Value);
+                batch.Put(change.Key, change.Value, _family);
             }
         }
 
@@ -48,12 +41,12 @@ internal sealed class RocksDbBacking : IKeyValueBacking
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> All()
     {
-        using var iterator = _db.NewIterator();
+        using var iterator = _db.NewIterator(_family);
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {
             yield return new(iterator.Key(), iterator.Value());
         }
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _database.Release();
 }

@@ -4,7 +4,7 @@ namespace KpiStream.Streaming.Stores;
 public sealed record StoreDefinition(string Name, Func<StoreContext, IStateStore> Create)
 {
     /// <summary>
-    /// RocksDB in <c>{state directory}/{task}/{name}</c> when the runtime has a state directory,
+    /// A column family of the task's RocksDB database in <c>{state directory}/{task}</c> when the runtime has a state directory,
     /// memory otherwise (the test driver); changelogged and restored the same way in both cases.
     /// </summary>
     public static StoreDefinition KeyValue<TKey, TValue>(string name, IStoreSerde<TKey> keys, IStoreSerde<TValue> values)
@@ -13,7 +13,7 @@ public sealed record StoreDefinition(string Name, Func<StoreContext, IStateStore
         {
             IKeyValueBacking backing = context.StateDirectory is null
                 ? new MemoryBacking()
-                : new RocksDbBacking(Path.Combine(context.StateDirectory, context.TaskId.ToString(), name));
+                : new RocksDbBacking(context.Database, name);
             return new CachedKeyValueStore<TKey, TValue>(name, backing, keys, values);
         });
 }
