@@ -21,6 +21,9 @@ public sealed class AvroCodec<T>
     private readonly int _maxPayloadBytes;
     private readonly GenericDatumWriter<GenericRecord> _writer;
     private readonly ConcurrentDictionary<int, GenericDatumReader<GenericRecord>?> _readers = new();
+
+    // Schema ids whose writer schema is the mapper's own, so the span reader applies.
+    private readonly ConcurrentDictionary<int, bool> _ownSchema = new();
     private int? _schemaId;
 
     public AvroCodec(IAvroMapper<T> mapper, ISchemaRegistry registry, string topic, int maxPayloadBytes = 1024 * 1024)
@@ -72,6 +75,14 @@ public sealed class AvroCodec<T>
 
         try
         {
+            if (_mapper is IAvroSpanReader<T> spanReader && _ownSchema.GetOrAdd(schemaId, _ => reader.WriterSchema.ToString() == _mapper.Schema.ToString()))
+            {
+                var (value, read) = spanReader.Read(framed.AsSpan(WireFormat.HeaderLength));
+                return read == framed.Length - WireFormat.HeaderLength
+                    ? DecodeResult<T>.Ok(value)
+                    : DecodeResult<T>.Fail(DeadLetterReason.UndecodableAvro, $"{framed.Length - WireFormat.HeaderLength - read} trailing bytes after the record");
+            }
+
             using var stream = new MemoryStream(framed, WireFormat.HeaderLength, framed.Length - WireFormat.HeaderLength, writable: false);
             var record = reader.Read(null!, new BinaryDecoder(stream));
             if (stream.Position != stream.Length)

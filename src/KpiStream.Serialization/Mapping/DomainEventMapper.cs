@@ -6,7 +6,7 @@ using static KpiStream.Serialization.Avro.GenericRecordFields;
 
 namespace KpiStream.Serialization.Mapping;
 
-public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainEvent>
+public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainEvent>, IAvroSpanReader<DomainEvent>
 {
     public RecordSchema Schema { get; } = schema;
 
@@ -45,4 +45,26 @@ public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainE
         record.Optional<string>("trace_id"),
         record.Optional<string>("service"),
         record.Map<string>("attributes"));
+
+    /// <remarks>Field order of schemas/domain-event.avsc.</remarks>
+    public (DomainEvent Value, int BytesRead) Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new AvroBinaryReader(body);
+        var value = new DomainEvent(
+            reader.ReadString(),
+            reader.ReadString(),
+            reader.ReadOptionalString(),
+            reader.ReadString(),
+            reader.ReadOptionalString(),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadLong()),
+            reader.ReadString(),
+            reader.ReadString(),
+            reader.ReadString(),
+            reader.ReadOptionalLong(),
+            reader.ReadOptionalString(),
+            reader.ReadOptionalString(),
+            reader.ReadOptionalString(),
+            reader.ReadStringMap());
+        return (value, reader.Position);
+    }
 }
