@@ -33,14 +33,19 @@ public sealed record CompositeRule(
     /// <param name="at">The end of the minute judged.</param>
     /// <param name="firingSince">
     /// When the rule's alert started, if it fires: baselines then end where the minutes that
-    /// tripped it began, so the fault is never compared with itself.
+    /// tripped it began, so the fault is never compared with itself, and only the current minute
+    /// is judged.
     /// </param>
     public CompositeJudgement Judge(Func<DateTimeOffset, DateTimeOffset, KpiCounters> sum, DateTimeOffset at, DateTimeOffset? firingSince = null)
     {
         var baselineEndsBy = firingSince - Span;
         var readings = When.Select(c => c.Read(sum, at, baselineEndsBy)).ToImmutableArray();
         var holds = readings.All(r => r.Holds);
-        for (var back = 1; holds && back < Evaluations; back++)
+
+        // As Prometheus' `for`: it delays firing only. A firing alert stays while its conditions hold
+        // now, so one odd minute does not clear the whole span and resolve it.
+        var evaluations = firingSince is null ? Evaluations : 1;
+        for (var back = 1; holds && back < evaluations; back++)
         {
             holds = When.All(c => c.Read(sum, at - back * Minute, baselineEndsBy).Holds);
         }

@@ -64,6 +64,26 @@ public class CompositeRuleTests
     }
 
     [Fact]
+    public void A_firing_alert_is_judged_on_the_current_minute_only_so_one_odd_minute_does_not_clear_its_for_window()
+    {
+        var history = new MinuteHistory();
+        for (var minute = 0; minute < 80; minute++)
+        {
+            // Minute 75 of the fault has fast requests.
+            var slow = minute >= 60 && minute != 75;
+            history.Add(T0.AddMinutes(minute), Counters(attempts: 100, successes: minute >= 60 ? 82 : 90, requests: 50, latencyMs: slow ? 2_000 : 400));
+        }
+
+        // Not firing, the odd minute keeps the rule from tripping for the 5 evaluations that include it.
+        Assert.False(SlowAndLosing.Judge(history.Sum, T0.AddMinutes(77)).Trips);
+        Assert.False(SlowAndLosing.Judge(history.Sum, T0.AddMinutes(76)).Trips);
+
+        // Firing, it is not tripped at the odd minute only, and trips again the minute after.
+        Assert.False(SlowAndLosing.Judge(history.Sum, T0.AddMinutes(76), firingSince: T0.AddMinutes(69)).Trips);
+        Assert.True(SlowAndLosing.Judge(history.Sum, T0.AddMinutes(77), firingSince: T0.AddMinutes(69)).Trips);
+    }
+
+    [Fact]
     public void Relative_thresholds_hold_at_exactly_their_change_and_need_enough_samples_in_both_windows()
     {
         var history = new MinuteHistory();
