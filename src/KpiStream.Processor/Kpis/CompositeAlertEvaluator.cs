@@ -96,21 +96,8 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     private void Close(ClosedMinutes signal)
     {
         var judged = Judged.ToList();
-        // Every segment of a closed minute arrives in the same signal: the journey's minute is their sum.
-        var minutes = signal.Minutes
-            .Where(m => judged.Any(j => j.Name == m.Journey))
-            .GroupBy(m => (m.Journey, m.Window.Start))
-            .Select(g => new JourneyMinute(g.Key.Journey, g.Key.Start, g.Aggregate(KpiCounters.Zero, (sum, m) => sum.Merge(m.Counters))))
-            .OrderBy(m => m.Start)
-            .ToList();
-        var next = 0;
-        foreach (var end in _progress.MinuteEnds(signal, catalog.Journeys.Max(Retention)))
+        _progress.Judge(signal, catalog.Journeys.Max(Retention), Record, end =>
         {
-            for (; next < minutes.Count && minutes[next].Start < end; next++)
-            {
-                Record(minutes[next]);
-            }
-
             foreach (var journey in judged)
             {
                 foreach (var rule in journey.CompositeAlerts)
@@ -118,9 +105,8 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
                     Judge(journey, rule, end);
                 }
             }
-        }
+        });
 
-        _progress.Judged(signal);
         foreach (var key in _expiry.TakeDue(signal.ClosedThrough))
         {
             if (_minutes.Get(key) is { } minute)
@@ -136,14 +122,14 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
     /// <remarks>Idempotent: a minute already held was recorded before a restore.</remarks>
     private void Record(JourneyMinute minute)
     {
-        if (!History(minute.Journey).Add(minute.Start, minute.Counters))
+        if (catalog.Find(minute.Journey) is not { CompositeAlerts.Length: > 0 } journey || !History(journey.Name).Add(minute.Start, minute.Counters))
         {
             return;
         }
 
         var key = $"{minute.Journey}|{minute.Start.ToUnixTimeMilliseconds()}";
         _minutes.Put(key, minute);
-        _expiry.Add(key, minute.Start + Retention(catalog.Find(minute.Journey)!));
+        _expiry.Add(key, minute.Start + Retention(journey));
     }
 
     private void Judge(JourneySpec journey, CompositeRule rule, DateTimeOffset at)

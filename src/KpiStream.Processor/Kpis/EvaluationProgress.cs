@@ -26,6 +26,28 @@ public sealed class EvaluationProgress(IKeyValueStore<string, long> store)
     /// <summary>The ends of the minutes the signal leaves to judge, as <see cref="ClosedMinutes.MinuteEnds"/>.</summary>
     public IEnumerable<DateTimeOffset> MinuteEnds(ClosedMinutes signal, TimeSpan maxCatchUp) => signal.MinuteEnds(Through, maxCatchUp);
 
+    /// <summary>
+    /// Walks the minutes the signal leaves to judge: before judging the end of each, records the
+    /// journey minutes that start before it, so every judgement sees exactly the minutes closed by
+    /// then; then marks the signal judged.
+    /// </summary>
+    public void Judge(ClosedMinutes signal, TimeSpan maxCatchUp, Action<JourneyMinute> record, Action<DateTimeOffset> judge)
+    {
+        var minutes = signal.JourneyMinutes;
+        var next = 0;
+        foreach (var end in MinuteEnds(signal, maxCatchUp))
+        {
+            for (; next < minutes.Count && minutes[next].Start < end; next++)
+            {
+                record(minutes[next]);
+            }
+
+            judge(end);
+        }
+
+        Judged(signal);
+    }
+
     public void Judged(ClosedMinutes signal)
     {
         Through = signal.ClosedThrough;

@@ -67,27 +67,14 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
             return;
         }
 
-        // Every segment of a closed minute arrives in the same signal: a journey's events in a minute are their sum.
-        var minutes = signal.Minutes
-            .GroupBy(m => (m.Journey, m.Window.Start))
-            .Select(g => (g.Key.Journey, g.Key.Start, Events: g.Sum(m => m.Counters.Attempts + m.Counters.Successes + m.Counters.Failures)))
-            .OrderBy(m => m.Start)
-            .ToList();
-        var next = 0;
-        foreach (var end in _progress.MinuteEnds(signal, Span))
+        _progress.Judge(signal, Span, Record, end =>
         {
-            for (; next < minutes.Count && minutes[next].Start < end; next++)
-            {
-                Record(minutes[next].Journey, minutes[next].Start, minutes[next].Events);
-            }
-
             foreach (var journey in catalog.Journeys)
             {
                 Evaluate(journey, end);
             }
-        }
+        });
 
-        _progress.Judged(signal);
         foreach (var key in _expiry.TakeDue(signal.ClosedThrough))
         {
             _activityStore.Delete(key);
@@ -99,8 +86,10 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
     }
 
     /// <remarks>Idempotent: a minute already stored was recorded before a restore, so a replayed signal changes nothing.</remarks>
-    private void Record(string journey, DateTimeOffset start, long events)
+    private void Record(JourneyMinute minute)
     {
+        var (journey, start) = (minute.Journey, minute.Start);
+        var events = minute.Counters.Attempts + minute.Counters.Successes + minute.Counters.Failures;
         var key = $"{journey}|{start.ToUnixTimeMilliseconds()}";
         if (events == 0 || catalog.Find(journey) is null || _activityStore.TryGet(key, out _) || Ledger(journey).Newest > start)
         {

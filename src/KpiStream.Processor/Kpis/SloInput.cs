@@ -15,6 +15,16 @@ public sealed record ClosedMinutes(IReadOnlyList<KpiWindow> Minutes, DateTimeOff
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    // Summed once: the silence watch and the composite judge both read the same signal.
+    private IReadOnlyList<JourneyMinute>? _journeyMinutes;
+
+    /// <summary>Each journey's minutes in this signal, all segments summed (every segment of a closed minute arrives in the same signal), oldest first.</summary>
+    public IReadOnlyList<JourneyMinute> JourneyMinutes => _journeyMinutes ??=
+        [.. Minutes
+            .GroupBy(m => (m.Journey, m.Window.Start))
+            .Select(g => new JourneyMinute(g.Key.Journey, g.Key.Start, g.Aggregate(KpiCounters.Zero, (sum, m) => sum.Merge(m.Counters))))
+            .OrderBy(m => m.Start)];
+
     /// <summary>
     /// The end of every minute to judge, in order: from the first not yet judged (or, on the first
     /// signal, the first with data) through <see cref="ClosedThrough"/>, at most
