@@ -14,8 +14,17 @@ public sealed record Segment(string Key, ImmutableSortedDictionary<string, strin
         Of(journey, name => domainEvent.Attribute(name)
             ?? throw new ArgumentException($"Event {domainEvent.EventId} lacks segment attribute '{name}'; validate events before segmenting them.", nameof(domainEvent)));
 
-    public static Segment Of(JourneySpec journey, Func<string, string> valueOf) =>
-        FromAttributes(journey.SegmentBy.ToImmutableSortedDictionary(name => name, valueOf, StringComparer.Ordinal));
+    /// <summary>Interned: one instance per journey and list of values.</summary>
+    public static Segment Of(JourneySpec journey, Func<string, string> valueOf)
+    {
+        var values = new string[journey.SegmentBy.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = valueOf(journey.SegmentBy[i]);
+        }
+
+        return SegmentInterner.Intern(journey.SegmentBy, values);
+    }
 
     public static Segment FromAttributes(ImmutableSortedDictionary<string, string> attributes) =>
         new(string.Join(",", attributes.Select(kv => $"{kv.Key}={kv.Value}")), attributes);

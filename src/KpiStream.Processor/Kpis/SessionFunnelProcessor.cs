@@ -33,7 +33,6 @@ public sealed class SessionFunnelProcessor(
 {
     public const string PartialsStore = "funnel-partials";
     public const string SessionsStore = "funnel-sessions";
-    public const string SeenEventsStore = "funnel-seen-events";
     public const string ClockStore = "funnel-clock";
     public const string SnapshotChild = "partial-snapshots-sink";
     public const string TickChild = "stream-time-ticks-sink";
@@ -41,25 +40,17 @@ public sealed class SessionFunnelProcessor(
 
     private readonly MinutePartials _partials = new(catalog, options, sourceIdBase: 0, advanceBeforeFirstInput: true);
     private readonly ExpiryIndex _sessionsExpiry = new();
-    private readonly ExpiryIndex _seenExpiry = new();
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SessionState> _sessions = null!;
-    private IKeyValueStore<string, SeenEvent> _seen = null!;
 
     public void Init(IProcessorContext context)
     {
         _context = context;
         _partials.Init(context, PartialsStore, ClockStore);
         _sessions = context.GetStateStore<IKeyValueStore<string, SessionState>>(SessionsStore);
-        _seen = context.GetStateStore<IKeyValueStore<string, SeenEvent>>(SeenEventsStore);
         foreach (var (key, session) in _sessions.All())
         {
-            _sessionsExpiry.Add(key, _partials.FinalAt(session.Start.Journey, session.Start.Window));
-        }
-
-        foreach (var (eventId, seen) in _seen.All())
-        {
-            _seenExpiry.Add(eventId, seen.OccurredAt + options.DeduplicationHorizon);
+            _sessionsExpiry.Add(key, ExpiresAt(session));
         }
     }
 
@@ -91,31 +82,33 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
-        var seen = _seen.Get(domainEvent.EventId);
-        if (seen is not null && seen.FirstOffset < offset)
+        var sessionKey = $"{journey.Name}|{domainEvent.SessionId}";
+        var session = _sessions.Get(sessionKey);
+        var firstOffset = session?.FirstOffsetOf(domainEvent.EventId);
+        if (firstOffset < offset)
         {
             metrics.DuplicateRecord(journey.Name);
             _partials.Apply(offset, [JourneyFunnel.Duplicate(journey, domainEvent, options.WindowSize)]);
             return;
         }
 
-        var sessionKey = $"{journey.Name}|{domainEvent.SessionId}";
-        var session = _sessions.Get(sessionKey);
         var step = JourneyFunnel.Apply(journey, valid.Role, domainEvent, session?.Start, options.WindowSize);
         _partials.Apply(offset, step.Deltas);
-        if (step.Session is not null && (session is null || session.AppliedOffset < offset))
+        if (session is null || session.AppliedOffset < offset)
         {
-            _sessions.Put(sessionKey, new SessionState(step.Session, session?.UserPseudonym ?? domainEvent.UserId, offset));
+            var updated = session is null
+                ? new SessionState(step.Session, domainEvent.UserId, offset, domainEvent.OccurredAt, [new SeenEvent(domainEvent.EventId, offset)])
+                : new SessionState(
+                    step.Session ?? session.Start,
+                    session.UserPseudonym ?? domainEvent.UserId,
+                    offset,
+                    domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
+                    firstOffset is null ? session.Events.Add(new SeenEvent(domainEvent.EventId, offset)) : session.Events);
+            _sessions.Put(sessionKey, updated);
             if (session is null)
             {
-                _sessionsExpiry.Add(sessionKey, _partials.FinalAt(journey.Name, step.Session.Window));
+                _sessionsExpiry.Add(sessionKey, ExpiresAt(updated));
             }
-        }
-
-        if (seen is null)
-        {
-            _seen.Put(domainEvent.EventId, new SeenEvent(domainEvent.OccurredAt, offset));
-            _seenExpiry.Add(domainEvent.EventId, domainEvent.OccurredAt + options.DeduplicationHorizon);
         }
     }
 
@@ -126,16 +119,22 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
-        foreach (var key in _sessionsExpiry.TakeDue(streamTime))
+        foreach (var key in _sessionsExpiry.TakeDue(streamTime).ToList())
         {
-            _sessions.Delete(key);
-        }
-
-        foreach (var eventId in _seenExpiry.TakeDue(streamTime))
-        {
-            _seen.Delete(eventId);
+            // Later events of the session moved its expiry on: look again then.
+            if (_sessions.Get(key) is { } session && ExpiresAt(session) is var expiresAt && expiresAt > streamTime)
+            {
+                _sessionsExpiry.Add(key, expiresAt);
+            }
+            else
+            {
+                _sessions.Delete(key);
+            }
         }
     }
+
+    private DateTimeOffset ExpiresAt(SessionState session) =>
+        session.ExpiresAt(session.Start is { } start ? _partials.FinalAt(start.Journey, start.Window) : DateTimeOffset.MinValue, options.DeduplicationHorizon);
 
     public void Close()
     {

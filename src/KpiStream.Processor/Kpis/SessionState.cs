@@ -1,7 +1,39 @@
+using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
 
 namespace KpiStream.Processor.Kpis;
 
-/// <summary>A session's start in stage 1, with the highest input offset that changed it.</summary>
+/// <summary>
+/// Stage 1's memory of one session of one journey: where it started, and which event ids it has
+/// counted (its deduplication record), with the highest input offset that changed it. Keeping the
+/// ids with the session, instead of one entry per id, makes deduplication free for the events of
+/// a session that is read anyway, and costs one changelog record per session and commit instead of
+/// one per event. A duplicate carries its original's key (the session), so it always meets it here.
+/// </summary>
+/// <param name="Start">Null while only outcomes were seen (no start event yet).</param>
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>
-public sealed record SessionState(SessionStart Start, string? UserPseudonym, long AppliedOffset);
+/// <param name="LastEventAt">Latest event time of its counted events: the deduplication horizon runs from here.</param>
+/// <param name="Events">Counted event ids with the input offset of their first occurrence.</param>
+public sealed record SessionState(SessionStart? Start, string? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, ImmutableArray<SeenEvent> Events)
+{
+    /// <summary>Input offset of the first occurrence of <paramref name="eventId"/>, or null when this session never counted it.</summary>
+    public long? FirstOffsetOf(string eventId)
+    {
+        foreach (var seen in Events)
+        {
+            if (string.Equals(seen.EventId, eventId, StringComparison.Ordinal))
+            {
+                return seen.FirstOffset;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>When the entry may go: its start's window is final and every id is past the deduplication horizon.</summary>
+    public DateTimeOffset ExpiresAt(DateTimeOffset startFinalAt, TimeSpan deduplicationHorizon)
+    {
+        var idsExpire = LastEventAt + deduplicationHorizon;
+        return Start is null || idsExpire > startFinalAt ? idsExpire : startFinalAt;
+    }
+}

@@ -35,6 +35,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     private Exception? _deliveryError;
     private bool _inTransaction;
     private bool _uncommitted;
+    private bool _unflushed;
 
     public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
@@ -268,9 +269,15 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
         }
     }
 
+    /// <summary>Waits until everything sent is acknowledged; a no-op when nothing was sent since the last flush (most stores change rarely).</summary>
     private void FlushProducer()
     {
-        _producer!.Flush(Timeout.InfiniteTimeSpan);
+        if (_unflushed)
+        {
+            _producer!.Flush(Timeout.InfiniteTimeSpan);
+            _unflushed = false;
+        }
+
         if (_deliveryError is { } error)
         {
             _deliveryError = null;
@@ -282,6 +289,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     {
         _deliveryError = null;
         _inTransaction = false;
+        _unflushed = false;
         if (!cause.Error.IsFatal)
         {
             try
@@ -400,6 +408,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     void IRecordOutput.Send(OutgoingRecord record)
     {
         EnsureTransaction();
+        _unflushed = true;
         var message = new Message<byte[]?, byte[]?>
         {
             Key = record.Key,

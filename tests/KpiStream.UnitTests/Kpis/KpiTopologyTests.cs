@@ -179,6 +179,27 @@ public class KpiTopologyTests
     }
 
     [Fact]
+    public void A_duplicate_is_recognised_after_its_session_start_window_is_final_and_without_any_start()
+    {
+        using var harness = new KpiTopologyHarness(T0);
+        var late = Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddMinutes(20), amount: 500, currency: "EUR");
+        var orphan = Events.Of("e3", "checkout_failed", "checkout", "s2", T0.AddMinutes(20).AddSeconds(1));
+        harness.Pipe(Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)));
+        // Past the start's horizon (minute 0 final at 12:10) and its expiry: the session no longer converts, but still remembers ids.
+        harness.AdvanceAllPartitions(T0.AddMinutes(15));
+        harness.Pipe(late);
+        harness.Pipe(late);
+        harness.Pipe(orphan);
+        harness.Pipe(orphan);
+        harness.AdvanceAllPartitions(T0.AddMinutes(35));
+
+        Assert.Equal(
+            KpiCounters.Zero with { Successes = 1, Failures = 1, Revenue = CurrencyAmounts.Of("EUR", 500), DuplicateRecords = 2 },
+            harness.Table()[$"checkout|device=web,region=eu-west|{T0.AddMinutes(20).ToUnixTimeMilliseconds()}|60000"].Counters);
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, harness.Table()[$"checkout|device=web,region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000"].Counters);
+    }
+
+    [Fact]
     public void A_window_waits_for_the_slowest_input_partition()
     {
         using var harness = new KpiTopologyHarness(T0);

@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Windows;
+using KpiStream.Streaming.Stores;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>
+/// Compact binary for session entries, the one store written for (nearly) every input record:
+/// JSON cost more to write than the rest of the record's processing. A leading format version
+/// keeps a later layout from misreading this one.
+/// </summary>
+public sealed class SessionStateSerde : IStoreSerde<SessionState>
+{
+    public static readonly SessionStateSerde Instance = new();
+
+    private const byte FormatVersion = 1;
+
+    public byte[] Serialize(SessionState value)
+    {
+        using var buffer = new MemoryStream(64 + (value.Events.Length * 48));
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write(FormatVersion);
+            writer.Write(value.AppliedOffset);
+            writer.Write(value.LastEventAt.ToUnixTimeMilliseconds());
+            WriteOptional(writer, value.UserPseudonym);
+            writer.Write(value.Start is not null);
+            if (value.Start is { } start)
+            {
+                writer.Write(start.Journey);
+                writer.Write(start.StartedAt.ToUnixTimeMilliseconds());
+                writer.Write(start.Window.Start.ToUnixTimeMilliseconds());
+                writer.Write((long)start.Window.Size.TotalMilliseconds);
+                writer.Write(start.Converted);
+                writer.Write7BitEncodedInt(start.Segment.Attributes.Count);
+                foreach (var (name, attribute) in start.Segment.Attributes)
+                {
+                    writer.Write(name);
+                    writer.Write(attribute);
+                }
+            }
+
+            writer.Write7BitEncodedInt(value.Events.Length);
+            foreach (var seen in value.Events)
+            {
+                writer.Write(seen.EventId);
+                writer.Write7BitEncodedInt64(seen.FirstOffset);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    public SessionState Deserialize(byte[] bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {FormatVersion}.");
+        }
+
+        var appliedOffset = reader.ReadInt64();
+        var lastEventAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var pseudonym = ReadOptional(reader);
+        SessionStart? start = null;
+        if (reader.ReadBoolean())
+        {
+            var journey = reader.ReadString();
+            var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+            var window = new TumblingWindow(DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()), TimeSpan.FromMilliseconds(reader.ReadInt64()));
+            var converted = reader.ReadBoolean();
+            var attributes = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
+            {
+                attributes.Add(reader.ReadString(), reader.ReadString());
+            }
+
+            start = new SessionStart(journey, Segment.FromAttributes(attributes.ToImmutable()), startedAt, window, converted);
+        }
+
+        var events = ImmutableArray.CreateBuilder<SeenEvent>(reader.Read7BitEncodedInt());
+        for (var i = 0; i < events.Capacity; i++)
+        {
+            events.Add(new SeenEvent(reader.ReadString(), reader.Read7BitEncodedInt64()));
+        }
+
+        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());
+    }
+
+    private static void WriteOptional(BinaryWriter writer, string? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+}

@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Windows;
+using KpiStream.Processor.Kpis;
+
+namespace KpiStream.UnitTests.Kpis;
+
+public sealed class SessionStateSerdeTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
+
+    private static readonly Segment EuWeb = Segment.FromAttributes(
+        ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal).Add("region", "eu-west").Add("device", "web"));
+
+    [Fact]
+    public void A_started_session_with_its_event_ids_reads_back_equal()
+    {
+        var state = new SessionState(
+            new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true),
+            "pseudonym-1",
+            AppliedOffset: 41,
+            LastEventAt: T0.AddSeconds(95),
+            [new SeenEvent("e1", 7), new SeenEvent("é-2 ✓", 41)]);
+
+        var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
+
+        Assert.Equal(state.Start, read.Start);
+        Assert.Equal("device=web,region=eu-west", read.Start!.Segment.Key);
+        Assert.Equal(state.Start!.Segment.Attributes, read.Start.Segment.Attributes);
+        Assert.Equal(("pseudonym-1", 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
+        Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
+        Assert.Equal(41, read.FirstOffsetOf("é-2 ✓"));
+        Assert.Null(read.FirstOffsetOf("e3"));
+    }
+
+    [Fact]
+    public void A_session_of_outcomes_only_reads_back_without_start_or_user()
+    {
+        var state = new SessionState(null, null, 3, T0, [new SeenEvent("e9", 3)]);
+
+        var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
+
+        Assert.Null(read.Start);
+        Assert.Null(read.UserPseudonym);
+        Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
+    }
+
+    [Fact]
+    public void An_entry_of_another_format_version_is_refused_by_name()
+    {
+        var bytes = SessionStateSerde.Instance.Serialize(new SessionState(null, null, 3, T0, []));
+        bytes[0] = 9;
+
+        var error = Assert.Throws<InvalidDataException>(() => SessionStateSerde.Instance.Deserialize(bytes));
+        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1.", error.Message);
+    }
+
+    [Fact]
+    public void The_entry_expires_with_the_later_of_its_start_horizon_and_its_ids_horizon()
+    {
+        var start = new SessionStart("checkout", EuWeb, T0, new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: false);
+        var recent = new SessionState(start, null, 1, T0.AddMinutes(2), []);
+
+        Assert.Equal(T0.AddMinutes(62), recent.ExpiresAt(startFinalAt: T0.AddMinutes(12), TimeSpan.FromHours(1)));
+        Assert.Equal(T0.AddMinutes(200), recent.ExpiresAt(startFinalAt: T0.AddMinutes(200), TimeSpan.FromHours(1)));
+        Assert.Equal(T0.AddMinutes(62), (recent with { Start = null }).ExpiresAt(DateTimeOffset.MinValue, TimeSpan.FromHours(1)));
+    }
+}
