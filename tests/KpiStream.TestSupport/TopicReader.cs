@@ -5,6 +5,29 @@ namespace KpiStream.TestSupport;
 /// <summary>Reads whole topics from a broker, as an independent consumer outside any group.</summary>
 public static class TopicReader
 {
+    /// <summary>Throws unless every partition of <paramref name="topics"/> still starts at offset 0, i.e. the development broker dropped nothing.</summary>
+    public static void EnsureNothingDropped(string bootstrapServers, IEnumerable<string> topics)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = $"reader-{Guid.NewGuid():N}" }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        foreach (var topic in topics)
+        {
+            foreach (var partition in admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions)
+            {
+                var topicPartition = new TopicPartition(topic, partition.PartitionId);
+                EnsureStartsAtZero(topicPartition, consumer.QueryWatermarkOffsets(topicPartition, TimeSpan.FromSeconds(10)));
+            }
+        }
+    }
+
+    private static void EnsureStartsAtZero(TopicPartition partition, WatermarkOffsets watermarks)
+    {
+        if (watermarks.Low.Value != 0)
+        {
+            throw new InvalidOperationException($"{partition} starts at offset {watermarks.Low}: the development broker dropped records, results would be incomplete.");
+        }
+    }
+
     /// <summary>All records currently in <paramref name="topic"/>, partition by partition.</summary>
     public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic)
     {
@@ -21,11 +44,7 @@ public static class TopicReader
         foreach (var partition in partitions)
         {
             var watermarks = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10));
-            if (watermarks.Low.Value != 0)
-            {
-                throw new InvalidOperationException($"{partition} starts at offset {watermarks.Low}: the development broker dropped records, results would be incomplete.");
-            }
-
+            EnsureStartsAtZero(partition, watermarks);
             if (watermarks.High.Value == 0)
             {
                 continue;

@@ -21,6 +21,10 @@ public sealed class Pseudonymizer
         _key = key.ToArray();
     }
 
-    public string Pseudonymize(string userId) =>
-        "u_" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(userId)))[..32];
+    public string Pseudonymize(string userId)
+    {
+        Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(userId), hash);
+        return "u_" + Convert.ToHexStringLower(hash[..16]);
+    }
 }

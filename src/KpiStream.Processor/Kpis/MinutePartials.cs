@@ -25,6 +25,7 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
 
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly ExpiryIndex _expiry = new();
+    private readonly Dictionary<KpiWindowKey, string> _storeKeys = [];
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, PartialState> _partials = null!;
     private IKeyValueStore<string, TaskClock> _clock = null!;
@@ -78,17 +79,30 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
     /// <summary>Adds deltas to their partials, at most once per input offset; one record's deltas to the same partial are added together.</summary>
     public void Apply(long offset, IReadOnlyList<KpiDelta> deltas)
     {
-        foreach (var group in deltas.GroupBy(d => d.Key))
+        for (var i = 0; i < deltas.Count; i++)
         {
-            var key = group.Key.ToString();
+            var first = deltas[i];
+            if (SameKeyBefore(deltas, i))
+            {
+                continue;
+            }
+
+            var key = StoreKey(first.Key);
             var partial = _partials.Get(key);
             if (partial is not null && partial.AppliedOffset >= offset)
             {
                 continue;
             }
 
-            var first = group.First();
-            var counters = group.Aggregate(partial?.Counters ?? KpiCounters.Zero, (sum, d) => sum.Merge(d.Counters));
+            var counters = (partial?.Counters ?? KpiCounters.Zero).Merge(first.Counters);
+            for (var j = i + 1; j < deltas.Count; j++)
+            {
+                if (deltas[j].Key == first.Key)
+                {
+                    counters = counters.Merge(deltas[j].Counters);
+                }
+            }
+
             if (partial is null)
             {
                 _expiry.Add(key, FinalAt(first.Key.Journey, first.Key.Window));
@@ -138,8 +152,34 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
             _partials.Delete(key);
         }
 
+        _storeKeys.Clear();
+
         _lastExpiry = clock.StreamTime;
         return clock.StreamTime;
+    }
+
+    private static bool SameKeyBefore(IReadOnlyList<KpiDelta> deltas, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (deltas[i].Key == deltas[index].Key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The key's text, built once per key between expiry runs rather than once per record.</summary>
+    private string StoreKey(KpiWindowKey key)
+    {
+        if (!_storeKeys.TryGetValue(key, out var text))
+        {
+            _storeKeys[key] = text = key.ToString();
+        }
+
+        return text;
     }
 
     public DateTimeOffset FinalAt(string journey, TumblingWindow window) =>

@@ -72,7 +72,8 @@ public sealed class SessionFunnelProcessor(
         }
 
         var journey = valid!.Journey;
-        var domainEvent = valid.Event with { UserId = valid.Event.UserId is { } userId ? pseudonymizer.Pseudonymize(userId) : null };
+        // The raw user id goes no further than this method: only its pseudonym is kept, computed once per session.
+        var domainEvent = valid.Event;
         var streamTime = _partials.Advance(clock, offset, domainEvent.OccurredAt);
         if (_partials.IsLate(domainEvent.OccurredAt, streamTime))
         {
@@ -97,10 +98,10 @@ public sealed class SessionFunnelProcessor(
         if (session is null || session.AppliedOffset < offset)
         {
             var updated = session is null
-                ? new SessionState(step.Session, domainEvent.UserId, offset, domainEvent.OccurredAt, [new SeenEvent(domainEvent.EventId, offset)])
+                ? new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [new SeenEvent(domainEvent.EventId, offset)])
                 : new SessionState(
                     step.Session ?? session.Start,
-                    session.UserPseudonym ?? domainEvent.UserId,
+                    session.UserPseudonym ?? PseudonymOf(domainEvent),
                     offset,
                     domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
                     firstOffset is null ? session.Events.Add(new SeenEvent(domainEvent.EventId, offset)) : session.Events);
@@ -132,6 +133,9 @@ public sealed class SessionFunnelProcessor(
             }
         }
     }
+
+    private string? PseudonymOf(DomainEvent domainEvent) =>
+        domainEvent.UserId is { } userId ? pseudonymizer.Pseudonymize(userId) : null;
 
     private DateTimeOffset ExpiresAt(SessionState session) =>
         session.ExpiresAt(session.Start is { } start ? _partials.FinalAt(start.Journey, start.Window) : DateTimeOffset.MinValue, options.DeduplicationHorizon);

@@ -40,7 +40,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         var factory = Metrics.WithCustomRegistry(registry);
         Slos = new SloMetrics(factory);
         _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka, per topic.", MetricNames.TopicLabel);
-        _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records acknowledged by Kafka, per topic.", MetricNames.TopicLabel);
+        _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records written in committed transactions, per topic.", MetricNames.TopicLabel);
         _deadLettered = factory.CreateCounter(MetricNames.RecordsDeadLettered, "Records sent to the dead-letter topic, per source topic and reason.", MetricNames.TopicLabel, MetricNames.ReasonLabel);
         _processing = factory.CreateHistogram(MetricNames.ProcessingLatency, "Time to process one record, averaged over its batch.", new HistogramConfiguration
         {
@@ -69,9 +69,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _latePartials = factory.CreateCounter(MetricNames.LatePartials, "Partial counters that reached the window stage after their window was emitted (only after an idle advance).", MetricNames.JourneyLabel);
     }
 
-    public void RecordConsumed(string topic) => _consumed.WithLabels(topic).Inc();
+    public void RecordsConsumed(string topic, int records) => _consumed.WithLabels(topic).Inc(records);
 
-    public void RecordProduced(string topic) => _produced.WithLabels(topic).Inc();
+    public void RecordsProduced(string topic, int records) => _produced.WithLabels(topic).Inc(records);
 
     public void BatchProcessed(int records, TimeSpan elapsed) => _processing.Observe(elapsed.TotalSeconds / records, records);
 

@@ -3,9 +3,11 @@ namespace KpiStream.Streaming.Runtime;
 /// <summary>What the runtime reports about itself; the host turns it into metrics.</summary>
 public interface IRuntimeObserver
 {
-    void RecordConsumed(string topic);
+    /// <summary>Reported once per batch and topic, not per record, to keep metrics off the hot path.</summary>
+    void RecordsConsumed(string topic, int records);
 
-    void RecordProduced(string topic);
+    /// <summary>Records written in a transaction that committed, reported once per commit and topic.</summary>
+    void RecordsProduced(string topic, int records);
 
     /// <summary>Time spent processing one batch of <paramref name="records"/> records.</summary>
     void BatchProcessed(int records, TimeSpan elapsed);

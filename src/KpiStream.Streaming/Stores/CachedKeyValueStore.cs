@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace KpiStream.Streaming.Stores;
 
 /// <summary>
@@ -74,21 +76,38 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public IReadOnlyList<ChangelogEntry> Flush()
     {
-        var dirty = _cache.Where(e => e.Value.Dirty).ToList();
-        var changes = dirty
-            .Select(e => new ChangelogEntry(_keys.Serialize(e.Key), e.Value.Deleted ? null : _values.Serialize(e.Value.Value!)))
-            .OrderBy(e => e.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)))
-            .ToList();
+        var changes = new List<ChangelogEntry>();
+        List<TKey>? flushed = null;
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.Dirty)
+            {
+                changes.Add(new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!)));
+                (flushed ??= []).Add(key);
+            }
+        }
+
+        // Key order makes the changelog, and so a restore, independent of dictionary order.
+        changes.Sort(ByKey);
         _backing.Write(changes);
         if (_cache.Count > MaxCachedEntries)
         {
             _cache.Clear();
         }
-        else
+        else if (flushed is not null)
         {
-            foreach (var (key, entry) in dirty)
+            foreach (var key in flushed)
             {
-                _cache[key] = entry with { Dirty = false };
+                ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_cache, key);
+                if (entry.Deleted)
+                {
+                    // Expired entries are rarely read again: do not let them fill the cache.
+                    _cache.Remove(key);
+                }
+                else
+                {
+                    entry = entry with { Dirty = false };
+                }
             }
         }
 
@@ -100,6 +119,8 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         _backing.Write([entry]);
         _cache.Remove(_keys.Deserialize(entry.Key));
     }
+
+    private static readonly Comparison<ChangelogEntry> ByKey = (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key);
 
     private readonly record struct CacheEntry(bool Deleted, TValue? Value, bool Dirty);
 
