@@ -7,7 +7,7 @@ namespace KpiStream.TestSupport;
 public static class Polling
 {
     /// <summary>Checks <paramref name="condition"/> every 100 ms until it holds; refused connections count as "not yet".</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -24,7 +24,7 @@ public static class Polling
                 // Not listening yet.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
         }
 
         throw new TimeoutException($"Condition not met within {timeout}.");
