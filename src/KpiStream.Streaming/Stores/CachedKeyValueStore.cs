@@ -18,12 +18,17 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     private const int MaxCachedEntries = 200_000;
     private readonly Dictionary<TKey, CacheEntry> _cache = [];
 
+    // True while every entry of the backing is also in the cache (a store that started empty and
+    // never overflowed): a key missing from the cache is then absent, with no disk read.
+    private bool _cacheHoldsAll;
+
     public CachedKeyValueStore(string name, IKeyValueBacking backing, IStoreSerde<TKey> keys, IStoreSerde<TValue> values)
     {
         Name = name;
         _backing = backing;
         _keys = keys;
         _values = values;
+        _cacheHoldsAll = !backing.All().Any();
     }
 
     public string Name { get; }
@@ -38,6 +43,12 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         {
             value = cached.Value!;
             return !cached.Deleted;
+        }
+
+        if (_cacheHoldsAll)
+        {
+            value = default!;
+            return false;
         }
 
         var bytes = _backing.Get(_keys.Serialize(key));
@@ -93,6 +104,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         if (_cache.Count > MaxCachedEntries)
         {
             _cache.Clear();
+            _cacheHoldsAll = false;
         }
         else if (flushed is not null)
         {
@@ -116,6 +128,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public void Restore(ChangelogEntry entry)
     {
+        _cacheHoldsAll = false;
         _backing.Write([entry]);
         _cache.Remove(_keys.Deserialize(entry.Key));
     }

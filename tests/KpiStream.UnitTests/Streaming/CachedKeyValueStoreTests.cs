@@ -1,0 +1,78 @@
+using System.Text;
+using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Stores;
+
+namespace KpiStream.UnitTests.Streaming;
+
+/// <summary>The store the runtime gives processors, on a real RocksDB database in a temporary directory.</summary>
+public sealed class CachedKeyValueStoreTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"kpistream-store-test-{Guid.NewGuid():N}");
+    private readonly List<IStateStore> _opened = [];
+
+    [Fact]
+    public void A_flush_hands_over_each_changed_key_once_in_key_order_with_deletions_as_null()
+    {
+        var store = Open(new TaskId(0, 0));
+        store.Put("b", 1);
+        store.Put("a", 2);
+        store.Put("b", 3);
+        store.Put("c", 4);
+        store.Delete("c");
+
+        var changes = ((IChangeLoggedStore)store).Flush();
+
+        Assert.Equal(["a=2", "b=3", "c=null"], changes.Select(Text));
+        Assert.Empty(((IChangeLoggedStore)store).Flush());
+        Assert.Equal((true, 3L), (store.TryGet("b", out var b), b));
+        Assert.False(store.TryGet("c", out _));
+    }
+
+    [Fact]
+    public void A_store_restored_from_its_changelog_reads_what_only_the_disk_holds()
+    {
+        var first = Open(new TaskId(0, 1));
+        first.Put("kept", 7);
+        first.Put("gone", 8);
+        var changelog = ((IChangeLoggedStore)first).Flush().ToList();
+        first.Delete("gone");
+        changelog.AddRange(((IChangeLoggedStore)first).Flush());
+
+        var restored = Open(new TaskId(0, 2));
+        foreach (var entry in changelog)
+        {
+            ((IChangeLoggedStore)restored).Restore(entry);
+        }
+
+        Assert.Equal((true, 7L), (restored.TryGet("kept", out var kept), kept));
+        Assert.False(restored.TryGet("gone", out _));
+        Assert.Equal(["kept=7"], restored.All().Select(kv => $"{kv.Key}={kv.Value}"));
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Close();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private IKeyValueStore<string, long> Open(TaskId task)
+    {
+        var store = StoreDefinition.KeyValue("numbers", Utf8KeySerde.Instance, new Int64Serde()).Create(new StoreContext(task, _directory));
+        _opened.Add(store);
+        return (IKeyValueStore<string, long>)store;
+    }
+
+    private static string Text(ChangelogEntry entry) =>
+        $"{Encoding.UTF8.GetString(entry.Key)}={(entry.Value is null ? "null" : BitConverter.ToInt64(entry.Value).ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+
+    private sealed class Int64Serde : IStoreSerde<long>
+    {
+        public byte[] Serialize(long value) => BitConverter.GetBytes(value);
+
+        public long Deserialize(byte[] bytes) => BitConverter.ToInt64(bytes);
+    }
+}
