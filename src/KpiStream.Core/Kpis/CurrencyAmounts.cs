@@ -21,7 +21,9 @@ public sealed class CurrencyAmounts : IEquatable<CurrencyAmounts>
         new(Amounts.SetItem(currency, checked(Amounts.GetValueOrDefault(currency) + amountMinor)));
 
     public CurrencyAmounts Plus(CurrencyAmounts other) =>
-        other.Amounts.Aggregate(this, (sum, kv) => sum.Add(kv.Key, kv.Value));
+        other.Amounts.IsEmpty ? this
+        : Amounts.IsEmpty ? other
+        : other.Amounts.Aggregate(this, (sum, kv) => sum.Add(kv.Key, kv.Value));
 
     public long this[string currency] => Amounts.GetValueOrDefault(currency);
 

@@ -11,6 +11,14 @@ namespace KpiStream.Core.Kpis;
 /// </summary>
 public static class JourneyFunnel
 {
+    // Immutable, so one instance of each constant change serves every event.
+    private static readonly KpiCounters SessionStarted = KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 };
+    private static readonly KpiCounters RepeatedStart = KpiCounters.Zero with { Attempts = 1 };
+    private static readonly KpiCounters Converted = KpiCounters.Zero with { SessionsConverted = 1 };
+    private static readonly KpiCounters Failed = KpiCounters.Zero with { Failures = 1 };
+    private static readonly KpiCounters LateRecord = KpiCounters.Zero with { LateRecords = 1 };
+    private static readonly KpiCounters DuplicateRecord = KpiCounters.Zero with { DuplicateRecords = 1 };
+
     public static FunnelStep Apply(JourneySpec journey, EventRole role, DomainEvent domainEvent, SessionStart? session, TimeSpan windowSize)
     {
         var segment = Segment.Of(journey, domainEvent);
@@ -20,10 +28,10 @@ public static class JourneyFunnel
         {
             case EventRole.Start when session is null:
                 return new FunnelStep(
-                    [new KpiDelta(key, segment, KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 })],
+                    [new KpiDelta(key, segment, SessionStarted)],
                     new SessionStart(journey.Name, segment, domainEvent.OccurredAt, window, Converted: false));
             case EventRole.Start:
-                return new FunnelStep([new KpiDelta(key, segment, KpiCounters.Zero with { Attempts = 1 })], session);
+                return new FunnelStep([new KpiDelta(key, segment, RepeatedStart)], session);
             case EventRole.Success:
                 var revenue = domainEvent is { AmountMinor: { } amount, Currency: { } currency }
                     ? CurrencyAmounts.Of(currency, amount)
@@ -33,13 +41,13 @@ public static class JourneyFunnel
                 {
                     var credited = new KpiWindowKey(journey.Name, session.Segment.Key, session.Window);
                     return new FunnelStep(
-                        [success, new KpiDelta(credited, session.Segment, KpiCounters.Zero with { SessionsConverted = 1 })],
+                        [success, new KpiDelta(credited, session.Segment, Converted)],
                         session with { Converted = true });
                 }
 
                 return new FunnelStep([success], session);
             case EventRole.Failure:
-                return new FunnelStep([new KpiDelta(key, segment, KpiCounters.Zero with { Failures = 1 })], session);
+                return new FunnelStep([new KpiDelta(key, segment, Failed)], session);
             default:
                 throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown event role.");
         }
@@ -51,11 +59,11 @@ public static class JourneyFunnel
     /// is still open, so the report never reopens a closed window.
     /// </summary>
     public static KpiDelta Late(JourneySpec journey, DomainEvent domainEvent, DateTimeOffset arrivedAt, TimeSpan windowSize) =>
-        Marker(journey, domainEvent, arrivedAt, windowSize, KpiCounters.Zero with { LateRecords = 1 });
+        Marker(journey, domainEvent, arrivedAt, windowSize, LateRecord);
 
     /// <summary>An event whose id was already counted, reported in its own window.</summary>
     public static KpiDelta Duplicate(JourneySpec journey, DomainEvent domainEvent, TimeSpan windowSize) =>
-        Marker(journey, domainEvent, domainEvent.OccurredAt, windowSize, KpiCounters.Zero with { DuplicateRecords = 1 });
+        Marker(journey, domainEvent, domainEvent.OccurredAt, windowSize, DuplicateRecord);
 
     private static KpiDelta Marker(JourneySpec journey, DomainEvent domainEvent, DateTimeOffset at, TimeSpan windowSize, KpiCounters counters)
     {

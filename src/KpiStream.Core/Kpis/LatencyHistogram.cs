@@ -37,6 +37,11 @@ public sealed record LatencyHistogram(ImmutableSortedDictionary<long, long> Buck
             return this;
         }
 
+        if (Buckets.IsEmpty)
+        {
+            return other;
+        }
+
         var merged = Buckets.ToBuilder();
         foreach (var (bucket, count) in other.Buckets)
         {

@@ -11,16 +11,16 @@ public sealed record Segment(string Key, ImmutableSortedDictionary<string, strin
     public const string Unattributed = "*";
 
     public static Segment Of(JourneySpec journey, DomainEvent domainEvent) =>
-        Of(journey, name => domainEvent.Attribute(name)
-            ?? throw new ArgumentException($"Event {domainEvent.EventId} lacks segment attribute '{name}'; validate events before segmenting them.", nameof(domainEvent)));
+        Of(journey, domainEvent, static (e, name) => e.Attribute(name)
+            ?? throw new ArgumentException($"Event {e.EventId} lacks segment attribute '{name}'; validate events before segmenting them.", nameof(domainEvent)));
 
     /// <summary>Interned: one instance per journey and list of values.</summary>
-    public static Segment Of(JourneySpec journey, Func<string, string> valueOf)
+    public static Segment Of<TSource>(JourneySpec journey, TSource source, Func<TSource, string, string> valueOf)
     {
-        var values = new string[journey.SegmentBy.Length];
+        var values = SegmentInterner.Scratch(journey.SegmentBy.Length);
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = valueOf(journey.SegmentBy[i]);
+            values[i] = valueOf(source, journey.SegmentBy[i]);
         }
 
         return SegmentInterner.Intern(journey.SegmentBy, values);

@@ -14,17 +14,32 @@ internal static class SegmentInterner
     private const int MaxSegments = 100_000;
     private static readonly ConcurrentDictionary<SegmentValues, Segment> Segments = new();
 
+    [ThreadStatic]
+    private static string[]? _scratch;
+
+    /// <summary>A reusable buffer of <paramref name="length"/> values for <see cref="Intern"/>, so a lookup allocates nothing.</summary>
+    public static string[] Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length != length)
+        {
+            _scratch = new string[length];
+        }
+
+        return _scratch;
+    }
+
+    /// <param name="values">Read, never kept: a segment that is kept gets its own copy.</param>
     public static Segment Intern(ImmutableArray<string> names, string[] values)
     {
-        var key = new SegmentValues(names, values);
-        if (Segments.TryGetValue(key, out var segment))
+        if (Segments.TryGetValue(new SegmentValues(names, values), out var segment))
         {
             return segment;
         }
 
-        var attributes = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, names.Select((name, i) => KeyValuePair.Create(name, values[i])));
+        var owned = values.ToArray();
+        var attributes = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, names.Select((name, i) => KeyValuePair.Create(name, owned[i])));
         segment = Segment.FromAttributes(attributes);
-        return Segments.Count < MaxSegments ? Segments.GetOrAdd(key, segment) : segment;
+        return Segments.Count < MaxSegments ? Segments.GetOrAdd(new SegmentValues(names, owned), segment) : segment;
     }
 
     /// <summary>Attribute names (the journey's, compared by instance) and their values in the same order.</summary>

@@ -25,7 +25,7 @@ public static class TelemetryAttribution
         var window = TumblingWindow.Containing(request.Timestamp, windowSize);
         return journeys.Select(j =>
         {
-            var segment = Segment.Of(j, name => name == SegmentAttributes.Region ? request.Region : Segment.Unattributed);
+            var segment = Segment.Of(j, request, static (r, name) => name == SegmentAttributes.Region ? r.Region : Segment.Unattributed);
             return new KpiDelta(new KpiWindowKey(j.Name, segment.Key, window), segment, counters);
         }).ToList();
     }

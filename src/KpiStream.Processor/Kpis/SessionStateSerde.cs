@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Windows;
 using KpiStream.Streaming.Stores;
@@ -16,37 +17,40 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
 
     private const byte FormatVersion = 1;
 
+    // One buffer per thread, reused: serializing runs for every changed session at every commit.
+    [ThreadStatic]
+    private static BinaryWriter? _writer;
+
     public byte[] Serialize(SessionState value)
     {
-        using var buffer = new MemoryStream(64 + (value.Events.Length * 48));
-        using (var writer = new BinaryWriter(buffer))
+        var writer = _writer ??= new BinaryWriter(new MemoryStream(256), Encoding.UTF8);
+        var buffer = (MemoryStream)writer.BaseStream;
+        buffer.SetLength(0);
+        writer.Write(FormatVersion);
+        writer.Write(value.AppliedOffset);
+        writer.Write(value.LastEventAt.ToUnixTimeMilliseconds());
+        WriteOptional(writer, value.UserPseudonym);
+        writer.Write(value.Start is not null);
+        if (value.Start is { } start)
         {
-            writer.Write(FormatVersion);
-            writer.Write(value.AppliedOffset);
-            writer.Write(value.LastEventAt.ToUnixTimeMilliseconds());
-            WriteOptional(writer, value.UserPseudonym);
-            writer.Write(value.Start is not null);
-            if (value.Start is { } start)
+            writer.Write(start.Journey);
+            writer.Write(start.StartedAt.ToUnixTimeMilliseconds());
+            writer.Write(start.Window.Start.ToUnixTimeMilliseconds());
+            writer.Write((long)start.Window.Size.TotalMilliseconds);
+            writer.Write(start.Converted);
+            writer.Write7BitEncodedInt(start.Segment.Attributes.Count);
+            foreach (var (name, attribute) in start.Segment.Attributes)
             {
-                writer.Write(start.Journey);
-                writer.Write(start.StartedAt.ToUnixTimeMilliseconds());
-                writer.Write(start.Window.Start.ToUnixTimeMilliseconds());
-                writer.Write((long)start.Window.Size.TotalMilliseconds);
-                writer.Write(start.Converted);
-                writer.Write7BitEncodedInt(start.Segment.Attributes.Count);
-                foreach (var (name, attribute) in start.Segment.Attributes)
-                {
-                    writer.Write(name);
-                    writer.Write(attribute);
-                }
+                writer.Write(name);
+                writer.Write(attribute);
             }
+        }
 
-            writer.Write7BitEncodedInt(value.Events.Length);
-            foreach (var seen in value.Events)
-            {
-                writer.Write(seen.EventId);
-                writer.Write7BitEncodedInt64(seen.FirstOffset);
-            }
+        writer.Write7BitEncodedInt(value.Events.Length);
+        foreach (var seen in value.Events)
+        {
+            writer.Write(seen.EventId);
+            writer.Write7BitEncodedInt64(seen.FirstOffset);
         }
 
         return buffer.ToArray();

@@ -31,7 +31,10 @@ public ref struct AvroBinaryReader(ReadOnlySpan<byte> body)
         throw new InvalidDataException("A varint longer than 10 bytes.");
     }
 
-    public string ReadString()
+    public string ReadString() => ReadString(pool: null);
+
+    /// <param name="pool">Where a value of a low-cardinality field is looked up instead of allocated; null decodes a new string.</param>
+    public string ReadString(Utf8StringPool? pool)
     {
         var length = ReadLong();
         if (length < 0 || length > _body.Length - Position)
@@ -39,7 +42,8 @@ public ref struct AvroBinaryReader(ReadOnlySpan<byte> body)
             throw new InvalidDataException($"A string of {length} bytes with {_body.Length - Position} left.");
         }
 
-        var text = Encoding.UTF8.GetString(_body.Slice(Position, (int)length));
+        var bytes = _body.Slice(Position, (int)length);
+        var text = pool is null ? Encoding.UTF8.GetString(bytes) : pool.Get(bytes);
         Position += (int)length;
         return text;
     }
@@ -56,13 +60,15 @@ public ref struct AvroBinaryReader(ReadOnlySpan<byte> body)
         };
     }
 
-    public string? ReadOptionalString() => ReadPresent() ? ReadString() : null;
+    public string? ReadOptionalString(Utf8StringPool? pool = null) => ReadPresent() ? ReadString(pool) : null;
 
     public long? ReadOptionalLong() => ReadPresent() ? ReadLong() : null;
 
+    private static readonly ImmutableSortedDictionary<string, string> EmptyMap = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
     public ImmutableSortedDictionary<string, string> ReadStringMap()
     {
-        var map = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+        var map = EmptyMap;
         for (var count = ReadLong(); count != 0; count = ReadLong())
         {
             if (count < 0)

@@ -8,6 +8,9 @@ namespace KpiStream.Serialization.Mapping;
 
 public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainEvent>, IAvroSpanReader<DomainEvent>
 {
+    // Event types, journeys, segment values, currencies and services repeat across records; ids do not.
+    private readonly Utf8StringPool _repeated = new();
+
     public RecordSchema Schema { get; } = schema;
 
     public GenericRecord ToRecord(DomainEvent value)
@@ -52,18 +55,18 @@ public sealed class DomainEventMapper(RecordSchema schema) : IAvroMapper<DomainE
         var reader = new AvroBinaryReader(body);
         var value = new DomainEvent(
             reader.ReadString(),
-            reader.ReadString(),
-            reader.ReadOptionalString(),
+            reader.ReadString(_repeated),
+            reader.ReadOptionalString(_repeated),
             reader.ReadString(),
             reader.ReadOptionalString(),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadLong()),
-            reader.ReadString(),
-            reader.ReadString(),
-            reader.ReadString(),
+            reader.ReadString(_repeated),
+            reader.ReadString(_repeated),
+            reader.ReadString(_repeated),
             reader.ReadOptionalLong(),
+            reader.ReadOptionalString(_repeated),
             reader.ReadOptionalString(),
-            reader.ReadOptionalString(),
-            reader.ReadOptionalString(),
+            reader.ReadOptionalString(_repeated),
             reader.ReadStringMap());
         return (value, reader.Position);
     }
