@@ -75,7 +75,7 @@ public sealed class AvroCodec<T>
 
         try
         {
-            if (_mapper is IAvroSpanReader<T> spanReader && _ownSchema.GetOrAdd(schemaId, _ => reader.WriterSchema.ToString() == _mapper.Schema.ToString()))
+            if (_mapper is IAvroSpanReader<T> spanReader && _ownSchema.GetOrAdd(schemaId, static (_, pair) => pair.Writer.WriterSchema.ToString() == pair.Own.ToString(), (Writer: reader, Own: _mapper.Schema)))
             {
                 var (value, read) = spanReader.Read(framed.AsSpan(WireFormat.HeaderLength));
                 return read == framed.Length - WireFormat.HeaderLength
