@@ -20,7 +20,8 @@ internal static partial class KpiStreamRun
     /// <param name="AllConsumed">From readiness to the last input record consumed.</param>
     /// <param name="StoreEntries">Entries in all state stores a few commits after the last window (RocksDB estimates).</param>
     /// <param name="FinalRssMb">Resident memory at that moment, when the backlog is gone and every window closed.</param>
-    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb);
+    /// <param name="ManagedHeapMb">Of which the managed heap (what the GC holds, live or not yet collected).</param>
+    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb);
 
     public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, long inputRecords, int expectedWindows)
     {
@@ -49,8 +50,10 @@ internal static partial class KpiStreamRun
         var peakRssMb = RssMb(process.Id, "VmHWM:");
         // Store sizes are sampled at commits: let expiry run at a few more.
         await Task.Delay(2_000);
-        var storeEntries = (long)Sum(await http.GetStringAsync("/metrics"), "kpistream_state_store_entries{");
+        var finalMetrics = await http.GetStringAsync("/metrics");
+        var storeEntries = (long)Sum(finalMetrics, "kpistream_state_store_entries{");
         var finalRssMb = RssMb(process.Id, "VmRSS:");
+        var managedHeapMb = Sum(finalMetrics, "dotnet_total_memory_bytes ") / (1024 * 1024);
         process.Signal(15);
         await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return new Result(
@@ -64,7 +67,8 @@ internal static partial class KpiStreamRun
             (long)Sum(metrics, "kpistream_records_consumed_total{topic=\"domain-events\"}"),
             (long)Sum(metrics, "kpistream_windows_emitted_total{"),
             storeEntries,
-            finalRssMb);
+            finalRssMb,
+            managedHeapMb);
     }
 
     private static double Sum(string metrics, string prefix) =>

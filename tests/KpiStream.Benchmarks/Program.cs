@@ -51,11 +51,13 @@ var results = new JsonObject
     ["long_90m_peak_rss_mb"] = Math.Round(longer.Kpi.PeakRssMb, 1),
     ["long_90m_store_entries"] = longer.Kpi.StoreEntries,
     ["long_90m_final_rss_mb"] = Math.Round(longer.Kpi.FinalRssMb, 1),
+    ["long_90m_final_managed_heap_mb"] = Math.Round(longer.Kpi.ManagedHeapMb, 1),
     ["long_180m_events"] = twiceLonger.Events,
     ["long_180m_events_per_second"] = Math.Round(twiceLonger.Kpi.EventsPerSecond),
     ["long_180m_peak_rss_mb"] = Math.Round(twiceLonger.Kpi.PeakRssMb, 1),
     ["long_180m_store_entries"] = twiceLonger.Kpi.StoreEntries,
     ["long_180m_final_rss_mb"] = Math.Round(twiceLonger.Kpi.FinalRssMb, 1),
+    ["long_180m_final_managed_heap_mb"] = Math.Round(twiceLonger.Kpi.ManagedHeapMb, 1),
 };
 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
 await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -90,6 +92,6 @@ static async Task<(int Events, KpiStreamRun.Result Kpi, double RawEventsPerSecon
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from readiness) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end; raw passthrough {raw:F0} events/s");
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from readiness) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap); raw passthrough {raw:F0} events/s");
     return (input.Events.Count, kpi, raw);
 }

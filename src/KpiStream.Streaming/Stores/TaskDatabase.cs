@@ -11,6 +11,9 @@ namespace KpiStream.Streaming.Stores;
 /// </summary>
 internal sealed class TaskDatabase(string directory)
 {
+    // All of a task's memtables together: without it each of its stores could hold its own write buffer.
+    private const ulong MemtableBudgetBytes = 8 * 1024 * 1024;
+
     private readonly Lock _lock = new();
     private RocksDb? _db;
     private int _users;
@@ -25,6 +28,7 @@ internal sealed class TaskDatabase(string directory)
                 Directory.CreateDirectory(directory);
                 var options = new DbOptions()
                     .SetCreateIfMissing(true)
+                    .SetDbWriteBufferSize(MemtableBudgetBytes)
                     .SetKeepLogFileNum(1)
                     .SetMaxLogFileSize(1024 * 1024);
                 // Opened with the column family list, which RocksDbSharp needs to create families later.
