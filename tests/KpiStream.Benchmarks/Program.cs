@@ -46,23 +46,23 @@ var results = new JsonObject
     ["all_input_consumed_s"] = Math.Round(single.Kpi.AllConsumed.TotalSeconds, 2),
     ["consuming_events_per_second"] = Math.Round(single.Events / (single.Kpi.AllConsumed - single.Kpi.FirstConsumed).TotalSeconds),
     ["store_entries"] = single.Kpi.StoreEntries,
-    ["long_90m_events"] = longer.Events,
-    ["long_90m_events_per_second"] = Math.Round(longer.Kpi.EventsPerSecond),
-    ["long_90m_peak_rss_mb"] = Math.Round(longer.Kpi.PeakRssMb, 1),
-    ["long_90m_store_entries"] = longer.Kpi.StoreEntries,
-    ["long_90m_final_rss_mb"] = Math.Round(longer.Kpi.FinalRssMb, 1),
-    ["long_90m_final_managed_heap_mb"] = Math.Round(longer.Kpi.ManagedHeapMb, 1),
-    ["long_180m_events"] = twiceLonger.Events,
-    ["long_180m_events_per_second"] = Math.Round(twiceLonger.Kpi.EventsPerSecond),
-    ["long_180m_peak_rss_mb"] = Math.Round(twiceLonger.Kpi.PeakRssMb, 1),
-    ["long_180m_store_entries"] = twiceLonger.Kpi.StoreEntries,
-    ["long_180m_final_rss_mb"] = Math.Round(twiceLonger.Kpi.FinalRssMb, 1),
-    ["long_180m_final_managed_heap_mb"] = Math.Round(twiceLonger.Kpi.ManagedHeapMb, 1),
 };
+AddMemoryRun(results, "long_90m", longer);
+AddMemoryRun(results, "long_180m", twiceLonger);
 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
 await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Written to {outputPath}");
+
+static void AddMemoryRun(JsonObject results, string prefix, (int Events, KpiStreamRun.Result Kpi, double RawEventsPerSecond) run)
+{
+    results[$"{prefix}_events"] = run.Events;
+    results[$"{prefix}_events_per_second"] = Math.Round(run.Kpi.EventsPerSecond);
+    results[$"{prefix}_peak_rss_mb"] = Math.Round(run.Kpi.PeakRssMb, 1);
+    results[$"{prefix}_store_entries"] = run.Kpi.StoreEntries;
+    results[$"{prefix}_final_rss_mb"] = Math.Round(run.Kpi.FinalRssMb, 1);
+    results[$"{prefix}_final_managed_heap_mb"] = Math.Round(run.Kpi.ManagedHeapMb, 1);
+}
 
 static async Task<(int Events, KpiStreamRun.Result Kpi, double RawEventsPerSecond)> MeasureAsync(int sessions, TimeSpan spread, bool withPassthrough)
 {
