@@ -97,14 +97,13 @@ public sealed class SessionFunnelProcessor(
         _partials.Apply(offset, step.Deltas);
         if (session is null || session.AppliedOffset < offset)
         {
-            var updated = session is null
-                ? new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [new SeenEvent(domainEvent.EventId, offset)])
-                : new SessionState(
-                    step.Session ?? session.Start,
-                    session.UserPseudonym ?? PseudonymOf(domainEvent),
-                    offset,
-                    domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
-                    firstOffset is null ? session.Events.Add(new SeenEvent(domainEvent.EventId, offset)) : session.Events);
+            // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.
+            var updated = new SessionState(
+                step.Session,
+                session?.UserPseudonym ?? PseudonymOf(domainEvent),
+                offset,
+                session is null || domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
+                (session?.Events ?? []).Add(new SeenEvent(domainEvent.EventId, offset)));
             _sessions.Put(sessionKey, updated);
             if (session is null)
             {
