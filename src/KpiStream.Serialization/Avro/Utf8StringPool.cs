@@ -8,10 +8,20 @@ namespace KpiStream.Serialization.Avro;
 /// decoded once and then found by its text instead of allocated again for every record. Past
 /// <c>capacity</c> distinct values (unexpected cardinality) strings are decoded and not kept.
 /// </summary>
-public sealed class Utf8StringPool(int capacity = 4096)
+public sealed class Utf8StringPool
 {
     private const int MaxPooledBytes = 64;
-    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _strings;
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byText;
+
+    private readonly int _capacity;
+
+    public Utf8StringPool(int capacity = 4096)
+    {
+        _capacity = capacity;
+        _strings = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        _byText = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public string Get(ReadOnlySpan<byte> utf8)
     {
@@ -22,13 +32,12 @@ public sealed class Utf8StringPool(int capacity = 4096)
 
         Span<char> chars = stackalloc char[MaxPooledBytes];
         var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
-        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out var pooled))
+        if (_byText.TryGetValue(text, out var pooled))
         {
             return pooled;
         }
 
         var created = new string(text);
-        return _strings.Count < capacity ? _strings.GetOrAdd(created, created) : created;
+        return _strings.Count < _capacity ? _strings.GetOrAdd(created, created) : created;
     }
 }
