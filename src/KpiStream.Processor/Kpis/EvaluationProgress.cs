@@ -23,21 +23,21 @@ public sealed class EvaluationProgress(IKeyValueStore<string, long> store)
     /// <summary>Whether the signal closes minutes not judged yet.</summary>
     public bool IsNew(ClosedMinutes signal) => signal.ClosedThrough > Through;
 
-    /// <summary>The ends of the minutes the signal leaves to judge, as <see cref="ClosedMinutes.MinuteEnds"/>.</summary>
-    public IEnumerable<DateTimeOffset> MinuteEnds(ClosedMinutes signal, TimeSpan maxCatchUp) => signal.MinuteEnds(Through, maxCatchUp);
-
     /// <summary>
     /// Walks the minutes the signal leaves to judge: before judging the end of each, records the
     /// journey minutes that start before it, so every judgement sees exactly the minutes closed by
     /// then; then marks the signal judged.
     /// </summary>
-    public void Judge(ClosedMinutes signal, TimeSpan maxCatchUp, Action<JourneyMinute> record, Action<DateTimeOffset> judge)
+    public void Judge(ClosedMinutes signal, TimeSpan maxCatchUp, Action<JourneyMinute> record, Action<DateTimeOffset> judge) =>
+        Judge(signal, maxCatchUp, signal.JourneyMinutes, m => m.Start, record, judge);
+
+    /// <summary>As above, over the caller's own grouping of the signal's minutes, oldest first.</summary>
+    public void Judge<TMinute>(ClosedMinutes signal, TimeSpan maxCatchUp, IReadOnlyList<TMinute> minutes, Func<TMinute, DateTimeOffset> startOf, Action<TMinute> record, Action<DateTimeOffset> judge)
     {
-        var minutes = signal.JourneyMinutes;
         var next = 0;
-        foreach (var end in MinuteEnds(signal, maxCatchUp))
+        foreach (var end in signal.MinuteEnds(Through, maxCatchUp))
         {
-            for (; next < minutes.Count && minutes[next].Start < end; next++)
+            for (; next < minutes.Count && startOf(minutes[next]) < end; next++)
             {
                 record(minutes[next]);
             }
@@ -45,11 +45,6 @@ public sealed class EvaluationProgress(IKeyValueStore<string, long> store)
             judge(end);
         }
 
-        Judged(signal);
-    }
-
-    public void Judged(ClosedMinutes signal)
-    {
         Through = signal.ClosedThrough;
         store.Put(Key, signal.ClosedThrough.ToUnixTimeMilliseconds());
     }

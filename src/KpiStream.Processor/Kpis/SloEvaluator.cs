@@ -112,23 +112,16 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
             return;
         }
 
+        // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
         var minutes = signal.Minutes.GroupBy(m => (m.Journey, m.Window.Start)).OrderBy(g => g.Key.Start).Select(g => g.ToList()).ToList();
-        var next = 0;
-        foreach (var end in _progress.MinuteEnds(signal, MaxCatchUp))
+        _progress.Judge(signal, MaxCatchUp, minutes, m => m[0].Window.Start, Record, end =>
         {
-            // Ledgers only grow forwards, and a window read at a minute must not have lost its oldest steps to later ones: record, then judge, minute by minute.
-            for (; next < minutes.Count && minutes[next][0].Window.Start < end; next++)
-            {
-                Record(minutes[next]);
-            }
-
             foreach (var subject in _subjects.Values)
             {
                 Evaluate(subject, end - Minute, publishStatus: end == signal.ClosedThrough);
             }
-        }
+        });
 
-        _progress.Judged(signal);
         Expire(signal.ClosedThrough);
     }
 
