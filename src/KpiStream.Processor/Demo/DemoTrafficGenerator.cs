@@ -10,10 +10,16 @@ namespace KpiStream.Processor.Demo;
 /// succeed after a short think time, a few fail and more abandon; each outcome comes with the
 /// service request that served it. Healthy failure shares sit well inside the shipped SLOs (at
 /// least five times under each budget, so a young history does not ticket on noise); the
-/// options' scenario injects one fault at a known onset. Deterministic for a seed and a sequence
-/// of clock readings.
+/// options' scenario injects one fault at a known onset.
 /// </summary>
-public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
+/// <remarks>
+/// The records depend only on the seed and event time, not on how often the caller advances:
+/// session starts fall one to a slot of <c>1 / SessionsPerSecond</c>, at a random point of it,
+/// and every random choice of a session is drawn when it starts. A demo that is slowed down by
+/// a busy processor therefore produces the same input, which keeps scenario detection times
+/// comparable run to run.
+/// </remarks>
+public sealed class DemoTrafficGenerator
 {
     private static readonly string[] Regions = ["eu-west", "us-east", "ap-south"];
     private static readonly string[] Plans = ["free", "pro", "enterprise"];
@@ -26,46 +32,50 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         new("signup", "signup_started", "signup_completed", "signup_failed", "accounts-api", "POST /accounts", Weight: 0.15, SuccessShare: 0.998, AbandonShare: 0.2, MedianLatencyMs: 210),
     ];
 
-    private readonly Random _random = new(options.Seed);
-    private readonly PriorityQueue<DomainEvent, DateTimeOffset> _pending = new();
-    private double _sessionsDue;
+    private readonly DemoOptions _options;
+    private readonly TopicNames _topics;
+    private readonly DateTimeOffset _start;
+    private readonly Random _random;
+    private readonly TimeSpan _slot;
+
+    // Ties in time keep the order in which records were scheduled.
+    private readonly PriorityQueue<DemoRecord, (DateTimeOffset At, long Order)> _pending = new();
+    private long _slots;
     private long _sequence;
-    private DateTimeOffset? _start;
+    private long _order;
 
-    private DemoScenario Scenario => options.Scenario;
-
-    /// <summary>Everything that happened in event time up to <paramref name="until"/>, having last been asked at <paramref name="since"/>.</summary>
-    public IReadOnlyList<DemoRecord> Advance(DateTimeOffset since, DateTimeOffset until)
+    /// <param name="start">Event time at which the demo's traffic begins; scenario onsets count from it.</param>
+    public DemoTrafficGenerator(DemoOptions options, TopicNames topics, DateTimeOffset start)
     {
-        _start ??= since;
+        _options = options;
+        _topics = topics;
+        _start = start;
+        _random = new Random(options.Seed);
+        _slot = TimeSpan.FromSeconds(1 / options.SessionsPerSecond);
+        ScheduleDeploys();
+    }
+
+    private DemoScenario Scenario => _options.Scenario;
+
+    /// <summary>
+    /// The records of event time up to <paramref name="until"/> not returned before, in event-time
+    /// order. Records of a slot whose sessions are not all drawn yet wait for a later call, so that
+    /// order holds across calls.
+    /// </summary>
+    public IReadOnlyList<DemoRecord> Advance(DateTimeOffset until)
+    {
+        while (SlotStart(_slots + 1) <= until)
+        {
+            StartSession(SlotStart(_slots + _random.NextDouble()));
+            _slots++;
+        }
+
+        var drawn = SlotStart(_slots);
         var records = new List<DemoRecord>();
-        if (Scenario.DeployVersion is { } version)
-        {
-            // The bad version goes out at the onset and is rolled back at the end.
-            AddDeploy(records, since, until, Scenario.Onset, version);
-            AddDeploy(records, since, until, Scenario.Onset + Scenario.Duration, BaselineVersion);
-        }
-
-        _sessionsDue += (until - since).TotalSeconds * options.SessionsPerSecond;
-        while (_sessionsDue >= 1)
-        {
-            _sessionsDue--;
-            StartSession(since + ((until - since) * _random.NextDouble()));
-        }
-
-        while (_pending.TryPeek(out var next, out var at) && at <= until)
+        while (_pending.TryPeek(out var next, out var due) && due.At <= drawn)
         {
             _pending.Dequeue();
-            records.Add(new DemoRecord(topics.DomainEvents, next.SessionId, next));
-            if (next.Service is not null)
-            {
-                records.Add(Telemetry(next));
-            }
-
-            if (_random.NextDouble() < options.MalformedShare)
-            {
-                records.Add(Malformed(next));
-            }
+            records.Add(next);
         }
 
         return records;
@@ -73,15 +83,23 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
 
     private const string BaselineVersion = "v1.0.0";
 
-    private TimeSpan Elapsed(DateTimeOffset at) => at - _start!.Value;
+    private DateTimeOffset SlotStart(double slots) => _start + (_slot * slots);
 
-    private void AddDeploy(List<DemoRecord> records, DateTimeOffset since, DateTimeOffset until, TimeSpan offset, string version)
+    private TimeSpan Elapsed(DateTimeOffset at) => at - _start;
+
+    private void ScheduleDeploys()
     {
-        var at = _start!.Value + offset;
-        if (at > since && at <= until)
+        if (Scenario.DeployVersion is not { } version)
         {
-            var service = Journeys.Single(j => j.Name == Scenario.Journey).Service;
-            records.Add(new DemoRecord(topics.Deployments, service, new DeploymentMarker($"deploy-{service}-{version}-{at.ToUnixTimeMilliseconds()}", service, version, at, null, "demo", $"{service} {version}")));
+            return;
+        }
+
+        // The bad version goes out at the onset and is rolled back at the end.
+        var service = Journeys.Single(j => j.Name == Scenario.Journey).Service;
+        foreach (var (offset, deployed) in new[] { (Scenario.Onset, version), (Scenario.Onset + Scenario.Duration, BaselineVersion) })
+        {
+            var at = _start + offset;
+            Schedule(new DemoRecord(_topics.Deployments, service, new DeploymentMarker($"deploy-{service}-{deployed}-{at.ToUnixTimeMilliseconds()}", service, deployed, at, null, "demo", $"{service} {deployed}")), at);
         }
     }
 
@@ -93,10 +111,10 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
             return;
         }
 
-        var session = $"s-{options.Seed}-{++_sequence}";
+        var session = $"s-{_options.Seed}-{++_sequence}";
         var segment = (Region: Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
         var user = $"user-{_random.Next(1, 50_000)}";
-        Schedule(Event(journey, journey.Start, session, user, segment, at, amount: null, service: null));
+        Schedule(Event(journey, journey.Start, session, user, segment, at, amount: null, service: null), at);
         var abandonShare = Scenario.Affects(journey.Name, Elapsed(at)) && Scenario.AbandonShare is { } giveUp ? giveUp : journey.AbandonShare;
         if (_random.NextDouble() < abandonShare)
         {
@@ -107,12 +125,14 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         var successShare = Scenario.Affects(journey.Name, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.SuccessShare;
         var succeeded = _random.NextDouble() < successShare;
         var amount = journey.Name == "checkout" && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
-        Schedule(Event(journey, succeeded ? journey.Success : journey.Failure, session, user, segment, outcomeAt, amount, journey.Service));
+        var outcome = Event(journey, succeeded ? journey.Success : journey.Failure, session, user, segment, outcomeAt, amount, journey.Service);
+        Schedule(outcome, outcomeAt);
+        Schedule(Telemetry(outcome), outcomeAt);
     }
 
     private DomainEvent Event(DemoJourney journey, string type, string session, string user, (string Region, string Plan, string Device) segment, DateTimeOffset at, long? amount, string? service) =>
         new(
-            $"evt-{options.Seed}-{++_sequence}",
+            $"evt-{_options.Seed}-{++_sequence}",
             type,
             journey.Name,
             session,
@@ -135,7 +155,7 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
         // Log-normal latencies around the journey's median, with a heavier tail on failures.
         var latency = journey.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
         var status = failed && _random.NextDouble() < 0.6 ? 503 : 200;
-        return new DemoRecord(topics.ServiceTelemetry, outcome.TraceId, new ServiceTelemetry(
+        return new DemoRecord(_topics.ServiceTelemetry, outcome.TraceId, new ServiceTelemetry(
             journey.Service,
             journey.Operation,
             outcome.TraceId,
@@ -150,10 +170,19 @@ public sealed class DemoTrafficGenerator(DemoOptions options, TopicNames topics)
 
     private DemoRecord Malformed(DomainEvent template) =>
         _random.Next(2) == 0
-            ? new DemoRecord(topics.DomainEvents, template.SessionId, Encoding.UTF8.GetBytes("{\"not\":\"avro\"}"))
-            : new DemoRecord(topics.DomainEvents, template.SessionId, template with { EventId = $"evt-{options.Seed}-{++_sequence}", Journey = null });
+            ? new DemoRecord(_topics.DomainEvents, template.SessionId, Encoding.UTF8.GetBytes("{\"not\":\"avro\"}"))
+            : new DemoRecord(_topics.DomainEvents, template.SessionId, template with { EventId = $"evt-{_options.Seed}-{++_sequence}", Journey = null });
 
-    private void Schedule(DomainEvent domainEvent) => _pending.Enqueue(domainEvent, domainEvent.OccurredAt);
+    private void Schedule(DomainEvent domainEvent, DateTimeOffset at)
+    {
+        Schedule(new DemoRecord(_topics.DomainEvents, domainEvent.SessionId, domainEvent), at);
+        if (_random.NextDouble() < _options.MalformedShare)
+        {
+            Schedule(Malformed(domainEvent), at);
+        }
+    }
+
+    private void Schedule(DemoRecord record, DateTimeOffset at) => _pending.Enqueue(record, (at, _order++));
 
     private DemoJourney PickJourney()
     {

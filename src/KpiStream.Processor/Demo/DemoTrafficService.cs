@@ -26,11 +26,13 @@ public sealed class DemoTrafficService(
         var events = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents);
         var telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry);
         var deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments);
-        var generator = new DemoTrafficGenerator(options, topics);
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 20, EnableIdempotence = true }).Build();
         var wallStart = clock.GetUtcNow();
-        var eventStart = wallStart - options.StartBehindNow;
-        var last = eventStart;
+        // Starting on a whole minute puts scenario onsets on minute boundaries, so a scenario's input
+        // falls into the same minute buckets on every run.
+        var behind = wallStart - options.StartBehindNow;
+        var eventStart = behind - TimeSpan.FromTicks(behind.UtcTicks % TimeSpan.TicksPerMinute);
+        var generator = new DemoTrafficGenerator(options, topics, eventStart);
         long produced = 0;
         logger.LogInformation("Demo traffic: {Rate} sessions/s of event time at {SpeedUp}x, event time starting {Start:O}", options.SessionsPerSecond, options.SpeedUp, eventStart);
         if (options.Scenario.Journey is not null)
@@ -42,7 +44,7 @@ public sealed class DemoTrafficService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = eventStart + ((clock.GetUtcNow() - wallStart) * options.SpeedUp);
-            foreach (var record in generator.Advance(last, now))
+            foreach (var record in generator.Advance(now))
             {
                 var value = record.Payload switch
                 {
@@ -56,7 +58,6 @@ public sealed class DemoTrafficService(
                 produced++;
             }
 
-            last = now;
             try
             {
                 await Task.Delay(Step, clock, stoppingToken).ConfigureAwait(false);
