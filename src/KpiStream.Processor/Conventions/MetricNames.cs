@@ -29,6 +29,16 @@ public static class MetricNames
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
 
+    // The process's own, under the names Prometheus client libraries share.
+    public const string ProcessCpu = "process_cpu_seconds_total";
+    public const string ProcessResidentMemory = "process_resident_memory_bytes";
+    public const string ProcessVirtualMemory = "process_virtual_memory_bytes";
+    public const string ProcessThreads = "process_num_threads";
+    public const string ProcessOpenFds = "process_open_fds";
+    public const string ProcessStartTime = "process_start_time_seconds";
+    public const string DotnetHeap = "dotnet_total_memory_bytes";
+    public const string DotnetCollections = "dotnet_collection_count_total";
+
     public const string TopicLabel = "topic";
     public const string PartitionLabel = "partition";
     public const string ReasonLabel = "reason";
@@ -40,4 +50,5 @@ public static class MetricNames
     public const string SeverityLabel = "severity";
     public const string StateLabel = "state";
     public const string StoreLabel = "store";
+    public const string GenerationLabel = "generation";
 }

@@ -57,7 +57,7 @@ public static class KpiStreamApp
         }
 
         var registry = Metrics.NewCustomRegistry();
-        DotNetStats.Register(registry);
+        ProcessStats.Register(registry, TimeProvider.System);
         var metrics = new KpiStreamMetrics(registry);
         var board = new LatestKpiBoard();
         ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
