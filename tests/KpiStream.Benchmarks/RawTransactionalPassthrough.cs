@@ -6,12 +6,21 @@ namespace KpiStream.Benchmarks;
 /// <summary>
 /// The baseline: consume → produce the same bytes → commit offsets, in transactions on the same
 /// commit interval as KpiStream, with no decoding, state or logic. What KpiStream is measured against.
+/// One consumer and producer copy in phases (a warm-up, then the timed input), as KpiStream does.
 /// </summary>
-internal static class RawTransactionalPassthrough
+internal sealed class RawTransactionalPassthrough : IDisposable
 {
-    public static (double EventsPerSecond, TimeSpan Elapsed) Run(string bootstrap, string inputTopic, string outputTopic, long expected, TimeSpan commitInterval)
+    private readonly string _outputTopic;
+    private readonly TimeSpan _commitInterval;
+    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+
+    public RawTransactionalPassthrough(string bootstrap, string inputTopic, string outputTopic, TimeSpan commitInterval)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        _outputTopic = outputTopic;
+        _commitInterval = commitInterval;
+        _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = "raw-passthrough",
@@ -20,48 +29,58 @@ internal static class RawTransactionalPassthrough
             IsolationLevel = IsolationLevel.ReadCommitted,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         }).Build();
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrap,
             TransactionalId = $"raw-passthrough-{Guid.NewGuid():N}",
             EnableIdempotence = true,
             LingerMs = 5,
         }).Build();
-        producer.InitTransactions(TimeSpan.FromSeconds(30));
-        consumer.Subscribe(inputTopic);
-        var positions = new Dictionary<TopicPartition, long>();
+        _producer.InitTransactions(TimeSpan.FromSeconds(30));
+        _consumer.Subscribe(inputTopic);
+    }
+
+    /// <summary>Copies the next <paramref name="records"/> input records; the rate is timed from the first of them.</summary>
+    public (double EventsPerSecond, TimeSpan Elapsed) Copy(long records)
+    {
         long copied = 0;
         Stopwatch? clock = null;
         var lastCommit = Stopwatch.StartNew();
         var inTransaction = false;
-        while (copied < expected || inTransaction)
+        while (copied < records || inTransaction)
         {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            var record = copied < records ? _consumer.Consume(TimeSpan.FromMilliseconds(100)) : null;
             if (record is not null)
             {
                 clock ??= Stopwatch.StartNew();
                 if (!inTransaction)
                 {
-                    producer.BeginTransaction();
+                    _producer.BeginTransaction();
                     inTransaction = true;
                 }
 
-                producer.Produce(new TopicPartition(outputTopic, record.Partition), new Message<byte[], byte[]> { Key = record.Message.Key, Value = record.Message.Value });
-                positions[record.TopicPartition] = record.Offset.Value + 1;
+                _producer.Produce(new TopicPartition(_outputTopic, record.Partition), new Message<byte[], byte[]> { Key = record.Message.Key, Value = record.Message.Value });
+                _positions[record.TopicPartition] = record.Offset.Value + 1;
                 copied++;
             }
 
-            if (inTransaction && (lastCommit.Elapsed >= commitInterval || copied >= expected))
+            if (inTransaction && (lastCommit.Elapsed >= _commitInterval || copied >= records))
             {
-                producer.Flush(Timeout.InfiniteTimeSpan);
-                producer.SendOffsetsToTransaction(positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)), consumer.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
-                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                _producer.Flush(Timeout.InfiniteTimeSpan);
+                _producer.SendOffsetsToTransaction(_positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)), _consumer.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
+                _producer.CommitTransaction(TimeSpan.FromSeconds(30));
                 inTransaction = false;
                 lastCommit.Restart();
             }
         }
 
-        consumer.Close();
         return (copied / clock!.Elapsed.TotalSeconds, clock.Elapsed);
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+        _producer.Dispose();
     }
 }

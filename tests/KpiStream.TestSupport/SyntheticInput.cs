@@ -47,7 +47,13 @@ public sealed class SyntheticInput
     /// <summary>Input events plus closers.</summary>
     public int RecordCount => Events.Count + _partitions;
 
-    public void Produce(string bootstrapServers, string topic)
+    public void Produce(string bootstrapServers, string topic) => Produce(bootstrapServers, topic, Range.All, withClosers: true);
+
+    /// <summary>How many of the events (in event-time order) happen before <paramref name="at"/>.</summary>
+    public int CountBefore(DateTimeOffset at) => Events.TakeWhile(e => e.OccurredAt < at).Count();
+
+    /// <summary>Produces <paramref name="events"/> of <see cref="Events"/>, then the closers if asked.</summary>
+    public void Produce(string bootstrapServers, string topic, Range events, bool withClosers)
     {
         var codec = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), TestSchemas.NewRegistry(), topic);
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
@@ -58,12 +64,13 @@ public sealed class SyntheticInput
             QueueBufferingMaxMessages = 10_000_000,
             Partitioner = Partitioner.Murmur2,
         }).Build();
-        foreach (var e in Events)
+        var (offset, length) = events.GetOffsetAndLength(Events.Count);
+        foreach (var e in Events.Skip(offset).Take(length))
         {
             producer.Produce(topic, new Message<string, byte[]> { Key = e.SessionId, Value = codec.Encode(e) });
         }
 
-        for (var partition = 0; partition < _partitions; partition++)
+        for (var partition = 0; withClosers && partition < _partitions; partition++)
         {
             var closer = TestSupport.Events.Of($"closer-{partition}", "login_attempted", "login", $"closer-{partition}", ClosersAt, region: KpiTableComparison.CloserSegment.Split('=')[1]);
             producer.Produce(new TopicPartition(topic, partition), new Message<string, byte[]> { Key = closer.SessionId, Value = codec.Encode(closer) });
