@@ -28,17 +28,24 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
     private readonly Dictionary<KpiWindowKey, string> _storeKeys = [];
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, PartialState> _partials = null!;
-    private IKeyValueStore<string, TaskClock> _clock = null!;
+    private IKeyValueStore<string, TaskClock> _clockStore = null!;
     private DateTimeOffset _lastInputWallClock;
     private DateTimeOffset _lastExpiry = DateTimeOffset.MinValue;
 
-    public TaskClock Clock => _clock.Get(ClockKey) ?? TaskClock.Start;
+    // The task clock changes with every record: it is kept here and written to its store at each commit.
+    private DateTimeOffset _streamTime;
+    private long _appliedOffset;
+    private DateTimeOffset _announced;
+    private DateTimeOffset _advancedAt;
+    private bool _clockChanged;
 
     public void Init(IProcessorContext context, string partialsStore, string clockStore)
     {
         _context = context;
         _partials = context.GetStateStore<IKeyValueStore<string, PartialState>>(partialsStore);
-        _clock = context.GetStateStore<IKeyValueStore<string, TaskClock>>(clockStore);
+        _clockStore = context.GetStateStore<IKeyValueStore<string, TaskClock>>(clockStore);
+        var clock = _clockStore.Get(ClockKey) ?? TaskClock.Start;
+        (_streamTime, _appliedOffset, _announced, _advancedAt) = (clock.StreamTime, clock.AppliedOffset, clock.Announced, clock.AdvancedAt);
         _lastInputWallClock = context.WallClockTime;
         foreach (var (key, partial) in _partials.All())
         {
@@ -53,24 +60,31 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
         context.Schedule(options.TickInterval, PunctuationType.WallClockTime, AdvanceWhenIdle);
     }
 
-    /// <summary>The clock as of the current record; false when the record was already applied (a replay), which is then skipped whole.</summary>
-    public bool TryAdmit(long offset, out TaskClock clock)
+    /// <summary>Whether the current record is new; false when it was already applied (a replay), and is then skipped whole.</summary>
+    public bool TryAdmit(long offset)
     {
         _lastInputWallClock = _context.WallClockTime;
-        clock = Clock;
-        return offset > clock.AppliedOffset;
+        return offset > _appliedOffset;
     }
 
     /// <summary>Marks a record that counts nowhere (dead-lettered, unattributed) as applied.</summary>
-    public void Pass(TaskClock clock, long offset) => _clock.Put(ClockKey, clock with { AppliedOffset = offset });
+    public void Pass(long offset)
+    {
+        _appliedOffset = offset;
+        _clockChanged = true;
+    }
 
     /// <summary>Marks a record as applied and moves stream time to its event time if later; returns the new stream time.</summary>
-    public DateTimeOffset Advance(TaskClock clock, long offset, DateTimeOffset eventTime)
+    public DateTimeOffset Advance(long offset, DateTimeOffset eventTime)
     {
-        var advanced = eventTime > clock.StreamTime;
-        var streamTime = advanced ? eventTime : clock.StreamTime;
-        _clock.Put(ClockKey, clock with { StreamTime = streamTime, AppliedOffset = offset, AdvancedAt = advanced ? _context.WallClockTime : clock.AdvancedAt });
-        return streamTime;
+        if (eventTime > _streamTime)
+        {
+            _streamTime = eventTime;
+            _advancedAt = _context.WallClockTime;
+        }
+
+        Pass(offset);
+        return _streamTime;
     }
 
     public bool IsLate(DateTimeOffset eventTime, DateTimeOffset streamTime) =>
@@ -132,30 +146,36 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
 
         _dirty.Clear();
 
-        var clock = Clock;
-        if (clock.StreamTime > clock.Announced)
+        if (_streamTime > _announced)
         {
-            var tick = new StreamTimeTick(sourceId, clock.StreamTime.ToUnixTimeMilliseconds(), clock.AdvancedAt.ToUnixTimeMilliseconds());
-            _context.Forward(new Record<string?, StreamTimeTick>(null, tick, clock.StreamTime, []).WithHeader(HeaderNames.StreamTimeTick, "1"), tickChild);
-            _clock.Put(ClockKey, clock with { Announced = clock.StreamTime });
+            var tick = new StreamTimeTick(sourceId, _streamTime.ToUnixTimeMilliseconds(), _advancedAt.ToUnixTimeMilliseconds());
+            _context.Forward(new Record<string?, StreamTimeTick>(null, tick, _streamTime, []).WithHeader(HeaderNames.StreamTimeTick, "1"), tickChild);
+            _announced = _streamTime;
+            _clockChanged = true;
+        }
+
+        if (_clockChanged)
+        {
+            _clockStore.Put(ClockKey, new TaskClock(_streamTime, _appliedOffset, _announced, _advancedAt));
+            _clockChanged = false;
         }
 
         // Expiry scans the stores, so once per window of stream time is enough.
-        if (clock.StreamTime < _lastExpiry + options.WindowSize)
+        if (_streamTime < _lastExpiry + options.WindowSize)
         {
             return null;
         }
 
         // Every partial was sent above, so a due one can go.
-        foreach (var key in _expiry.TakeDue(clock.StreamTime))
+        foreach (var key in _expiry.TakeDue(_streamTime))
         {
             _partials.Delete(key);
         }
 
         _storeKeys.Clear();
 
-        _lastExpiry = clock.StreamTime;
-        return clock.StreamTime;
+        _lastExpiry = _streamTime;
+        return _streamTime;
     }
 
     private static bool SameKeyBefore(IReadOnlyList<KpiDelta> deltas, int index)
@@ -188,12 +208,12 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
     /// <summary>When input stops, stream time follows the wall clock (lagging by the idle threshold) so the last windows close.</summary>
     private void AdvanceWhenIdle(DateTimeOffset wallClock)
     {
-        var clock = Clock;
         var following = wallClock - options.IdleAdvanceAfter;
-        if ((advanceBeforeFirstInput || clock.StreamTime > DateTimeOffset.MinValue)
-            && wallClock - _lastInputWallClock > options.IdleAdvanceAfter && following > clock.StreamTime)
+        if ((advanceBeforeFirstInput || _streamTime > DateTimeOffset.MinValue)
+            && wallClock - _lastInputWallClock > options.IdleAdvanceAfter && following > _streamTime)
         {
-            _clock.Put(ClockKey, clock with { StreamTime = following, AdvancedAt = wallClock });
+            (_streamTime, _advancedAt) = (following, wallClock);
+            _clockChanged = true;
         }
     }
 }

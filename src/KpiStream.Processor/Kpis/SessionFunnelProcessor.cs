@@ -57,7 +57,7 @@ public sealed class SessionFunnelProcessor(
     public void Process(Record<byte[]?, byte[]?> record)
     {
         var offset = _context.RecordMetadata!.Offset;
-        if (!_partials.TryAdmit(offset, out var clock))
+        if (!_partials.TryAdmit(offset))
         {
             return;
         }
@@ -67,14 +67,14 @@ public sealed class SessionFunnelProcessor(
         if (rejection is not null)
         {
             DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
-            _partials.Pass(clock, offset);
+            _partials.Pass(offset);
             return;
         }
 
         var journey = valid!.Journey;
         // The raw user id goes no further than this method: only its pseudonym is kept, computed once per session.
         var domainEvent = valid.Event;
-        var streamTime = _partials.Advance(clock, offset, domainEvent.OccurredAt);
+        var streamTime = _partials.Advance(offset, domainEvent.OccurredAt);
         if (_partials.IsLate(domainEvent.OccurredAt, streamTime))
         {
             // Late: not counted, but reported in the window that is current for this task.

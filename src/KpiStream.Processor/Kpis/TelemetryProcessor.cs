@@ -45,7 +45,7 @@ public sealed class TelemetryProcessor(
     public void Process(Record<byte[]?, byte[]?> record)
     {
         var offset = _context.RecordMetadata!.Offset;
-        if (!_partials.TryAdmit(offset, out var clock))
+        if (!_partials.TryAdmit(offset))
         {
             return;
         }
@@ -55,12 +55,12 @@ public sealed class TelemetryProcessor(
         if (rejection is not null)
         {
             DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
-            _partials.Pass(clock, offset);
+            _partials.Pass(offset);
             return;
         }
 
         // Every valid request moves stream time, attributed or not: it is evidence of how far the partition has come.
-        var streamTime = _partials.Advance(clock, offset, request!.Timestamp);
+        var streamTime = _partials.Advance(offset, request!.Timestamp);
         var deltas = TelemetryAttribution.Deltas(catalog, request, options.WindowSize);
         if (deltas.Count == 0)
         {
