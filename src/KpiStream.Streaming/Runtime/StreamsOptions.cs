@@ -8,7 +8,7 @@ public sealed record StreamsOptions
 
     public required string BootstrapServers { get; init; }
 
-    /// <summary>How often produced records are flushed and input offsets committed.</summary>
+    /// <summary>Longest time between commits while records flow; a drained input (a poll that waited and found nothing) commits at once.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long one poll waits for records before wall-clock punctuation runs.</summary>

@@ -39,6 +39,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
     private bool _inTransaction;
     private bool _uncommitted;
     private bool _unflushed;
+    private long _recordsSinceCommit;
 
     public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
@@ -139,6 +140,7 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
 
             if (count > 0)
             {
+                _recordsSinceCommit += count;
                 _observer.BatchProcessed(count, _clock.GetElapsedTime(batchStart));
                 foreach (var (topic, records) in _consumedInBatch)
                 {
@@ -157,10 +159,13 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
                 }
             }
 
-            if (_clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
+            // Also commit as soon as the input is drained: the results of a burst need not wait out the interval.
+            var drained = count == 0 && _recordsSinceCommit > 0;
+            if (drained || _clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
             {
                 CommitOrRecover();
                 lastCommit = _clock.GetTimestamp();
+                _recordsSinceCommit = 0;
             }
         }
     }
