@@ -43,10 +43,13 @@ public sealed class DomainEventValidator(JourneyCatalog catalog, EventTimeBounds
                 $"occurred_at {domainEvent.OccurredAt:O} is more than {bounds.MaxAge} before or {bounds.MaxAhead} after {now:O}");
         }
 
-        var missing = journey.SegmentBy.FirstOrDefault(name => domainEvent.Attribute(name) is null);
-        if (missing is not null)
+        // A loop, not a lambda over the event: this runs for every record.
+        foreach (var name in journey.SegmentBy)
         {
-            return Reject(DeadLetterReason.MissingSegmentAttribute, $"attribute '{missing}' that journey '{journey.Name}' segments by is missing");
+            if (domainEvent.Attribute(name) is null)
+            {
+                return Reject(DeadLetterReason.MissingSegmentAttribute, $"attribute '{name}' that journey '{journey.Name}' segments by is missing");
+            }
         }
 
         return (new ValidatedEvent(domainEvent, journey, role.Value), null);

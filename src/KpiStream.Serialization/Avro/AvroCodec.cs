@@ -61,7 +61,8 @@ public sealed class AvroCodec<T>
             return DecodeResult<T>.Fail(DeadLetterReason.NotWireFormat, $"expected magic byte 0 and a 4-byte schema id, got {framed.Length} bytes starting with 0x{framed[0]:x2}");
         }
 
-        var reader = _readers.GetOrAdd(schemaId, CreateReader);
+        // Looked up first: GetOrAdd with the method would allocate a delegate for every record.
+        var reader = _readers.TryGetValue(schemaId, out var known) ? known : _readers.GetOrAdd(schemaId, CreateReader);
         if (reader is null)
         {
             _readers.TryRemove(schemaId, out _);
