@@ -4,36 +4,45 @@ namespace KpiStream.Streaming.Stores;
 
 /// <summary>
 /// A key-value store with an object cache over byte-level storage. Reads see the cache first;
-/// <see cref="Flush"/> (at commit) writes the changed entries through and hands them to the
-/// runtime for the changelog, so between commits a key changed many times costs one changelog
-/// record. Entries stay cached after a flush, up to <see cref="MaxCachedEntries"/>, so hot keys are
-/// not deserialized again on every read.
+/// <see cref="Flush"/> (at commit) hands the changed entries to the runtime for the changelog,
+/// so between commits a key changed many times costs one changelog record.
 /// </summary>
+/// <remarks>
+/// Local storage is rebuilt from the changelog on every assignment, so it is only where entries
+/// go that do not fit in memory. While the whole state fits in the cache (up to
+/// <c>maxCachedEntries</c>), nothing is written to the backing at all; the first flush past that
+/// writes every live entry out and clears the cache, and from then on flushes write through and
+/// the cache keeps recently used entries until it fills again.
+/// </remarks>
 internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IChangeLoggedStore
     where TKey : notnull
 {
+    public const int DefaultMaxCachedEntries = 200_000;
+
     private readonly IKeyValueBacking _backing;
     private readonly IStoreSerde<TKey> _keys;
     private readonly IStoreSerde<TValue> _values;
-    private const int MaxCachedEntries = 200_000;
+    private readonly int _maxCachedEntries;
     private readonly Dictionary<TKey, CacheEntry> _cache = [];
 
-    // True while every entry of the backing is also in the cache (a store that started empty and
-    // never overflowed): a key missing from the cache is then absent, with no disk read.
+    // True while the cache is the whole state and the backing holds nothing: a key missing from
+    // the cache is then absent, with no disk read.
     private bool _cacheHoldsAll;
 
-    public CachedKeyValueStore(string name, IKeyValueBacking backing, IStoreSerde<TKey> keys, IStoreSerde<TValue> values)
+    public CachedKeyValueStore(string name, IKeyValueBacking backing, IStoreSerde<TKey> keys, IStoreSerde<TValue> values, int maxCachedEntries = DefaultMaxCachedEntries)
     {
         Name = name;
         _backing = backing;
         _keys = keys;
         _values = values;
+        _maxCachedEntries = maxCachedEntries;
         _cacheHoldsAll = !backing.All().Any();
     }
 
     public string Name { get; }
 
-    public long ApproximateCount => _backing.ApproximateCount;
+    /// <summary>Exact while the cache holds the whole state (after a flush, when deleted entries are gone from it); RocksDB's estimate otherwise.</summary>
+    public long ApproximateCount => _cacheHoldsAll ? _cache.Count : _backing.ApproximateCount;
 
     public TValue? Get(TKey key) => TryGet(key, out var value) ? value : default;
 
@@ -64,6 +73,11 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public IReadOnlyList<KeyValuePair<TKey, TValue>> All()
     {
+        if (_cacheHoldsAll)
+        {
+            return [.. _cache.Where(e => !e.Value.Deleted).Select(e => KeyValuePair.Create(e.Key, e.Value.Value!))];
+        }
+
         var merged = new Dictionary<TKey, TValue>();
         foreach (var (key, value) in _backing.All())
         {
@@ -100,27 +114,28 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
         // Key order makes the changelog, and so a restore, independent of dictionary order.
         changes.Sort(ByKey);
-        _backing.Write(changes);
-        if (_cache.Count > MaxCachedEntries)
+        if (!_cacheHoldsAll)
         {
-            _cache.Clear();
-            _cacheHoldsAll = false;
+            _backing.Write(changes);
         }
-        else if (flushed is not null)
+
+        foreach (var key in flushed ?? [])
         {
-            foreach (var key in flushed)
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_cache, key);
+            if (entry.Deleted)
             {
-                ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_cache, key);
-                if (entry.Deleted)
-                {
-                    // Expired entries are rarely read again: do not let them fill the cache.
-                    _cache.Remove(key);
-                }
-                else
-                {
-                    entry = entry with { Dirty = false };
-                }
+                // Expired entries are rarely read again: do not let them fill the cache.
+                _cache.Remove(key);
             }
+            else
+            {
+                entry = entry with { Dirty = false };
+            }
+        }
+
+        if (_cache.Count > _maxCachedEntries)
+        {
+            Spill();
         }
 
         return changes;
@@ -128,9 +143,36 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public void Restore(ChangelogEntry entry)
     {
-        _cacheHoldsAll = false;
-        _backing.Write([entry]);
-        _cache.Remove(_keys.Deserialize(entry.Key));
+        var key = _keys.Deserialize(entry.Key);
+        if (!_cacheHoldsAll)
+        {
+            _backing.Write([entry]);
+            _cache.Remove(key);
+        }
+        else if (entry.Value is null)
+        {
+            _cache.Remove(key);
+        }
+        else
+        {
+            _cache[key] = new CacheEntry(false, _values.Deserialize(entry.Value), Dirty: false);
+            if (_cache.Count > _maxCachedEntries)
+            {
+                Spill();
+            }
+        }
+    }
+
+    /// <summary>Makes room in memory (the cache then holds no deleted or changed entries): a cache holding the whole state first writes its entries out, as the backing has none of them.</summary>
+    private void Spill()
+    {
+        if (_cacheHoldsAll)
+        {
+            _backing.Write([.. _cache.Select(e => new ChangelogEntry(_keys.Serialize(e.Key), _values.Serialize(e.Value.Value!)))]);
+            _cacheHoldsAll = false;
+        }
+
+        _cache.Clear();
     }
 
     private static readonly Comparison<ChangelogEntry> ByKey = (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key);

@@ -29,7 +29,50 @@ public sealed class CachedKeyValueStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_store_restored_from_its_changelog_reads_what_only_the_disk_holds()
+    public void While_the_state_fits_in_memory_nothing_is_written_to_disk_and_the_first_flush_past_the_limit_writes_every_live_entry()
+    {
+        var (store, disk) = OpenWithLimit(new TaskId(0, 3), maxCachedEntries: 2);
+        store.Put("a", 1);
+        store.Put("b", 2);
+        store.Put("gone", 9);
+        store.Delete("gone");
+        ((IChangeLoggedStore)store).Flush();
+
+        Assert.Empty(disk.All());
+        Assert.Equal(2, ((IChangeLoggedStore)store).ApproximateCount);
+        Assert.Equal(["a=1", "b=2"], store.All().Select(kv => $"{kv.Key}={kv.Value}").Order());
+
+        store.Put("c", 3);
+        Assert.Equal(["c=3"], ((IChangeLoggedStore)store).Flush().Select(Text));
+
+        Assert.Equal(["a", "b", "c"], disk.All().Select(kv => Encoding.UTF8.GetString(kv.Key)));
+        store.Delete("b");
+        ((IChangeLoggedStore)store).Flush();
+        Assert.Equal(["a", "c"], disk.All().Select(kv => Encoding.UTF8.GetString(kv.Key)));
+        Assert.Equal((true, 1L), (store.TryGet("a", out var a), a));
+        Assert.False(store.TryGet("b", out _));
+        Assert.Equal(["a=1", "c=3"], store.All().Select(kv => $"{kv.Key}={kv.Value}"));
+    }
+
+    [Fact]
+    public void A_restore_larger_than_memory_goes_to_disk_and_reads_back()
+    {
+        var changelog = new[] { ("x", 1L), ("y", 2L), ("z", 3L) }.Select(e => new ChangelogEntry(Encoding.UTF8.GetBytes(e.Item1), BitConverter.GetBytes(e.Item2))).ToList();
+        changelog.Add(new ChangelogEntry(Encoding.UTF8.GetBytes("y"), null));
+        var (store, disk) = OpenWithLimit(new TaskId(0, 4), maxCachedEntries: 2);
+
+        foreach (var entry in changelog)
+        {
+            ((IChangeLoggedStore)store).Restore(entry);
+        }
+
+        Assert.Equal(["x", "z"], disk.All().Select(kv => Encoding.UTF8.GetString(kv.Key)));
+        Assert.Equal(["x=1", "z=3"], store.All().Select(kv => $"{kv.Key}={kv.Value}"));
+        Assert.Equal((true, 3L), (store.TryGet("z", out var z), z));
+    }
+
+    [Fact]
+    public void A_store_restored_from_its_changelog_reads_what_it_held()
     {
         var first = Open(new TaskId(0, 1));
         first.Put("kept", 7);
@@ -64,6 +107,14 @@ public sealed class CachedKeyValueStoreTests : IDisposable
         var store = StoreDefinition.KeyValue("numbers", Utf8KeySerde.Instance, new Int64Serde()).Create(new StoreContext(task, _directory));
         _opened.Add(store);
         return (IKeyValueStore<string, long>)store;
+    }
+
+    private (IKeyValueStore<string, long> Store, IKeyValueBacking Disk) OpenWithLimit(TaskId task, int maxCachedEntries)
+    {
+        var disk = new RocksDbBacking(new StoreContext(task, _directory).Database, "numbers");
+        var store = new CachedKeyValueStore<string, long>("numbers", disk, Utf8KeySerde.Instance, new Int64Serde(), maxCachedEntries);
+        _opened.Add(store);
+        return (store, disk);
     }
 
     private static string Text(ChangelogEntry entry) =>
