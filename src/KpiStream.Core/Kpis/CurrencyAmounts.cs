@@ -20,27 +20,10 @@ public sealed class CurrencyAmounts : IEquatable<CurrencyAmounts>
     public CurrencyAmounts Add(string currency, long amountMinor) =>
         new(Amounts.SetItem(currency, checked(Amounts.GetValueOrDefault(currency) + amountMinor)));
 
-    public CurrencyAmounts Plus(CurrencyAmounts other)
-    {
-        if (other.Amounts.IsEmpty)
-        {
-            return this;
-        }
-
-        if (Amounts.IsEmpty)
-        {
-            return other;
-        }
-
-        // One builder, not a dictionary and a wrapper per currency added: revenue is summed for every paid checkout.
-        var sum = Amounts.ToBuilder();
-        foreach (var (currency, amount) in other.Amounts)
-        {
-            sum[currency] = checked(sum.GetValueOrDefault(currency) + amount);
-        }
-
-        return new CurrencyAmounts(sum.ToImmutable());
-    }
+    public CurrencyAmounts Plus(CurrencyAmounts other) =>
+        other.Amounts.IsEmpty ? this
+        : Amounts.IsEmpty ? other
+        : new(PointwiseSum.Of(Amounts, other.Amounts));
 
     public long this[string currency] => Amounts.GetValueOrDefault(currency);
 

@@ -30,26 +30,10 @@ public sealed record LatencyHistogram(ImmutableSortedDictionary<long, long> Buck
         return new(Buckets.SetItem(bucket, Buckets.GetValueOrDefault(bucket) + 1));
     }
 
-    public LatencyHistogram Merge(LatencyHistogram other)
-    {
-        if (other.Buckets.IsEmpty)
-        {
-            return this;
-        }
-
-        if (Buckets.IsEmpty)
-        {
-            return other;
-        }
-
-        var merged = Buckets.ToBuilder();
-        foreach (var (bucket, count) in other.Buckets)
-        {
-            merged[bucket] = merged.GetValueOrDefault(bucket) + count;
-        }
-
-        return new(merged.ToImmutable());
-    }
+    public LatencyHistogram Merge(LatencyHistogram other) =>
+        other.Buckets.IsEmpty ? this
+        : Buckets.IsEmpty ? other
+        : new(PointwiseSum.Of(Buckets, other.Buckets));
 
     /// <summary>The latency at or below which <paramref name="percentile"/>% of requests fell (HdrHistogram's reading: the bucket's highest value); null when empty.</summary>
     public TimeSpan? Percentile(double percentile)
