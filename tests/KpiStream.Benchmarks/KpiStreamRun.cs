@@ -38,15 +38,33 @@ internal static partial class KpiStreamRun
     private const int SigCont = 18;
     private static readonly TimeSpan WarmUpSettle = TimeSpan.FromSeconds(2);
 
-    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
+    /// <summary>A `kpistream run` process and a client of its metrics endpoint.</summary>
+    public sealed record Running(KpiProcess Process, HttpClient Http) : IDisposable
+    {
+        public void Dispose()
+        {
+            Http.Dispose();
+            Process.Dispose();
+        }
+    }
+
+    /// <summary>Starts `kpistream run` on the cluster and waits until it is ready.</summary>
+    public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config)
     {
         var port = Polling.FreePort();
-        using var process = KpiProcess.Start(
+        var process = KpiProcess.Start(
             ["run", "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--config", config, "--grace", "10s",
              "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view", .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        return new Running(process, http);
+    }
+
+    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
+    {
+        using var processor = await StartAsync(bootstrap, applicationId, config);
+        var (process, http) = (processor.Process, processor.Http);
         string metrics = "";
         TimeSpan? firstConsumed = null, allConsumed = null;
         async Task<double> ConsumedAsync()
@@ -109,7 +127,7 @@ internal static partial class KpiStreamRun
             managedHeapMb);
     }
 
-    private static double Sum(string metrics, string prefix) =>
+    internal static double Sum(string metrics, string prefix) =>
         metrics.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
@@ -126,7 +144,7 @@ internal static partial class KpiStreamRun
     }
 
     /// <param name="field">VmHWM: the peak; VmRSS: now.</param>
-    private static double RssMb(int pid, string field) =>
+    internal static double RssMb(int pid, string field) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).Single();
 
