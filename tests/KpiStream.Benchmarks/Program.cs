@@ -20,10 +20,9 @@ using KpiStream.TestSupport;
 const int Partitions = 6;
 const int MemorySessions = 30_000;
 const int WarmUpMinutes = 2;
-// About 1,600 events/s for 4 minutes, 200 minutes of event time (the deduplication horizon twice over), on
-// 12 partitions: 4.4 MB per partition, under what the development broker keeps.
-const int SteadyPartitions = 12;
-const int SteadySessions = 192_000;
+// About 600 events/s for 4 minutes, 200 minutes of event time (the deduplication horizon three times over):
+// 3.3 MB per partition, under what the development broker keeps.
+const int SteadySessions = 72_000;
 const double SteadySpeedUp = 50;
 var steadyEventTime = TimeSpan.FromMinutes(200);
 var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 75_000;
@@ -37,7 +36,7 @@ if (args.Contains("--throughput-only"))
 
 var longer = await MeasureAsync(MemorySessions, TimeSpan.FromMinutes(90), withPassthrough: false);
 var twiceLonger = await MeasureAsync(MemorySessions * 2, TimeSpan.FromMinutes(180), withPassthrough: false);
-var steady = await SteadyFeedRun.RunAsync(SteadyPartitions, SteadySessions, steadyEventTime, SteadySpeedUp);
+var steady = await SteadyFeedRun.RunAsync(Partitions, SteadySessions, steadyEventTime, SteadySpeedUp);
 foreach (var sample in steady)
 {
     Console.WriteLine($"  steady feed at {sample.Wall.TotalSeconds:F0} s ({sample.EventTime.TotalMinutes:F0} min of event time): {sample.Consumed} consumed, RSS {sample.RssMb:F0} MB, managed heap {sample.ManagedHeapMb:F0} MB, {sample.StoreEntries} store entries");
@@ -69,7 +68,6 @@ AddMemoryRun(results, "long_180m", twiceLonger);
 results["steady_events"] = steady[^1].Consumed;
 results["steady_event_time_minutes"] = steadyEventTime.TotalMinutes;
 results["steady_events_per_second"] = Math.Round(steady[^1].Consumed / (steadyEventTime.TotalSeconds / SteadySpeedUp));
-results["steady_partitions"] = SteadyPartitions;
 results["steady_rss_mb_second_half_min"] = Math.Round(settled.Min(s => s.RssMb), 1);
 results["steady_rss_mb_second_half_max"] = Math.Round(settled.Max(s => s.RssMb), 1);
 results["steady_store_entries_second_half_max"] = settled.Max(s => s.StoreEntries);

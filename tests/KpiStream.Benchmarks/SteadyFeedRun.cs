@@ -18,8 +18,8 @@ namespace KpiStream.Benchmarks;
 /// state stops growing, and so should memory.
 /// </summary>
 /// <remarks>
-/// The run checks that every record was consumed and that no topic lost records, not the output:
-/// the backlog runs compare theirs with the oracle.
+/// The run checks that every input record was consumed and that the input topic lost none, not the
+/// output: the backlog runs compare theirs with the oracle.
 /// </remarks>
 internal static class SteadyFeedRun
 {
@@ -71,7 +71,10 @@ internal static class SteadyFeedRun
         // Store sizes are sampled at commits: let expiry run at a few more.
         await Task.Delay(2_000);
         samples.Add(await SampleAsync(processor, clock.Elapsed, eventTime));
-        TopicReader.EnsureNothingDropped(cluster.BootstrapServers, KpiStreamApp.TopicsFor(options).Select(t => t.Name));
+        // Only the input: a steady feed commits often (whenever the input is drained), so the internal topics
+        // carry many small transactions and pass the development broker's limit on batches per partition;
+        // their oldest records, long consumed, are dropped. That does not touch what is measured here.
+        TopicReader.EnsureNothingDropped(cluster.BootstrapServers, [topics.DomainEvents]);
         processor.Process.Signal(15);
         await processor.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return samples;
