@@ -51,6 +51,9 @@ public sealed class EndToEndTests : IAsyncLifetime
             PseudonymizationKey = PseudonymizationKey,
             // Five-minute rollups only: whether an hour window is final by the closers depends on the time the test runs.
             Kpi = new() { Grace = TimeSpan.FromSeconds(10), RollupWindows = [TimeSpan.FromMinutes(5)] },
+            // As long as the test waits for its windows, which need a commit in each stage: they arrive in time
+            // only because a stage commits as soon as its input is drained.
+            CommitInterval = TimeSpan.FromMinutes(1),
         };
         foreach (var topic in KpiStreamApp.TopicsFor(options))
         {
