@@ -163,7 +163,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         }
     }
 
-    /// <summary>Makes room in memory (the cache then holds no deleted or changed entries): a cache holding the whole state first writes its entries out, as the backing has none of them.</summary>
+    /// <summary>Makes room in memory; called when nothing in the cache is unflushed. A cache holding the whole state (no deletions then) first writes its entries out, as the backing has none of them.</summary>
     private void Spill()
     {
         if (_cacheHoldsAll)
