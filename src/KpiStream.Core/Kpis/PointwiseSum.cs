@@ -5,7 +5,7 @@ namespace KpiStream.Core.Kpis;
 /// <summary>The sum of two sorted maps of counts, key by key: how revenue per currency and latency histograms merge.</summary>
 internal static class PointwiseSum
 {
-    /// <summary>Both maps must be non-empty; callers return the other side when one is empty, without copying.</summary>
+    /// <summary>Always builds a new map; callers return the other side when one is empty, without copying.</summary>
     public static ImmutableSortedDictionary<TKey, long> Of<TKey>(ImmutableSortedDictionary<TKey, long> left, ImmutableSortedDictionary<TKey, long> right)
         where TKey : notnull
     {
