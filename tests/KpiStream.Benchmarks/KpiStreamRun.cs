@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
 
@@ -11,7 +12,8 @@ namespace KpiStream.Benchmarks;
 /// first timed input record (as its metrics first show one consumed) until every input record is
 /// consumed and every expected window emitted; also from the start of the timed phase (readiness,
 /// which adds group join and task restore, or the resumption after a warm-up).
-/// <c>BENCH_KPI_ARGS</c> appends arguments to `kpistream run` (to compare settings).
+/// <c>BENCH_KPI_ARGS</c> appends arguments to `kpistream run` (to compare settings);
+/// <c>BENCH_KPI_LOG</c> names a file that receives the processor's output after each run.
 /// </summary>
 internal static partial class KpiStreamRun
 {
@@ -48,8 +50,9 @@ internal static partial class KpiStreamRun
         }
     }
 
-    /// <summary>Starts `kpistream run` on the cluster and waits until it is ready.</summary>
-    public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config)
+    /// <summary>Starts `kpistream run` on the cluster and waits until it is ready and owns every task.</summary>
+    /// <param name="inputPartitions">Partitions of the input topics the cluster was given (they decide the number of tasks).</param>
+    public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config, int inputPartitions)
     {
         var port = Polling.FreePort();
         var process = KpiProcess.Start(
@@ -58,12 +61,17 @@ internal static partial class KpiStreamRun
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        // With several stream threads, ready means each owns tasks; a cooperative rebalance may still be moving some.
+        var topics = new TopicNames();
+        string[] sources = [topics.DomainEvents, topics.ServiceTelemetry, topics.Deployments, TopicNames.Repartition(applicationId)];
+        var tasks = topics.Required(applicationId, inputPartitions).Where(t => sources.Contains(t.Name)).Sum(t => t.Partitions);
+        await Polling.UntilAsync(async () => Sum(await http.GetStringAsync("/metrics"), "kpistream_assigned_tasks ") == tasks, TimeSpan.FromSeconds(120));
         return new Running(process, http);
     }
 
-    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
+    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, int inputPartitions, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
     {
-        using var processor = await StartAsync(bootstrap, applicationId, config);
+        using var processor = await StartAsync(bootstrap, applicationId, config, inputPartitions);
         var (process, http) = (processor.Process, processor.Http);
         string metrics = "";
         TimeSpan? firstConsumed = null, allConsumed = null;
@@ -112,6 +120,11 @@ internal static partial class KpiStreamRun
         var managedHeapMb = Sum(finalMetrics, "dotnet_total_memory_bytes ") / (1024 * 1024);
         process.Signal(15);
         await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        if (Environment.GetEnvironmentVariable("BENCH_KPI_LOG") is { Length: > 0 } log)
+        {
+            await File.AppendAllLinesAsync(log, [.. process.Stdout, .. process.Stderr]);
+        }
+
         return new Result(
             (inputRecords - untimed) / (elapsed - firstConsumed!.Value).TotalSeconds,
             (inputRecords - untimed) / elapsed.TotalSeconds,

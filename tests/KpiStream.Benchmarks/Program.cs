@@ -118,7 +118,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, double 
         ProduceRest();
     }
 
-    var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, input.RecordCount, input.Expected.Count,
+    var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, Partitions, input.RecordCount, input.Expected.Count,
         withPassthrough ? new KpiStreamRun.WarmUp(warmUpEvents, ProduceRest) : null);
 
     var raw = double.NaN;

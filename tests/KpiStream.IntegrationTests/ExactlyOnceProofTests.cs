@@ -65,6 +65,22 @@ public class ExactlyOnceProofTests
     }
 
     [Fact]
+    public async Task Stream_threads_of_two_instances_share_the_tasks_and_give_exactly_the_oracle()
+    {
+        using var run = new ProofRun(Sessions, seed: 6);
+        run.ProduceInput();
+        var first = run.StartProcessor(streamThreads: 2);
+        await Task.Delay(3_000);
+        var second = run.StartProcessor(streamThreads: 2);
+        await Polling.UntilAsync(() => Task.FromResult(EveryThreadOwnedTasks(second)), ExitTimeout);
+        second.Signal(15);
+        Assert.Equal(0, await second.WaitForExitAsync(ExitTimeout));
+
+        run.AssertExactlyTheOracle(await run.WaitForOutputAsync());
+        Assert.True(EveryThreadOwnedTasks(first));
+    }
+
+    [Fact]
     public async Task Broker_outages_and_injected_request_errors_give_exactly_the_oracle()
     {
         using var run = new ProofRun(Sessions, seed: 4);
@@ -94,4 +110,8 @@ public class ExactlyOnceProofTests
         run.AssertExactlyTheOracle(await run.WaitForOutputAsync());
         Assert.Equal(run.Input.Events.Count / 2, run.Input.Expected.Values.Where(w => w.Window.Size == TimeSpan.FromMinutes(1)).Sum(w => w.Counters.DuplicateRecords));
     }
+
+    /// <summary>Whether both stream threads logged an assignment of at least one partition (logged as "topic [[n]]").</summary>
+    private static bool EveryThreadOwnedTasks(KpiProcess instance) =>
+        new[] { 1, 2 }.All(thread => instance.Stdout.Any(line => line.Contains($"Stream thread {thread} assigned ", StringComparison.Ordinal) && line.Contains("[[", StringComparison.Ordinal)));
 }

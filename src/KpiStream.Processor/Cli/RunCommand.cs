@@ -20,6 +20,11 @@ internal static class RunCommand
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
         var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");
         var commitInterval = CliOptions.Duration("--commit-interval", "Longest time between transactions committing outputs, state and input positions while records flow; a drained input commits at once (default 500ms; 10ms to 1m).");
+        var streamThreads = new Option<int>("--stream-threads")
+        {
+            Description = "Stream threads, each a consumer-group member with its own tasks; more use more cores for the same partitions (default 1; 1 to 64).",
+            DefaultValueFactory = _ => 1,
+        };
         var brokers = CliOptions.Brokers();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
@@ -47,7 +52,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +70,7 @@ internal static class RunCommand
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
+                StreamThreads = parse.GetValue(streamThreads),
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed), Scenario = DemoScenario.Find(parse.GetValue(scenario)!)! } : null,

@@ -64,7 +64,7 @@ public static class KpiStreamApp
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
         var topology = Compose(options, catalog, schemas, schemaRegistry, metrics, board);
-        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory, ClientConfig = options.KafkaProperties, CommitInterval = options.CommitInterval };
+        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory, ClientConfig = options.KafkaProperties, CommitInterval = options.CommitInterval, StreamThreads = options.StreamThreads };
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Kpis;
+using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.Processor.Hosting;
 
@@ -33,8 +34,11 @@ public sealed record RunOptions
 
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>How often outputs, state changes and input positions are committed together.</summary>
+    /// <summary>Longest time between commits of outputs, state changes and input positions while records flow.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Stream threads, each a consumer-group member with its own tasks.</summary>
+    public int StreamThreads { get; init; } = 1;
 
     public DemoOptions? Demo { get; init; }
 
@@ -61,6 +65,11 @@ public sealed record RunOptions
         if (EmbeddedBrokers is < 1 or > 9 || InputPartitions is < 1 or > 256)
         {
             throw new ArgumentException("--brokers: expected 1 to 9; --partitions: expected 1 to 256.");
+        }
+
+        if (StreamThreads is < 1 or > StreamsOptions.MaxStreamThreads)
+        {
+            throw new ArgumentException($"--stream-threads: expected 1 to {StreamsOptions.MaxStreamThreads}, got {StreamThreads}.");
         }
 
         if (Duration is { } d && d <= TimeSpan.Zero)

@@ -83,10 +83,10 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     public void Aborted(string reason) => _aborts.WithLabels(reason).Inc();
 
-    public void Rebalanced(int assignedTasks)
+    public void Rebalanced(int taskChange)
     {
         _rebalances.Inc();
-        _tasks.Set(assignedTasks);
+        _tasks.Inc(taskChange);
     }
 
     public void Restored(string store, int partition, long records, TimeSpan elapsed)

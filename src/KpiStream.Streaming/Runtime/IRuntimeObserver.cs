@@ -18,7 +18,8 @@ public interface IRuntimeObserver
     /// <summary>A transaction was aborted; tasks are rewound to their checkpoints.</summary>
     void Aborted(string reason);
 
-    void Rebalanced(int assignedTasks);
+    /// <summary>A stream thread gained (<paramref name="taskChange"/> &gt; 0) or gave up tasks in a rebalance.</summary>
+    void Rebalanced(int taskChange);
 
     void Restored(string store, int partition, long records, TimeSpan elapsed);
 

@@ -3,6 +3,8 @@ namespace KpiStream.Streaming.Runtime;
 /// <summary>Settings of the streaming runtime; <see cref="Validate"/> runs before anything connects.</summary>
 public sealed record StreamsOptions
 {
+    public const int MaxStreamThreads = 64;
+
     /// <summary>Consumer group id and prefix of internal topics.</summary>
     public required string ApplicationId { get; init; }
 
@@ -16,6 +18,13 @@ public sealed record StreamsOptions
 
     /// <summary>Records taken from the consumer in one go before punctuation and commit checks.</summary>
     public int MaxBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Stream threads in this instance, each a consumer-group member with its own producer and tasks
+    /// (Kafka Streams' <c>num.stream.threads</c>). More threads use more cores of one machine for the
+    /// same partitions; more instances than partitions leave members idle, and so do more threads.
+    /// </summary>
+    public int StreamThreads { get; init; } = 1;
 
     /// <summary>Root of the tasks' RocksDB directories; rebuilt from changelogs on assignment, so it may be ephemeral.</summary>
     public required string StateDirectory { get; init; }
@@ -43,6 +52,11 @@ public sealed record StreamsOptions
         if (CommitInterval < TimeSpan.FromMilliseconds(10) || CommitInterval > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentException($"Streams option CommitInterval: expected 10 ms to 1 min, got {CommitInterval}.");
+        }
+
+        if (StreamThreads is < 1 or > MaxStreamThreads)
+        {
+            throw new ArgumentException($"Streams option StreamThreads: expected 1 to {MaxStreamThreads}, got {StreamThreads}.");
         }
 
         if (PollTimeout <= TimeSpan.Zero || MaxBatchSize < 1)

@@ -1,69 +1,75 @@
-using System.Runtime.InteropServices;
-using System.Text;
-using Confluent.Kafka;
-using KpiStream.Streaming.Processors;
-using KpiStream.Streaming.Stores;
 using Microsoft.Extensions.Logging;
 
 namespace KpiStream.Streaming.Runtime;
 
 /// <summary>
-/// Runs a topology in one consumer group with exactly-once commits: each commit is one Kafka
-/// transaction holding the outputs, the state changes (changelogs) and the input positions, both
-/// as a checkpoint store and as group offsets. A task resumes from its checkpoint, not from the
-/// group offsets, so recovery is exact even where a broker does not store transactional offsets.
+/// Runs a topology with exactly-once commits on <see cref="StreamsOptions.StreamThreads"/> stream
+/// threads, each its own member of the application's consumer group with its own tasks, like
+/// Kafka Streams' <c>num.stream.threads</c>: the group spreads partitions over threads exactly as
+/// over instances, so a thread is to a task what another instance would be.
 /// </summary>
 /// <remarks>
-/// Within a commit, outputs are flushed (acknowledged) first, then each store's changelog in
-/// declaration order, then the checkpoint, each acknowledged before the next. Where aborted
-/// transactions stay visible (the development broker), a crash therefore leaves a prefix of that
-/// sequence, and the processors' per-entry applied offsets make replaying it harmless.
+/// If one thread fails the others are stopped and the runtime fails: an instance running with
+/// fewer threads than configured would hold partitions it processes more slowly than the group
+/// expects, and a restart restores the failed thread's tasks from their changelogs.
 /// </remarks>
-public sealed class StreamsRuntime : IRecordOutput, IDisposable
+public sealed class StreamsRuntime : IDisposable
 {
-    private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
-    private readonly Topology.Topology _topology;
-    private readonly StreamsOptions _options;
-    private readonly IRuntimeObserver _observer;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<StreamsRuntime> _logger;
-    private readonly Dictionary<TopicPartition, StreamTask> _tasks = [];
-    private readonly Dictionary<TopicPartition, long> _processed = [];
-    private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _consumedInBatch = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _producedInTransaction = new(StringComparer.Ordinal);
+    private readonly StreamThread[] _threads;
     private readonly string _stateDirectory;
-    private IProducer<byte[]?, byte[]?>? _producer;
-    private IConsumer<byte[]?, byte[]?>? _consumer;
-    private Exception? _deliveryError;
-    private bool _inTransaction;
-    private bool _uncommitted;
-    private bool _unflushed;
-    private long _recordsSinceCommit;
 
     public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
         options.Validate();
-        _topology = topology;
-        _options = options;
-        _observer = observer;
-        _clock = clock;
-        _logger = logger;
         var applicationDirectory = Path.Combine(options.StateDirectory, options.ApplicationId);
         RemoveStateOfDeadInstances(applicationDirectory);
         _stateDirectory = Path.Combine(applicationDirectory, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _threads = [.. Enumerable.Range(1, options.StreamThreads)
+            .Select(index => new StreamThread(index, topology, options, observer, clock, logger, Path.Combine(_stateDirectory, $"thread-{index}")))];
     }
 
-    public StreamsState State { get; private set; } = StreamsState.Created;
+    /// <summary>
+    /// Failed if any thread failed; otherwise the least advanced state of any thread, so the
+    /// runtime is running only once every thread owns its first tasks.
+    /// </summary>
+    public StreamsState State =>
+        _threads.Any(t => t.State == StreamsState.Failed) ? StreamsState.Failed : _threads.Min(t => t.State);
 
-    /// <summary>Runs the processing loop on a dedicated thread until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <summary>Runs every thread until <paramref name="cancellationToken"/> is cancelled or one of them fails.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var subscribing = new Barrier(_threads.Length);
+        var running = _threads.Select(thread => Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    thread.Run(stopping.Token, subscribing);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopped before it subscribed: a shutdown or another thread's failure, not its own.
+                }
+                catch
+                {
+                    stopping.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToList();
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
 
     public void Dispose()
     {
-        _consumer?.Dispose();
-        _producer?.Dispose();
+        foreach (var thread in _threads)
+        {
+            thread.Dispose();
+        }
+
         if (Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);
@@ -87,461 +93,5 @@ public sealed class StreamsRuntime : IRecordOutput, IDisposable
                 Directory.Delete(directory, recursive: true);
             }
         }
-    }
-
-    private void Run(CancellationToken cancellationToken)
-    {
-        try
-        {
-            _producer = NewTransactionalProducer();
-            _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
-                .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions))
-                .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition).ToList(), commit: true))
-                .SetPartitionsLostHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition).ToList(), commit: false))
-                .Build();
-            State = StreamsState.Starting;
-            _consumer.Subscribe(_topology.SourceTopics);
-            _logger.LogInformation("Streams runtime {ApplicationId} subscribed to {Topics}", _options.ApplicationId, string.Join(", ", _topology.SourceTopics));
-            Loop(cancellationToken);
-            CommitOrRecover();
-            _consumer.Close();
-            State = StreamsState.Stopped;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            State = StreamsState.Failed;
-            _logger.LogCritical(e, "Streams runtime {ApplicationId} failed", _options.ApplicationId);
-            throw;
-        }
-        finally
-        {
-            CloseTasks(_tasks.Keys.ToList());
-        }
-    }
-
-    private void Loop(CancellationToken cancellationToken)
-    {
-        var lastCommit = _clock.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var batchStart = _clock.GetTimestamp();
-            var count = 0;
-            var consumed = _consumer!.Consume(_options.PollTimeout);
-            while (consumed is not null)
-            {
-                ProcessOne(consumed);
-                if (++count >= _options.MaxBatchSize)
-                {
-                    break;
-                }
-
-                consumed = _consumer.Consume(TimeSpan.Zero);
-            }
-
-            if (count > 0)
-            {
-                _recordsSinceCommit += count;
-                _observer.BatchProcessed(count, _clock.GetElapsedTime(batchStart));
-                foreach (var (topic, records) in _consumedInBatch)
-                {
-                    _observer.RecordsConsumed(topic, records);
-                }
-
-                _consumedInBatch.Clear();
-            }
-
-            var now = _clock.GetUtcNow();
-            foreach (var task in _tasks.Values)
-            {
-                if (task.Punctuate(PunctuationType.WallClockTime, now) > 0)
-                {
-                    _uncommitted = true;
-                }
-            }
-
-            // Also commit as soon as the input is drained: the results of a burst need not wait out the interval.
-            var drained = count == 0 && _recordsSinceCommit > 0;
-            if (drained || _clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
-            {
-                CommitOrRecover();
-                lastCommit = _clock.GetTimestamp();
-                _recordsSinceCommit = 0;
-            }
-        }
-    }
-
-    private void ProcessOne(ConsumeResult<byte[]?, byte[]?> consumed)
-    {
-        CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
-        if (!_tasks.TryGetValue(consumed.TopicPartition, out var task))
-        {
-            _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", consumed.TopicPartition);
-            return;
-        }
-
-        task.Process(consumed);
-        _processed[consumed.TopicPartition] = consumed.Offset.Value;
-        _uncommitted = true;
-    }
-
-    private void CommitOrRecover()
-    {
-        try
-        {
-            Commit();
-        }
-        catch (KafkaException e)
-        {
-            _observer.Aborted(e.Error.Code.ToString());
-            _logger.LogWarning(e, "Commit failed ({Reason}); aborting and rewinding {Tasks} tasks to their checkpoints", e.Error.Reason, _tasks.Count);
-            AbortOrReplaceProducer(e);
-            Recover();
-        }
-    }
-
-    private void Commit()
-    {
-        if (_producer is null || _consumer is null || !_uncommitted || _tasks.Count == 0)
-        {
-            return;
-        }
-
-        var started = _clock.GetTimestamp();
-        EnsureTransaction();
-        foreach (var task in _tasks.Values)
-        {
-            task.BeforeCommit();
-        }
-
-        FlushProducer();
-        foreach (var (partition, task) in _tasks)
-        {
-            if (_processed.TryGetValue(partition, out var offset))
-            {
-                task.Checkpoints.Put(Checkpoint.Key(partition), offset);
-            }
-        }
-
-        // One store at a time across tasks, each acknowledged before the next: see the remarks above.
-        var storeCount = _tasks.Values.Max(t => t.ChangeLoggedStores.Count);
-        for (var index = 0; index < storeCount; index++)
-        {
-            foreach (var task in _tasks.Values)
-            {
-                if (index < task.ChangeLoggedStores.Count)
-                {
-                    WriteChangelog(task, task.ChangeLoggedStores[index]);
-                }
-            }
-
-            FlushProducer();
-        }
-
-        var offsets = _processed.Select(p => new TopicPartitionOffset(p.Key, new Offset(p.Value + 1))).ToList();
-        if (offsets.Count > 0)
-        {
-            _producer.SendOffsetsToTransaction(offsets, _consumer.ConsumerGroupMetadata, TransactionTimeout);
-        }
-
-        _producer.CommitTransaction(TransactionTimeout);
-        _inTransaction = false;
-        _uncommitted = false;
-        foreach (var (topic, records) in _producedInTransaction)
-        {
-            _observer.RecordsProduced(topic, records);
-        }
-
-        _producedInTransaction.Clear();
-        ReportLag();
-        _processed.Clear();
-        _observer.Committed(_clock.GetElapsedTime(started));
-    }
-
-    private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
-    {
-        var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
-        foreach (var entry in store.Flush())
-        {
-            ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, _clock.GetUtcNow(), []));
-        }
-
-        _observer.StoreSize(store.Name, task.Id.Partition, store.ApproximateCount);
-    }
-
-    private void ReportLag()
-    {
-        foreach (var (partition, offset) in _processed)
-        {
-            var watermarks = _consumer!.GetWatermarkOffsets(partition);
-            if (watermarks.High != Offset.Unset)
-            {
-                _observer.Lag(partition.Topic, partition.Partition.Value, Math.Max(0, watermarks.High.Value - offset - 1));
-            }
-        }
-    }
-
-    private void EnsureTransaction()
-    {
-        if (!_inTransaction)
-        {
-            _producer!.BeginTransaction();
-            _inTransaction = true;
-        }
-    }
-
-    /// <summary>Waits until everything sent is acknowledged; a no-op when nothing was sent since the last flush (most stores change rarely).</summary>
-    private void FlushProducer()
-    {
-        if (_unflushed)
-        {
-            _producer!.Flush(Timeout.InfiniteTimeSpan);
-            _unflushed = false;
-        }
-
-        if (_deliveryError is { } error)
-        {
-            _deliveryError = null;
-            throw error;
-        }
-    }
-
-    private void AbortOrReplaceProducer(KafkaException cause)
-    {
-        _deliveryError = null;
-        _inTransaction = false;
-        _unflushed = false;
-        _producedInTransaction.Clear();
-        if (!cause.Error.IsFatal)
-        {
-            try
-            {
-                _producer!.AbortTransaction(TransactionTimeout);
-                return;
-            }
-            catch (KafkaException e)
-            {
-                _logger.LogWarning(e, "Abort failed; replacing the transactional producer");
-            }
-        }
-
-        // Fenced or fatal: only a new producer (a new epoch) can write again.
-        _producer!.Dispose();
-        _producer = NewTransactionalProducer();
-    }
-
-    /// <summary>Throws away every task's in-memory and local state and rebuilds it from the changelogs, then rewinds input to the checkpoints.</summary>
-    private void Recover()
-    {
-        var partitions = _tasks.Keys.ToList();
-        CloseTasks(partitions);
-        foreach (var position in OpenTasks(partitions))
-        {
-            _consumer!.Seek(position);
-        }
-
-        _uncommitted = false;
-    }
-
-    private List<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
-    {
-        var positions = OpenTasks(partitions);
-        State = StreamsState.Running;
-        _observer.Rebalanced(_tasks.Count);
-        _logger.LogInformation("Assigned {Partitions}; {Tasks} tasks now", string.Join(", ", partitions), _tasks.Count);
-        return positions;
-    }
-
-    private void Revoke(List<TopicPartition> partitions, bool commit)
-    {
-        if (commit)
-        {
-            CommitOrRecover();
-        }
-        else if (_inTransaction)
-        {
-            AbortOrReplaceProducer(new KafkaException(ErrorCode.Local_State));
-        }
-
-        CloseTasks(partitions);
-        _observer.Rebalanced(_tasks.Count);
-        _logger.LogInformation("Revoked {Partitions} ({Mode}); {Tasks} tasks now", string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
-    }
-
-    private List<TopicPartitionOffset> OpenTasks(IEnumerable<TopicPartition> partitions)
-    {
-        var positions = new List<TopicPartitionOffset>();
-        foreach (var partition in partitions)
-        {
-            var subTopology = _topology.SubTopologyOf(partition.Topic);
-            var task = new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock, _stateDirectory);
-            Restore(task);
-            task.Initialize();
-            _tasks[partition] = task;
-            positions.Add(new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning));
-        }
-
-        return positions;
-    }
-
-    private void CloseTasks(IReadOnlyList<TopicPartition> partitions)
-    {
-        foreach (var partition in partitions)
-        {
-            if (_tasks.Remove(partition, out var task))
-            {
-                task.Dispose();
-            }
-
-            _processed.Remove(partition);
-        }
-    }
-
-    private void Restore(StreamTask task)
-    {
-        using var restorer = new ConsumerBuilder<byte[]?, byte[]?>(RestoreConsumerConfig()).Build();
-        foreach (var store in task.ChangeLoggedStores)
-        {
-            var started = _clock.GetTimestamp();
-            var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
-            var end = restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value;
-            long records = 0;
-            if (end > 0)
-            {
-                restorer.Assign(new TopicPartitionOffset(changelog, Offset.Beginning));
-                // The end offset may be a transaction marker that is never returned, so watch the position, not the records.
-                while (restorer.Position(changelog).Value < end)
-                {
-                    if (restorer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
-                    {
-                        store.Restore(new ChangelogEntry(record.Message.Key!, record.Message.Value));
-                        records++;
-                    }
-                }
-
-                restorer.Unassign();
-            }
-
-            _observer.Restored(store.Name, task.Id.Partition, records, _clock.GetElapsedTime(started));
-            _logger.LogInformation("Restored {Store} of task {Task}: {Records} changelog records in {Elapsed}", store.Name, task.Id, records, _clock.GetElapsedTime(started));
-        }
-    }
-
-    void IRecordOutput.Send(OutgoingRecord record)
-    {
-        EnsureTransaction();
-        _unflushed = true;
-        CollectionsMarshal.GetValueRefOrAddDefault(_producedInTransaction, record.Topic, out _)++;
-        var message = new Message<byte[]?, byte[]?>
-        {
-            Key = record.Key,
-            Value = record.Value,
-            Timestamp = new Timestamp(record.Timestamp),
-            Headers = ToKafkaHeaders(record),
-        };
-        while (true)
-        {
-            try
-            {
-                if (record.Partition is { } partition)
-                {
-                    _producer!.Produce(new TopicPartition(record.Topic, partition), message, OnDelivered);
-                }
-                else
-                {
-                    _producer!.Produce(record.Topic, message, OnDelivered);
-                }
-
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                // Back-pressure: serve delivery reports until the queue has room.
-                _producer!.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
-    }
-
-    int IRecordOutput.PartitionCount(string topic)
-    {
-        if (!_partitionCounts.TryGetValue(topic, out var count))
-        {
-            using var admin = new DependentAdminClientBuilder(_producer!.Handle).Build();
-            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
-            count = metadata.Error.Code == ErrorCode.NoError && metadata.Partitions.Count > 0
-                ? metadata.Partitions.Count
-                : throw new KafkaException(metadata.Error);
-            _partitionCounts[topic] = count;
-        }
-
-        return count;
-    }
-
-    /// <summary>The next flush throws the first failure, so nothing is sent after a failed write within a commit.</summary>
-    private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
-    {
-        if (report.Error.IsError)
-        {
-            _deliveryError ??= new KafkaException(report.Error);
-        }
-    }
-
-    private static Headers? ToKafkaHeaders(OutgoingRecord record)
-    {
-        if (record.Headers.IsDefaultOrEmpty)
-        {
-            return null;
-        }
-
-        var headers = new Headers();
-        foreach (var header in record.Headers)
-        {
-            headers.Add(header.Key, header.Value);
-        }
-
-        return headers;
-    }
-
-    private IProducer<byte[]?, byte[]?> NewTransactionalProducer()
-    {
-        var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig(_options.ClientConfig.ToDictionary())
-        {
-            BootstrapServers = _options.BootstrapServers,
-            EnableIdempotence = true,
-            TransactionalId = $"{_options.ApplicationId}-{Guid.NewGuid():N}",
-            TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds,
-            LingerMs = 5,
-            // Delivery reports carry only the outcome: copying each record back cost more than producing it.
-            DeliveryReportFields = "none",
-            ClientId = $"{_options.ApplicationId}-producer",
-        }).Build();
-        producer.InitTransactions(TransactionTimeout);
-        return producer;
-    }
-
-    private ConsumerConfig ConsumerConfig() => new(_options.ClientConfig.ToDictionary())
-    {
-        BootstrapServers = _options.BootstrapServers,
-        GroupId = _options.ApplicationId,
-        ClientId = $"{_options.ApplicationId}-consumer",
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        EnableAutoCommit = false,
-        EnablePartitionEof = false,
-        IsolationLevel = IsolationLevel.ReadCommitted,
-        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-    };
-
-    private ConsumerConfig RestoreConsumerConfig() => new(_options.ClientConfig.ToDictionary())
-    {
-        BootstrapServers = _options.BootstrapServers,
-        GroupId = $"{_options.ApplicationId}-restore",
-        ClientId = $"{_options.ApplicationId}-restore",
-        EnableAutoCommit = false,
-        EnablePartitionEof = false,
-        IsolationLevel = IsolationLevel.ReadCommitted,
-    };
-
-    private static class Checkpoint
-    {
-        public static string Key(TopicPartition partition) => $"{partition.Topic}:{partition.Partition.Value}";
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Conventions;
@@ -36,12 +37,13 @@ public sealed class ProofRun : IDisposable
 
     public void ProduceInput() => Input.Produce(Cluster.BootstrapServers, _topics.DomainEvents);
 
-    public KpiProcess StartProcessor()
+    /// <param name="streamThreads">The instance's stream threads, each its own group member.</param>
+    public KpiProcess StartProcessor(int streamThreads = 1)
     {
         var process = KpiProcess.Start(
             [
                 "run", "--bootstrap-servers", Cluster.BootstrapServers, "--application-id", ApplicationId, "--config", _config,
-                "--grace", "10s", "--metrics-port", "0", "--no-live-view",
+                "--grace", "10s", "--metrics-port", "0", "--no-live-view", "--stream-threads", streamThreads.ToString(CultureInfo.InvariantCulture),
                 "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
             ],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "proof-run-key-0123456789" });

@@ -37,6 +37,7 @@ public class HelmChartTests
         "--schema-registry-url" => "http://registry:8081",
         "--metrics-port" => "9464",
         "--grace" => "30s",
+        "--stream-threads" => "1",
         _ => "value",
     };
 }

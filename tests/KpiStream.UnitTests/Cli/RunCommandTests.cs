@@ -1,4 +1,5 @@
 using KpiStream.Processor.Cli;
+using KpiStream.Processor.Hosting;
 using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.UnitTests.Cli;
@@ -14,5 +15,18 @@ public class RunCommandTests
 
         Assert.Equal("Streams option CommitInterval: expected 10 ms to 1 min, got 00:05:00.", error.Message);
         Assert.Empty(RunCommand.Create().Parse(["--commit-interval", "250ms"]).Errors);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void A_stream_thread_count_outside_the_supported_range_is_refused_naming_the_option(int threads)
+    {
+        var options = new RunOptions { StreamThreads = threads };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal($"--stream-threads: expected 1 to 64, got {threads}.", error.Message);
+        Assert.Throws<ArgumentException>(new StreamsOptions { ApplicationId = "a", BootstrapServers = "b:9092", StateDirectory = "/tmp", StreamThreads = threads }.Validate);
     }
 }

@@ -1,0 +1,537 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Confluent.Kafka;
+using KpiStream.Streaming.Processors;
+using KpiStream.Streaming.Stores;
+using Microsoft.Extensions.Logging;
+
+namespace KpiStream.Streaming.Runtime;
+
+/// <summary>
+/// One thread of a <see cref="StreamsRuntime"/>, modelled on Kafka Streams' stream thread: its own
+/// consumer (a member of the application's group), its own transactional producer and the tasks of
+/// the partitions assigned to it. Each commit is one Kafka transaction holding the outputs, the
+/// state changes (changelogs) and the input positions, both as a checkpoint store and as group
+/// offsets. A task resumes from its checkpoint, not from the group offsets, so recovery is exact
+/// even where a broker does not store transactional offsets.
+/// </summary>
+/// <remarks>
+/// Within a commit, outputs are flushed (acknowledged) first, then each store's changelog in
+/// declaration order, then the checkpoint, each acknowledged before the next. Where aborted
+/// transactions stay visible (the development broker), a crash therefore leaves a prefix of that
+/// sequence, and the processors' per-entry applied offsets make replaying it harmless.
+/// </remarks>
+internal sealed class StreamThread : IRecordOutput, IDisposable
+{
+    private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
+    private readonly Topology.Topology _topology;
+    private readonly StreamsOptions _options;
+    private readonly IRuntimeObserver _observer;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly string _clientId;
+    private readonly Dictionary<TopicPartition, StreamTask> _tasks = [];
+    private readonly Dictionary<TopicPartition, long> _processed = [];
+    private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _consumedInBatch = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _producedInTransaction = new(StringComparer.Ordinal);
+    private readonly string _stateDirectory;
+    private IProducer<byte[]?, byte[]?>? _producer;
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private Exception? _deliveryError;
+    private bool _inTransaction;
+    private bool _uncommitted;
+    private bool _unflushed;
+    private long _recordsSinceCommit;
+
+    /// <param name="stateDirectory">This thread's own root for its tasks' stores: a task moving between threads of one instance never meets a directory still in use.</param>
+    public StreamThread(int index, Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger logger, string stateDirectory)
+    {
+        Index = index;
+        _topology = topology;
+        _options = options;
+        _observer = observer;
+        _clock = clock;
+        _logger = logger;
+        _stateDirectory = stateDirectory;
+        _clientId = $"{options.ApplicationId}-StreamThread-{index}";
+    }
+
+    public int Index { get; }
+
+    public StreamsState State { get; private set; } = StreamsState.Created;
+
+    public void Dispose()
+    {
+        _consumer?.Dispose();
+        _producer?.Dispose();
+    }
+
+    /// <summary>Processes until <paramref name="cancellationToken"/> is cancelled; throws what it cannot recover from.</summary>
+    /// <param name="subscribing">
+    /// Passed by every thread of the instance once its clients are built, so all join the group at
+    /// once: a member joining after the first assignment costs another rebalance, which a broker
+    /// may stretch to the session timeout (the development broker does).
+    /// </param>
+    public void Run(CancellationToken cancellationToken, Barrier subscribing)
+    {
+        try
+        {
+            _producer = NewTransactionalProducer();
+            _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig())
+                .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions))
+                .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition).ToList(), commit: true))
+                .SetPartitionsLostHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition).ToList(), commit: false))
+                .Build();
+            State = StreamsState.Starting;
+            subscribing.SignalAndWait(cancellationToken);
+            _consumer.Subscribe(_topology.SourceTopics);
+            _logger.LogInformation("Stream thread {Thread} of {ApplicationId} subscribed to {Topics}", Index, _options.ApplicationId, string.Join(", ", _topology.SourceTopics));
+            Loop(cancellationToken);
+            CommitOrRecover();
+            _consumer.Close();
+            State = StreamsState.Stopped;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            State = StreamsState.Failed;
+            _logger.LogCritical(e, "Stream thread {Thread} of {ApplicationId} failed", Index, _options.ApplicationId);
+            throw;
+        }
+        finally
+        {
+            CloseTasks(_tasks.Keys.ToList());
+        }
+    }
+
+    private void Loop(CancellationToken cancellationToken)
+    {
+        var lastCommit = _clock.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batchStart = _clock.GetTimestamp();
+            var count = 0;
+            var consumed = _consumer!.Consume(_options.PollTimeout);
+            while (consumed is not null)
+            {
+                ProcessOne(consumed);
+                if (++count >= _options.MaxBatchSize)
+                {
+                    break;
+                }
+
+                consumed = _consumer.Consume(TimeSpan.Zero);
+            }
+
+            if (count > 0)
+            {
+                _recordsSinceCommit += count;
+                _observer.BatchProcessed(count, _clock.GetElapsedTime(batchStart));
+                foreach (var (topic, records) in _consumedInBatch)
+                {
+                    _observer.RecordsConsumed(topic, records);
+                }
+
+                _consumedInBatch.Clear();
+            }
+
+            var now = _clock.GetUtcNow();
+            foreach (var task in _tasks.Values)
+            {
+                if (task.Punctuate(PunctuationType.WallClockTime, now) > 0)
+                {
+                    _uncommitted = true;
+                }
+            }
+
+            // Also commit as soon as the input is drained: the results of a burst need not wait out the interval.
+            var drained = count == 0 && _recordsSinceCommit > 0;
+            if (drained || _clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
+            {
+                CommitOrRecover();
+                lastCommit = _clock.GetTimestamp();
+                _recordsSinceCommit = 0;
+            }
+        }
+    }
+
+    private void ProcessOne(ConsumeResult<byte[]?, byte[]?> consumed)
+    {
+        CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
+        if (!_tasks.TryGetValue(consumed.TopicPartition, out var task))
+        {
+            _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", consumed.TopicPartition);
+            return;
+        }
+
+        task.Process(consumed);
+        _processed[consumed.TopicPartition] = consumed.Offset.Value;
+        _uncommitted = true;
+    }
+
+    private void CommitOrRecover()
+    {
+        try
+        {
+            Commit();
+        }
+        catch (KafkaException e)
+        {
+            _observer.Aborted(e.Error.Code.ToString());
+            _logger.LogWarning(e, "Commit failed ({Reason}); aborting and rewinding {Tasks} tasks to their checkpoints", e.Error.Reason, _tasks.Count);
+            AbortOrReplaceProducer(e);
+            Recover();
+        }
+    }
+
+    private void Commit()
+    {
+        if (_producer is null || _consumer is null || !_uncommitted || _tasks.Count == 0)
+        {
+            return;
+        }
+
+        var started = _clock.GetTimestamp();
+        EnsureTransaction();
+        foreach (var task in _tasks.Values)
+        {
+            task.BeforeCommit();
+        }
+
+        FlushProducer();
+        foreach (var (partition, task) in _tasks)
+        {
+            if (_processed.TryGetValue(partition, out var offset))
+            {
+                task.Checkpoints.Put(Checkpoint.Key(partition), offset);
+            }
+        }
+
+        // One store at a time across tasks, each acknowledged before the next: see the remarks above.
+        var storeCount = _tasks.Values.Max(t => t.ChangeLoggedStores.Count);
+        for (var index = 0; index < storeCount; index++)
+        {
+            foreach (var task in _tasks.Values)
+            {
+                if (index < task.ChangeLoggedStores.Count)
+                {
+                    WriteChangelog(task, task.ChangeLoggedStores[index]);
+                }
+            }
+
+            FlushProducer();
+        }
+
+        var offsets = _processed.Select(p => new TopicPartitionOffset(p.Key, new Offset(p.Value + 1))).ToList();
+        if (offsets.Count > 0)
+        {
+            _producer.SendOffsetsToTransaction(offsets, _consumer.ConsumerGroupMetadata, TransactionTimeout);
+        }
+
+        _producer.CommitTransaction(TransactionTimeout);
+        _inTransaction = false;
+        _uncommitted = false;
+        foreach (var (topic, records) in _producedInTransaction)
+        {
+            _observer.RecordsProduced(topic, records);
+        }
+
+        _producedInTransaction.Clear();
+        ReportLag();
+        _processed.Clear();
+        _observer.Committed(_clock.GetElapsedTime(started));
+    }
+
+    private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
+    {
+        var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
+        foreach (var entry in store.Flush())
+        {
+            ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, _clock.GetUtcNow(), []));
+        }
+
+        _observer.StoreSize(store.Name, task.Id.Partition, store.ApproximateCount);
+    }
+
+    private void ReportLag()
+    {
+        foreach (var (partition, offset) in _processed)
+        {
+            var watermarks = _consumer!.GetWatermarkOffsets(partition);
+            if (watermarks.High != Offset.Unset)
+            {
+                _observer.Lag(partition.Topic, partition.Partition.Value, Math.Max(0, watermarks.High.Value - offset - 1));
+            }
+        }
+    }
+
+    private void EnsureTransaction()
+    {
+        if (!_inTransaction)
+        {
+            _producer!.BeginTransaction();
+            _inTransaction = true;
+        }
+    }
+
+    /// <summary>Waits until everything sent is acknowledged; a no-op when nothing was sent since the last flush (most stores change rarely).</summary>
+    private void FlushProducer()
+    {
+        if (_unflushed)
+        {
+            _producer!.Flush(Timeout.InfiniteTimeSpan);
+            _unflushed = false;
+        }
+
+        if (_deliveryError is { } error)
+        {
+            _deliveryError = null;
+            throw error;
+        }
+    }
+
+    private void AbortOrReplaceProducer(KafkaException cause)
+    {
+        _deliveryError = null;
+        _inTransaction = false;
+        _unflushed = false;
+        _producedInTransaction.Clear();
+        if (!cause.Error.IsFatal)
+        {
+            try
+            {
+                _producer!.AbortTransaction(TransactionTimeout);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogWarning(e, "Abort failed; replacing the transactional producer");
+            }
+        }
+
+        // Fenced or fatal: only a new producer (a new epoch) can write again.
+        _producer!.Dispose();
+        _producer = NewTransactionalProducer();
+    }
+
+    /// <summary>Throws away every task's in-memory and local state and rebuilds it from the changelogs, then rewinds input to the checkpoints.</summary>
+    private void Recover()
+    {
+        var partitions = _tasks.Keys.ToList();
+        CloseTasks(partitions);
+        foreach (var position in OpenTasks(partitions))
+        {
+            _consumer!.Seek(position);
+        }
+
+        _uncommitted = false;
+    }
+
+    private List<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
+    {
+        var positions = OpenTasks(partitions);
+        State = StreamsState.Running;
+        _observer.Rebalanced(partitions.Count);
+        _logger.LogInformation("Stream thread {Thread} assigned {Partitions}; {Tasks} tasks now", Index, string.Join(", ", partitions), _tasks.Count);
+        return positions;
+    }
+
+    private void Revoke(List<TopicPartition> partitions, bool commit)
+    {
+        if (commit)
+        {
+            CommitOrRecover();
+        }
+        else if (_inTransaction)
+        {
+            AbortOrReplaceProducer(new KafkaException(ErrorCode.Local_State));
+        }
+
+        var closed = CloseTasks(partitions);
+        _observer.Rebalanced(-closed);
+        _logger.LogInformation("Stream thread {Thread} revoked {Partitions} ({Mode}); {Tasks} tasks now", Index, string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
+    }
+
+    private List<TopicPartitionOffset> OpenTasks(IEnumerable<TopicPartition> partitions)
+    {
+        var positions = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var subTopology = _topology.SubTopologyOf(partition.Topic);
+            var task = new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock, _stateDirectory);
+            Restore(task);
+            task.Initialize();
+            _tasks[partition] = task;
+            positions.Add(new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning));
+        }
+
+        return positions;
+    }
+
+    /// <summary>Returns how many of the partitions had a task.</summary>
+    private int CloseTasks(IReadOnlyList<TopicPartition> partitions)
+    {
+        var closed = 0;
+        foreach (var partition in partitions)
+        {
+            if (_tasks.Remove(partition, out var task))
+            {
+                task.Dispose();
+                closed++;
+            }
+
+            _processed.Remove(partition);
+        }
+
+        return closed;
+    }
+
+    private void Restore(StreamTask task)
+    {
+        using var restorer = new ConsumerBuilder<byte[]?, byte[]?>(RestoreConsumerConfig()).Build();
+        foreach (var store in task.ChangeLoggedStores)
+        {
+            var started = _clock.GetTimestamp();
+            var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
+            var end = restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value;
+            long records = 0;
+            if (end > 0)
+            {
+                restorer.Assign(new TopicPartitionOffset(changelog, Offset.Beginning));
+                // The end offset may be a transaction marker that is never returned, so watch the position, not the records.
+                while (restorer.Position(changelog).Value < end)
+                {
+                    if (restorer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
+                    {
+                        store.Restore(new ChangelogEntry(record.Message.Key!, record.Message.Value));
+                        records++;
+                    }
+                }
+
+                restorer.Unassign();
+            }
+
+            _observer.Restored(store.Name, task.Id.Partition, records, _clock.GetElapsedTime(started));
+            _logger.LogInformation("Restored {Store} of task {Task}: {Records} changelog records in {Elapsed}", store.Name, task.Id, records, _clock.GetElapsedTime(started));
+        }
+    }
+
+    void IRecordOutput.Send(OutgoingRecord record)
+    {
+        EnsureTransaction();
+        _unflushed = true;
+        CollectionsMarshal.GetValueRefOrAddDefault(_producedInTransaction, record.Topic, out _)++;
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = record.Key,
+            Value = record.Value,
+            Timestamp = new Timestamp(record.Timestamp),
+            Headers = ToKafkaHeaders(record),
+        };
+        while (true)
+        {
+            try
+            {
+                if (record.Partition is { } partition)
+                {
+                    _producer!.Produce(new TopicPartition(record.Topic, partition), message, OnDelivered);
+                }
+                else
+                {
+                    _producer!.Produce(record.Topic, message, OnDelivered);
+                }
+
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // Back-pressure: serve delivery reports until the queue has room.
+                _producer!.Poll(TimeSpan.FromMilliseconds(50));
+            }
+        }
+    }
+
+    int IRecordOutput.PartitionCount(string topic)
+    {
+        if (!_partitionCounts.TryGetValue(topic, out var count))
+        {
+            using var admin = new DependentAdminClientBuilder(_producer!.Handle).Build();
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+            count = metadata.Error.Code == ErrorCode.NoError && metadata.Partitions.Count > 0
+                ? metadata.Partitions.Count
+                : throw new KafkaException(metadata.Error);
+            _partitionCounts[topic] = count;
+        }
+
+        return count;
+    }
+
+    /// <summary>The next flush throws the first failure, so nothing is sent after a failed write within a commit.</summary>
+    private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
+    {
+        if (report.Error.IsError)
+        {
+            _deliveryError ??= new KafkaException(report.Error);
+        }
+    }
+
+    private static Headers? ToKafkaHeaders(OutgoingRecord record)
+    {
+        if (record.Headers.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var headers = new Headers();
+        foreach (var header in record.Headers)
+        {
+            headers.Add(header.Key, header.Value);
+        }
+
+        return headers;
+    }
+
+    private IProducer<byte[]?, byte[]?> NewTransactionalProducer()
+    {
+        var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig(_options.ClientConfig.ToDictionary())
+        {
+            BootstrapServers = _options.BootstrapServers,
+            EnableIdempotence = true,
+            TransactionalId = $"{_options.ApplicationId}-{Guid.NewGuid():N}",
+            TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds,
+            LingerMs = 5,
+            // Delivery reports carry only the outcome: copying each record back cost more than producing it.
+            DeliveryReportFields = "none",
+            ClientId = $"{_clientId}-producer",
+        }).Build();
+        producer.InitTransactions(TransactionTimeout);
+        return producer;
+    }
+
+    private ConsumerConfig ConsumerConfig() => new(_options.ClientConfig.ToDictionary())
+    {
+        BootstrapServers = _options.BootstrapServers,
+        GroupId = _options.ApplicationId,
+        ClientId = $"{_clientId}-consumer",
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = false,
+        EnablePartitionEof = false,
+        IsolationLevel = IsolationLevel.ReadCommitted,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+    };
+
+    private ConsumerConfig RestoreConsumerConfig() => new(_options.ClientConfig.ToDictionary())
+    {
+        BootstrapServers = _options.BootstrapServers,
+        GroupId = $"{_options.ApplicationId}-restore",
+        ClientId = $"{_clientId}-restore",
+        EnableAutoCommit = false,
+        EnablePartitionEof = false,
+        IsolationLevel = IsolationLevel.ReadCommitted,
+    };
+
+    private static class Checkpoint
+    {
+        public static string Key(TopicPartition partition) => $"{partition.Topic}:{partition.Partition.Value}";
+    }
+}
