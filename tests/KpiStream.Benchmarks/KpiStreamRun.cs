@@ -52,12 +52,13 @@ internal static partial class KpiStreamRun
 
     /// <summary>Starts `kpistream run` on the cluster and waits until it is ready and owns every task.</summary>
     /// <param name="inputPartitions">Partitions of the input topics the cluster was given (they decide the number of tasks).</param>
-    public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config, int inputPartitions)
+    public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config, int inputPartitions, int streamThreads)
     {
         var port = Polling.FreePort();
         var process = KpiProcess.Start(
             ["run", "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--config", config, "--grace", "10s",
-             "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view", .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
+             "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view",
+             "--stream-threads", streamThreads.ToString(CultureInfo.InvariantCulture), .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
@@ -69,9 +70,9 @@ internal static partial class KpiStreamRun
         return new Running(process, http);
     }
 
-    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, int inputPartitions, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
+    public static async Task<Result> RunAsync(string bootstrap, string applicationId, string config, int inputPartitions, int streamThreads, long inputRecords, int expectedWindows, WarmUp? warmUp = null)
     {
-        using var processor = await StartAsync(bootstrap, applicationId, config, inputPartitions);
+        using var processor = await StartAsync(bootstrap, applicationId, config, inputPartitions, streamThreads);
         var (process, http) = (processor.Process, processor.Http);
         string metrics = "";
         TimeSpan? firstConsumed = null, allConsumed = null;

@@ -18,6 +18,8 @@ using KpiStream.TestSupport;
 // per partition of 5 MiB), so the fixed costs of a run (readiness to first fetch, the last two
 // commit intervals through both stages) weigh as little as they can.
 const int Partitions = 6;
+// KpiStream runs a stream thread per core, and the passthrough as many copy loops.
+var streamThreads = Environment.ProcessorCount;
 const int MemorySessions = 30_000;
 const int WarmUpMinutes = 2;
 // About 600 events/s for 4 minutes, 200 minutes of event time (the deduplication horizon three times over):
@@ -28,15 +30,15 @@ var steadyEventTime = TimeSpan.FromMinutes(200);
 var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 75_000;
 var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "results.json");
 
-var single = await MeasureAsync(sessions, TimeSpan.FromMinutes(15), withPassthrough: true);
+var single = await MeasureAsync(sessions, TimeSpan.FromMinutes(15), streamThreads, withPassthrough: true);
 if (args.Contains("--throughput-only"))
 {
     return;
 }
 
-var longer = await MeasureAsync(MemorySessions, TimeSpan.FromMinutes(90), withPassthrough: false);
-var twiceLonger = await MeasureAsync(MemorySessions * 2, TimeSpan.FromMinutes(180), withPassthrough: false);
-var steady = await SteadyFeedRun.RunAsync(Partitions, SteadySessions, steadyEventTime, SteadySpeedUp);
+var longer = await MeasureAsync(MemorySessions, TimeSpan.FromMinutes(90), streamThreads, withPassthrough: false);
+var twiceLonger = await MeasureAsync(MemorySessions * 2, TimeSpan.FromMinutes(180), streamThreads, withPassthrough: false);
+var steady = await SteadyFeedRun.RunAsync(Partitions, streamThreads, SteadySessions, steadyEventTime, SteadySpeedUp);
 foreach (var sample in steady)
 {
     Console.WriteLine($"  steady feed at {sample.Wall.TotalSeconds:F0} s ({sample.EventTime.TotalMinutes:F0} min of event time): {sample.Consumed} consumed, RSS {sample.RssMb:F0} MB, managed heap {sample.ManagedHeapMb:F0} MB, {sample.StoreEntries} store entries");
@@ -53,8 +55,10 @@ var results = new JsonObject
     ["timed_events"] = single.TimedEvents,
     ["events_per_second"] = Math.Round(single.Kpi.EventsPerSecond),
     ["events_per_second_from_resume"] = Math.Round(single.Kpi.FromReadyEventsPerSecond),
-    ["raw_txn_passthrough_events_per_second"] = Math.Round(single.RawEventsPerSecond),
-    ["ratio_to_raw"] = Math.Round(single.Kpi.EventsPerSecond / single.RawEventsPerSecond, 3),
+    ["stream_threads"] = streamThreads,
+    ["raw_txn_passthrough_events_per_second"] = Math.Round(single.Raw.SameLoops),
+    ["ratio_to_raw"] = Math.Round(single.Kpi.EventsPerSecond / single.Raw.SameLoops, 3),
+    ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(single.Raw.SingleLoop),
     ["p99_emit_latency_ms"] = single.Kpi.P99EmitLatencyMs,
     ["peak_rss_mb"] = Math.Round(single.Kpi.PeakRssMb, 1),
     ["windows"] = single.Kpi.WindowsEmitted,
@@ -84,7 +88,7 @@ await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializer
 Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Written to {outputPath}");
 
-static void AddMemoryRun(JsonObject results, string prefix, (int Events, int TimedEvents, KpiStreamRun.Result Kpi, double RawEventsPerSecond) run)
+static void AddMemoryRun(JsonObject results, string prefix, (int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw) run)
 {
     results[$"{prefix}_events"] = run.Events;
     results[$"{prefix}_events_per_second"] = Math.Round(run.Kpi.EventsPerSecond);
@@ -94,7 +98,8 @@ static void AddMemoryRun(JsonObject results, string prefix, (int Events, int Tim
     results[$"{prefix}_final_managed_heap_mb"] = Math.Round(run.Kpi.ManagedHeapMb, 1);
 }
 
-static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, double RawEventsPerSecond)> MeasureAsync(int sessions, TimeSpan spread, bool withPassthrough)
+/// <returns>The raw passthrough's rates with as many copy loops as KpiStream has stream threads, and with one (earlier sessions' baseline).</returns>
+static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw)> MeasureAsync(int sessions, TimeSpan spread, int streamThreads, bool withPassthrough)
 {
     using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
     var config = SampleJourneys.WriteToTempFile();
@@ -105,6 +110,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, double 
     }
 
     cluster.CreateTopic("passthrough-out", Partitions);
+    cluster.CreateTopic("passthrough-single-loop-out", Partitions);
     var topics = new TopicNames();
     var input = new SyntheticInput(sessions, seed: 7, spread, Partitions);
     // The throughput run warms both up on the first minutes of the input (see KpiStreamRun.WarmUp); the memory runs start cold.
@@ -118,16 +124,22 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, double 
         ProduceRest();
     }
 
-    var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, Partitions, input.RecordCount, input.Expected.Count,
+    var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, Partitions, streamThreads, input.RecordCount, input.Expected.Count,
         withPassthrough ? new KpiStreamRun.WarmUp(warmUpEvents, ProduceRest) : null);
 
-    var raw = double.NaN;
+    var raw = (SameLoops: double.NaN, SingleLoop: double.NaN);
     if (withPassthrough)
     {
         // The whole input is in the topic by now: the passthrough copies the warm-up part, then is timed on the rest.
-        using var passthrough = new RawTransactionalPassthrough(cluster.BootstrapServers, topics.DomainEvents, "passthrough-out", TimeSpan.FromMilliseconds(500));
-        passthrough.Copy(warmUpEvents);
-        raw = passthrough.Copy(input.RecordCount - warmUpEvents).EventsPerSecond;
+        double Passthrough(int loops, string output)
+        {
+            using var passthrough = new RawTransactionalPassthrough(cluster.BootstrapServers, topics.DomainEvents, output, TimeSpan.FromMilliseconds(500), loops, output);
+            passthrough.CopyUntil(warmUpEvents);
+            return passthrough.CopyUntil(input.RecordCount);
+        }
+
+        raw.SameLoops = Passthrough(streamThreads, "passthrough-out");
+        raw.SingleLoop = streamThreads == 1 ? raw.SameLoops : Passthrough(1, "passthrough-single-loop-out");
     }
 
     TopicReader.EnsureNothingDropped(cluster.BootstrapServers, KpiStreamApp.TopicsFor(options).Select(t => t.Name));
@@ -137,6 +149,6 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, double 
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap); raw passthrough {raw:F0} events/s");
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap); raw passthrough {raw.SameLoops:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop:F0} with one");
     return (input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
 }

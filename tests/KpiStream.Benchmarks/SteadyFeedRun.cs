@@ -27,7 +27,7 @@ internal static class SteadyFeedRun
 
     public sealed record Sample(TimeSpan Wall, TimeSpan EventTime, long Consumed, double RssMb, double ManagedHeapMb, long StoreEntries);
 
-    public static async Task<IReadOnlyList<Sample>> RunAsync(int partitions, int sessions, TimeSpan eventTime, double speedUp)
+    public static async Task<IReadOnlyList<Sample>> RunAsync(int partitions, int streamThreads, int sessions, TimeSpan eventTime, double speedUp)
     {
         using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
         var config = SampleJourneys.WriteToTempFile();
@@ -44,7 +44,7 @@ internal static class SteadyFeedRun
         var encoded = events.Select(e => (e.SessionId, Value: codec.Encode(e), Due: (e.OccurredAt - start) / speedUp)).ToList();
         Console.WriteLine($"Steady feed: {events.Count} events over {eventTime} of event time at {speedUp}x, about {events.Count / (eventTime.TotalSeconds / speedUp):F0} events/s for {eventTime / speedUp}");
 
-        using var processor = await KpiStreamRun.StartAsync(cluster.BootstrapServers, "steady", config, partitions);
+        using var processor = await KpiStreamRun.StartAsync(cluster.BootstrapServers, "steady", config, partitions, streamThreads);
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, EnableIdempotence = true, LingerMs = 20, Partitioner = Partitioner.Murmur2 }).Build();
         var samples = new List<Sample>();
         var clock = Stopwatch.StartNew();
