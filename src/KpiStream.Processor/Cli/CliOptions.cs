@@ -18,6 +18,12 @@ internal static class CliOptions
         DefaultValueFactory = _ => 1,
     };
 
+    public static Option<int> Partitions() => new("--partitions")
+    {
+        Description = "Partitions of the input topics and the repartition topic (co-partitioned: the same count for all).",
+        DefaultValueFactory = _ => 6,
+    };
+
     /// <summary>A comma-separated list of durations, or "none"; read it with <see cref="DurationText.TryParseList"/>.</summary>
     public static Option<string?> Durations(string name, string description)
     {

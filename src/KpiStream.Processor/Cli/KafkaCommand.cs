@@ -11,7 +11,7 @@ internal static class KafkaCommand
     public static Command Create()
     {
         var brokers = CliOptions.Brokers();
-        var partitions = new Option<int>("--partitions") { Description = "Partitions of input and repartition topics.", DefaultValueFactory = _ => 6 };
+        var partitions = CliOptions.Partitions();
         var applicationId = new Option<string>("--application-id") { Description = "Application id whose internal topics to create.", DefaultValueFactory = _ => "kpistream" };
         var config = CliOptions.Config();
         var command = new Command("kafka", "Run only the embedded Kafka-protocol cluster (a development broker, not for production) until stopped.")

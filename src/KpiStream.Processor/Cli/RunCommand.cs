@@ -26,6 +26,7 @@ internal static class RunCommand
             DefaultValueFactory = _ => 1,
         };
         var brokers = CliOptions.Brokers();
+        var partitions = CliOptions.Partitions();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
         var kafkaProperties = new Option<string[]>("--kafka-property", "-X")
@@ -52,7 +53,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, partitions, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +66,7 @@ internal static class RunCommand
                 MetricsPort = parse.GetValue(metricsPort),
                 Duration = parse.GetValue(duration),
                 EmbeddedBrokers = parse.GetValue(brokers),
+                InputPartitions = parse.GetValue(partitions),
                 ApplicationId = parse.GetValue(applicationId)!,
                 LiveView = !parse.GetValue(noLiveView),
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,

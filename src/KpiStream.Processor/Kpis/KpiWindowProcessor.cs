@@ -147,7 +147,7 @@ public sealed class KpiWindowProcessor(
         if (bucket.With(snapshot) is { } updated)
         {
             _buckets.Put(key, updated);
-            board.Update(updated.Merged());
+            board.Update(updated);
         }
     }
 
@@ -217,9 +217,10 @@ public sealed class KpiWindowProcessor(
         {
             var (_, key) = _pending.Min;
             _pending.Remove(_pending.Min);
-            var window = _buckets.Get(key)!.Merged();
+            var bucket = _buckets.Get(key)!;
+            var window = bucket.Merged();
             Emit(key, window, latency);
-            board.Update(window);
+            board.Update(bucket);
             _buckets.Delete(key);
             RollUp(window);
         }

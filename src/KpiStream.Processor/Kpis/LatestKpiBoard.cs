@@ -9,17 +9,21 @@ namespace KpiStream.Processor.Kpis;
 /// journey's SLOs as last judged, the alerts firing now and the last ones resolved. The newest window is almost always still open (final
 /// ones lag by the conversion timeout), so its values may grow.
 /// </summary>
+/// <remarks>
+/// Minute buckets are kept as they are and merged when read: a bucket changes with every partial
+/// snapshot stage 2 receives, and the view reads it about once a second.
+/// </remarks>
 public sealed class LatestKpiBoard
 {
     private const int ResolvedKept = 5;
 
-    private readonly ConcurrentDictionary<(string Journey, string Segment), KpiWindow> _latest = new();
+    private readonly ConcurrentDictionary<(string Journey, string Segment), MinuteBucket> _latest = new();
     private readonly ConcurrentDictionary<string, SloAlert> _firing = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SloAlert> _resolved = new();
     private readonly ConcurrentDictionary<(string Journey, string Slo), SloStatus> _slos = new();
 
-    public void Update(KpiWindow window) =>
-        _latest.AddOrUpdate((window.Journey, window.Segment.Key), window, (_, current) => window.Window.Start >= current.Window.Start ? window : current);
+    public void Update(MinuteBucket bucket) =>
+        _latest.AddOrUpdate((bucket.Journey, bucket.Segment.Key), bucket, (_, current) => bucket.Window.Start >= current.Window.Start ? bucket : current);
 
     public void Update(SloAlert alert)
     {
@@ -43,7 +47,7 @@ public sealed class LatestKpiBoard
         [.. _slos.Values.OrderBy(s => s.Journey, StringComparer.Ordinal).ThenBy(s => s.Slo, StringComparer.Ordinal)];
 
     public IReadOnlyList<KpiWindow> Snapshot() =>
-        _latest.Values.OrderBy(w => w.Journey, StringComparer.Ordinal).ThenBy(w => w.Segment.Key, StringComparer.Ordinal).ToList();
+        _latest.Values.OrderBy(b => b.Journey, StringComparer.Ordinal).ThenBy(b => b.Segment.Key, StringComparer.Ordinal).Select(b => b.Merged()).ToList();
 
     /// <summary>Firing alerts, most urgent and highest impact first, then the last resolved ones.</summary>
     public IReadOnlyList<SloAlert> Alerts() =>

@@ -38,6 +38,7 @@ public class HelmChartTests
         "--metrics-port" => "9464",
         "--grace" => "30s",
         "--stream-threads" => "1",
+        "--partitions" => "6",
         _ => "value",
     };
 }
