@@ -28,5 +28,6 @@ public class RunCommandTests
 
         Assert.Equal($"--stream-threads: expected 1 to 64, got {threads}.", error.Message);
         Assert.Throws<ArgumentException>(new StreamsOptions { ApplicationId = "a", BootstrapServers = "b:9092", StateDirectory = "/tmp", StreamThreads = threads }.Validate);
+        Assert.Empty(RunCommand.Create().Parse(["--stream-threads", "2", "--partitions", "12"]).Errors);
     }
 }
