@@ -149,6 +149,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap); raw passthrough {raw.SameLoops:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop:F0} with one");
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
+        + (withPassthrough ? $"; raw passthrough {raw.SameLoops:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop:F0} with one" : ""));
     return (input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
 }

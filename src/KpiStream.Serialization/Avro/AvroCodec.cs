@@ -24,7 +24,8 @@ public sealed class AvroCodec<T>
 
     // Schema ids whose writer schema is the mapper's own, so the span reader applies.
     private readonly ConcurrentDictionary<int, bool> _ownSchema = new();
-    private int? _schemaId;
+    // Stream threads share a codec. PublicationOnly: a failed registration is tried again, not cached.
+    private readonly Lazy<int> _schemaId;
 
     public AvroCodec(IAvroMapper<T> mapper, ISchemaRegistry registry, string topic, int maxPayloadBytes = 1024 * 1024)
     {
@@ -33,15 +34,16 @@ public sealed class AvroCodec<T>
         _subject = SubjectNames.ForValue(topic);
         _maxPayloadBytes = maxPayloadBytes;
         _writer = new GenericDatumWriter<GenericRecord>(mapper.Schema);
+        _schemaId = new Lazy<int>(() => registry.RegisterAsync(_subject, mapper.Schema).GetAwaiter().GetResult(), LazyThreadSafetyMode.PublicationOnly);
     }
 
     public byte[] Encode(T value)
     {
         // Registration is a one-off round trip; the hot path after it never blocks.
-        _schemaId ??= _registry.RegisterAsync(_subject, _mapper.Schema).GetAwaiter().GetResult();
+        var schemaId = _schemaId.Value;
         using var buffer = new MemoryStream();
         _writer.Write(_mapper.ToRecord(value), new BinaryEncoder(buffer));
-        return WireFormat.Frame(_schemaId.Value, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return WireFormat.Frame(schemaId, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     public DecodeResult<T> Decode(byte[]? framed)
