@@ -18,6 +18,7 @@ using KpiStream.TestSupport;
 // per partition of 5 MiB), so the fixed costs of a run (readiness to first fetch, the last two
 // commit intervals through both stages) weigh as little as they can.
 const int Partitions = 6;
+const int ThroughputRuns = 3;
 // KpiStream runs a stream thread per core, and the passthrough as many copy loops.
 var streamThreads = Environment.ProcessorCount;
 const int MemorySessions = 30_000;
@@ -30,7 +31,16 @@ var steadyEventTime = TimeSpan.FromMinutes(200);
 var sessions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 75_000;
 var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "results.json");
 
-var single = await MeasureAsync(sessions, TimeSpan.FromMinutes(15), streamThreads, withPassthrough: true);
+// Single runs vary by 10-30% on this VM (either side); the run with the median ratio stands for
+// the others, which are listed too.
+var throughputRuns = new List<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw)>();
+for (var run = 0; run < ThroughputRuns; run++)
+{
+    throughputRuns.Add(await MeasureAsync(sessions, TimeSpan.FromMinutes(15), streamThreads, withPassthrough: true));
+}
+
+var single = throughputRuns.OrderBy(RatioToRaw).ElementAt(ThroughputRuns / 2);
+Console.WriteLine($"Median run of {ThroughputRuns}: ratio {RatioToRaw(single):F3} (all: {string.Join(", ", throughputRuns.Select(r => RatioToRaw(r).ToString("F3", CultureInfo.InvariantCulture)))})");
 if (args.Contains("--throughput-only"))
 {
     return;
@@ -56,9 +66,18 @@ var results = new JsonObject
     ["events_per_second"] = Math.Round(single.Kpi.EventsPerSecond),
     ["events_per_second_from_resume"] = Math.Round(single.Kpi.FromReadyEventsPerSecond),
     ["stream_threads"] = streamThreads,
-    ["raw_txn_passthrough_events_per_second"] = Math.Round(single.Raw.SameLoops),
-    ["ratio_to_raw"] = Math.Round(single.Kpi.EventsPerSecond / single.Raw.SameLoops, 3),
+    // The faster of the passthrough's two configurations: a slower baseline would flatter the ratio.
+    ["raw_txn_passthrough_events_per_second"] = Math.Round(Math.Max(single.Raw.SameLoops, single.Raw.SingleLoop)),
+    ["ratio_to_raw"] = Math.Round(RatioToRaw(single), 3),
+    ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(single.Raw.SameLoops),
     ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(single.Raw.SingleLoop),
+    ["throughput_runs"] = new JsonArray([.. throughputRuns.Select(r => (JsonNode)new JsonObject
+    {
+        ["events_per_second"] = Math.Round(r.Kpi.EventsPerSecond),
+        ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(r.Raw.SameLoops),
+        ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(r.Raw.SingleLoop),
+        ["ratio_to_raw"] = Math.Round(RatioToRaw(r), 3),
+    })]),
     ["p99_emit_latency_ms"] = single.Kpi.P99EmitLatencyMs,
     ["peak_rss_mb"] = Math.Round(single.Kpi.PeakRssMb, 1),
     ["windows"] = single.Kpi.WindowsEmitted,
@@ -87,6 +106,9 @@ Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
 await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Written to {outputPath}");
+
+static double RatioToRaw((int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw) run) =>
+    run.Kpi.EventsPerSecond / Math.Max(run.Raw.SameLoops, run.Raw.SingleLoop);
 
 static void AddMemoryRun(JsonObject results, string prefix, (int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw) run)
 {
