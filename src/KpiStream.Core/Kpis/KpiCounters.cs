@@ -26,16 +26,5 @@ public sealed record KpiCounters(
     /// <summary>sessions converted / sessions started; null when no session started.</summary>
     public double? ConversionRate => SessionsStarted == 0 ? null : (double)SessionsConverted / SessionsStarted;
 
-    public KpiCounters Merge(KpiCounters other) => new(
-        Attempts + other.Attempts,
-        Successes + other.Successes,
-        Failures + other.Failures,
-        SessionsStarted + other.SessionsStarted,
-        SessionsConverted + other.SessionsConverted,
-        Revenue.Plus(other.Revenue),
-        LateRecords + other.LateRecords,
-        DuplicateRecords + other.DuplicateRecords,
-        Requests + other.Requests,
-        RequestErrors + other.RequestErrors,
-        Latency.Merge(other.Latency));
+    public KpiCounters Merge(KpiCounters other) => new KpiCountersSum(this).Add(other).ToCounters();
 }

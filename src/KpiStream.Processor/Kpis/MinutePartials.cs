@@ -23,7 +23,8 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
 {
     private const string ClockKey = "clock";
 
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    // Partials changed since the last commit, folded into in memory and written to the store at the commit.
+    private readonly Dictionary<string, ChangedPartial> _changed = new(StringComparer.Ordinal);
     private readonly ExpiryIndex _expiry = new();
     private readonly Dictionary<KpiWindowKey, string> _storeKeys = [];
     private IProcessorContext _context = null!;
@@ -53,7 +54,7 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
             if (partial.Dirty)
             {
                 // Changed but not yet sent when the task last committed.
-                _dirty.Add(key);
+                _changed.Add(key, new ChangedPartial(partial));
             }
         }
 
@@ -90,40 +91,32 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
     public bool IsLate(DateTimeOffset eventTime, DateTimeOffset streamTime) =>
         TumblingWindow.Containing(eventTime, options.WindowSize).IsClosedAt(streamTime, options.Grace);
 
-    /// <summary>Adds deltas to their partials, at most once per input offset; one record's deltas to the same partial are added together.</summary>
+    /// <summary>Adds deltas to their partials, at most once per input offset; one record's deltas to the same partial all count.</summary>
     public void Apply(long offset, IReadOnlyList<KpiDelta> deltas)
     {
         for (var i = 0; i < deltas.Count; i++)
         {
-            var first = deltas[i];
-            if (SameKeyBefore(deltas, i))
+            var delta = deltas[i];
+            var key = StoreKey(delta.Key);
+            if (!_changed.TryGetValue(key, out var changed))
             {
-                continue;
-            }
-
-            var key = StoreKey(first.Key);
-            var partial = _partials.Get(key);
-            if (partial is not null && partial.AppliedOffset >= offset)
-            {
-                continue;
-            }
-
-            var counters = (partial?.Counters ?? KpiCounters.Zero).Merge(first.Counters);
-            for (var j = i + 1; j < deltas.Count; j++)
-            {
-                if (deltas[j].Key == first.Key)
+                var stored = _partials.Get(key);
+                if (stored?.AppliedOffset >= offset)
                 {
-                    counters = counters.Merge(deltas[j].Counters);
+                    // A replay of a record this partial already holds.
+                    continue;
                 }
+
+                if (stored is null)
+                {
+                    _expiry.Add(key, FinalAt(delta.Key.Journey, delta.Key.Window));
+                }
+
+                changed = new ChangedPartial(stored ?? new PartialState(delta.Key.Journey, delta.Segment, delta.Key.Window, KpiCounters.Zero, AppliedOffset: -1, Dirty: false));
+                _changed.Add(key, changed);
             }
 
-            if (partial is null)
-            {
-                _expiry.Add(key, FinalAt(first.Key.Journey, first.Key.Window));
-            }
-
-            _partials.Put(key, new PartialState(first.Key.Journey, first.Segment, first.Key.Window, counters, offset, Dirty: true));
-            _dirty.Add(key);
+            changed.Add(offset, delta.Counters);
         }
     }
 
@@ -135,16 +128,16 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
     public DateTimeOffset? BeforeCommit(string snapshotChild, string tickChild)
     {
         var sourceId = sourceIdBase + _context.TaskId.Partition;
-        foreach (var key in _dirty.Order(StringComparer.Ordinal))
+        foreach (var key in _changed.Keys.Order(StringComparer.Ordinal))
         {
-            var partial = _partials.Get(key)!;
+            var partial = _changed[key].ToSentState();
             var snapshot = PartialSnapshot.Of(sourceId, partial);
             // Keyed by journey: one stage-2 task sees every segment of a journey, so its SLOs are judged journey-wide.
             _context.Forward(new Record<string, PartialSnapshot>(partial.Journey, snapshot, partial.Window.Start, []), snapshotChild);
-            _partials.Put(key, partial with { Dirty = false });
+            _partials.Put(key, partial);
         }
 
-        _dirty.Clear();
+        _changed.Clear();
 
         if (_streamTime > _announced)
         {
@@ -176,19 +169,6 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
 
         _lastExpiry = _streamTime;
         return _streamTime;
-    }
-
-    private static bool SameKeyBefore(IReadOnlyList<KpiDelta> deltas, int index)
-    {
-        for (var i = 0; i < index; i++)
-        {
-            if (deltas[i].Key == deltas[index].Key)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The key's text, built once per key between expiry runs rather than once per record.</summary>
