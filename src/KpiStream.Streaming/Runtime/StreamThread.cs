@@ -158,14 +158,16 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private void ProcessOne(ConsumeResult<byte[]?, byte[]?> consumed)
     {
         CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
-        if (!_tasks.TryGetValue(consumed.TopicPartition, out var task))
+        // The property builds a new instance on every read.
+        var partition = consumed.TopicPartition;
+        if (!_tasks.TryGetValue(partition, out var task))
         {
-            _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", consumed.TopicPartition);
+            _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", partition);
             return;
         }
 
         task.Process(consumed);
-        _processed[consumed.TopicPartition] = consumed.Offset.Value;
+        _processed[partition] = consumed.Offset.Value;
         _uncommitted = true;
     }
 
