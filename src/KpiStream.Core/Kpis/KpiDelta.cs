@@ -3,7 +3,7 @@ using KpiStream.Core.Windows;
 namespace KpiStream.Core.Kpis;
 
 /// <summary>A change to add to the counters of one KPI window.</summary>
-public sealed record KpiDelta(KpiWindowKey Key, Segment Segment, KpiCounters Counters)
+public readonly record struct KpiDelta(KpiWindowKey Key, Segment Segment, KpiCounters Counters)
 {
     /// <summary>
     /// What a record that would have made this change adds when it arrives after its window
