@@ -155,7 +155,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
         // The whole input is in the topic by now: the passthrough copies the warm-up part, then is timed on the rest.
         double Passthrough(int loops, string output)
         {
-            using var passthrough = new RawTransactionalPassthrough(cluster.BootstrapServers, topics.DomainEvents, output, TimeSpan.FromMilliseconds(500), loops, output);
+            using var passthrough = new RawTransactionalPassthrough(cluster.BootstrapServers, topics.DomainEvents, Partitions, output, TimeSpan.FromMilliseconds(500), loops, output);
             passthrough.CopyUntil(warmUpEvents);
             return passthrough.CopyUntil(input.RecordCount);
         }

@@ -6,21 +6,22 @@ namespace KpiStream.Benchmarks;
 /// <summary>
 /// The baseline: consume → produce the same bytes → commit offsets, in transactions on the same
 /// commit interval as KpiStream, with no decoding, state or logic. What KpiStream is measured against.
-/// Runs as many copy loops as KpiStream runs stream threads, each its own group member with its own
+/// Runs as many copy loops as KpiStream runs stream threads, each with its own consumer and
 /// transactional producer, so both sides have the same parallelism; copies in phases (a warm-up,
-/// then the timed input), as KpiStream does.
+/// then the timed input), as KpiStream does. Partitions are assigned to loops by hand: nothing here
+/// needs group management, and a late join would rebalance during the timed phase.
 /// </summary>
 internal sealed class RawTransactionalPassthrough : IDisposable
 {
     private readonly List<CopyLoop> _loops;
     private long _copied;
 
-    public RawTransactionalPassthrough(string bootstrap, string inputTopic, string outputTopic, TimeSpan commitInterval, int loops, string group)
+    public RawTransactionalPassthrough(string bootstrap, string inputTopic, int partitions, string outputTopic, TimeSpan commitInterval, int loops, string group)
     {
-        _loops = [.. Enumerable.Range(0, loops).Select(_ => new CopyLoop(bootstrap, inputTopic, outputTopic, commitInterval, group))];
-        foreach (var loop in _loops)
+        _loops = [.. Enumerable.Range(0, loops).Select(_ => new CopyLoop(bootstrap, outputTopic, commitInterval, group))];
+        for (var loop = 0; loop < loops; loop++)
         {
-            loop.Subscribe(inputTopic);
+            _loops[loop].Assign([.. Enumerable.Range(0, partitions).Where(p => p % loops == loop).Select(p => new TopicPartitionOffset(inputTopic, p, Offset.Beginning))]);
         }
     }
 
@@ -58,7 +59,7 @@ internal sealed class RawTransactionalPassthrough : IDisposable
         private readonly IProducer<byte[], byte[]> _producer;
         private readonly Dictionary<TopicPartition, long> _positions = [];
 
-        public CopyLoop(string bootstrap, string inputTopic, string outputTopic, TimeSpan commitInterval, string group)
+        public CopyLoop(string bootstrap, string outputTopic, TimeSpan commitInterval, string group)
         {
             _outputTopic = outputTopic;
             _commitInterval = commitInterval;
@@ -69,7 +70,6 @@ internal sealed class RawTransactionalPassthrough : IDisposable
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 EnableAutoCommit = false,
                 IsolationLevel = IsolationLevel.ReadCommitted,
-                PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             }).Build();
             _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
             {
@@ -81,7 +81,7 @@ internal sealed class RawTransactionalPassthrough : IDisposable
             _producer.InitTransactions(TimeSpan.FromSeconds(30));
         }
 
-        public void Subscribe(string topic) => _consumer.Subscribe(topic);
+        public void Assign(IEnumerable<TopicPartitionOffset> partitions) => _consumer.Assign(partitions);
 
         /// <summary>Copies until <paramref name="done"/>; returns the timestamp of its first record (0 if it copied none).</summary>
         public long Copy(Func<bool> done, Action copied)

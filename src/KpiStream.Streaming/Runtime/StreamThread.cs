@@ -24,6 +24,12 @@ namespace KpiStream.Streaming.Runtime;
 internal sealed class StreamThread : IRecordOutput, IDisposable
 {
     private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
+
+    // A drained input commits after a poll of DrainedAfter finds nothing, but not sooner than DrainedCommitGap after the
+    // last commit (Kafka Streams' commit interval under exactly-once), so a light, steady feed does not commit per batch.
+    // Short, because the two stages hand over through the repartition topic: each thread's commit waits for the last.
+    private static readonly TimeSpan DrainedAfter = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan DrainedCommitGap = TimeSpan.FromMilliseconds(100);
     private readonly Topology.Topology _topology;
     private readonly StreamsOptions _options;
     private readonly IRuntimeObserver _observer;
@@ -111,7 +117,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             var batchStart = _clock.GetTimestamp();
             var count = 0;
-            var consumed = _consumer!.Consume(_options.PollTimeout);
+            // With results waiting for a commit, a short wait is enough to tell that the input is drained.
+            var consumed = _consumer!.Consume(_recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
             while (consumed is not null)
             {
                 ProcessOne(consumed);
@@ -145,8 +152,9 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
             }
 
             // Also commit as soon as the input is drained: the results of a burst need not wait out the interval.
-            var drained = count == 0 && _recordsSinceCommit > 0;
-            if (drained || _clock.GetElapsedTime(lastCommit) >= _options.CommitInterval)
+            var sinceCommit = _clock.GetElapsedTime(lastCommit);
+            var drained = count == 0 && _recordsSinceCommit > 0 && sinceCommit >= DrainedCommitGap;
+            if (drained || sinceCommit >= _options.CommitInterval)
             {
                 CommitOrRecover();
                 lastCommit = _clock.GetTimestamp();
