@@ -26,6 +26,20 @@ public class PseudonymizerTests
     }
 
     [Fact]
+    public void Threads_sharing_one_pseudonymizer_get_the_pseudonyms_one_thread_gets()
+    {
+        var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes("0123456789abcdef-test-key"));
+        var ids = Enumerable.Range(0, 2_000).Select(i => $"user-{i}").ToArray();
+        var expected = ids.Select(pseudonymizer.Pseudonymize).ToArray();
+
+        var concurrent = new string[ids.Length];
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => concurrent[i] = pseudonymizer.Pseudonymize(ids[i]));
+
+        Assert.Equal(expected, concurrent);
+        Assert.Equal("u_aab5e9a7881f410ca847edf5d012a1d5", pseudonymizer.Pseudonymize("user-42"));
+    }
+
+    [Fact]
     public void Short_keys_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new Pseudonymizer(new byte[15]));
