@@ -19,7 +19,7 @@ internal static class RunCommand
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
         var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");
-        var commitInterval = CliOptions.Duration("--commit-interval", "Longest time between transactions committing outputs, state and input positions while records flow; a drained input commits at once (default 500ms; 10ms to 1m).");
+        var commitInterval = CliOptions.Duration("--commit-interval", "Longest time between transactions committing outputs, state and input positions while records flow; a drained input commits sooner, at most every 100ms (default 500ms; 10ms to 1m).");
         var streamThreads = new Option<int>("--stream-threads")
         {
             Description = "Stream threads, each a consumer-group member with its own tasks; more use more cores for the same partitions (default 1; 1 to 64).",

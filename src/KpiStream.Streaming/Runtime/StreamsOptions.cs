@@ -10,10 +10,10 @@ public sealed record StreamsOptions
 
     public required string BootstrapServers { get; init; }
 
-    /// <summary>Longest time between commits while records flow; a drained input (a poll that waited and found nothing) commits at once.</summary>
+    /// <summary>Longest time between commits while records flow; a drained input (a 10 ms poll finds nothing) commits sooner, at most every 100 ms.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long one poll waits for records before wall-clock punctuation runs.</summary>
+    /// <summary>How long one poll waits for records before wall-clock punctuation runs, when no results wait for a commit.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Records taken from the consumer in one go before punctuation and commit checks.</summary>
