@@ -19,5 +19,5 @@ internal sealed class ChangedPartial(PartialState stored)
     }
 
     /// <summary>The state to store once it has been sent downstream.</summary>
-    public PartialState ToSentState() => stored with { Counters = _sum.ToCounters(), AppliedOffset = _appliedOffset, Dirty = false };
+    public PartialState ToSentState() => stored with { Counters = _sum.ToCounters(), AppliedOffset = _appliedOffset };
 }

@@ -50,12 +50,8 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
         _lastInputWallClock = context.WallClockTime;
         foreach (var (key, partial) in _partials.All())
         {
+            // Stored only at commits, after being sent (outputs are flushed before changelogs): nothing here is unsent.
             _expiry.Add(key, FinalAt(partial.Journey, partial.Window));
-            if (partial.Dirty)
-            {
-                // Changed but not yet sent when the task last committed.
-                _changed.Add(key, new ChangedPartial(partial));
-            }
         }
 
         context.Schedule(options.TickInterval, PunctuationType.WallClockTime, AdvanceWhenIdle);
@@ -112,7 +108,7 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
                     _expiry.Add(key, FinalAt(delta.Key.Journey, delta.Key.Window));
                 }
 
-                changed = new ChangedPartial(stored ?? new PartialState(delta.Key.Journey, delta.Segment, delta.Key.Window, KpiCounters.Zero, AppliedOffset: -1, Dirty: false));
+                changed = new ChangedPartial(stored ?? new PartialState(delta.Key.Journey, delta.Segment, delta.Key.Window, KpiCounters.Zero, AppliedOffset: -1));
                 _changed.Add(key, changed);
             }
 

@@ -8,4 +8,4 @@ namespace KpiStream.Processor.Kpis;
 /// <see cref="AppliedOffset"/> is the highest input offset folded in: a replayed record at or
 /// below it is skipped, so replays never count twice.
 /// </summary>
-public sealed record PartialState(string Journey, Segment Segment, TumblingWindow Window, KpiCounters Counters, long AppliedOffset, bool Dirty);
+public sealed record PartialState(string Journey, Segment Segment, TumblingWindow Window, KpiCounters Counters, long AppliedOffset);

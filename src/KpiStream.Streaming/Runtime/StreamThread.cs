@@ -27,7 +27,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     // A drained input commits after a poll of DrainedAfter finds nothing, but not sooner than DrainedCommitGap after the
     // last commit (Kafka Streams' commit interval under exactly-once), so a light, steady feed does not commit per batch.
-    // Short, because the two stages hand over through the repartition topic: each thread's commit waits for the last.
+    // Short, because stage 1's results reach stage 2 only at commits: the last windows of a burst wait for one drained
+    // commit per stage, and one thread's commit hands the other thread more input, postponing its own.
     private static readonly TimeSpan DrainedAfter = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan DrainedCommitGap = TimeSpan.FromMilliseconds(100);
     private readonly Topology.Topology _topology;
