@@ -6,7 +6,7 @@ namespace KpiStream.Streaming.Runtime;
 /// Runs a topology with exactly-once commits on <see cref="StreamsOptions.StreamThreads"/> stream
 /// threads, each its own member of the application's consumer group with its own tasks, like
 /// Kafka Streams' <c>num.stream.threads</c>: the group spreads partitions over threads exactly as
-/// over instances, so a thread is to a task what another instance would be.
+/// over instances, and a task moves between threads as between instances, restoring its state.
 /// </summary>
 /// <remarks>
 /// If one thread fails the others are stopped and the runtime fails: an instance running with
