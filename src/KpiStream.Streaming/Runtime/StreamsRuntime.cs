@@ -30,7 +30,7 @@ public sealed class StreamsRuntime : IDisposable
 
     /// <summary>
     /// Failed if any thread failed; otherwise the least advanced state of any thread, so the
-    /// runtime is running only once every thread owns its first tasks.
+    /// runtime is running only once every thread has had its first assignment (an empty one counts).
     /// </summary>
     public StreamsState State =>
         _threads.Any(t => t.State == StreamsState.Failed) ? StreamsState.Failed : _threads.Min(t => t.State);
