@@ -21,7 +21,7 @@ internal static partial class KpiStreamRun
     /// <param name="FromReadyEventsPerSecond">Timed input records over the time from the start of the timed phase to the last window emitted.</param>
     /// <param name="FirstConsumed">From the start of the timed phase to its first input record counted as consumed (cold: assignment, restore, JIT).</param>
     /// <param name="AllConsumed">From the start of the timed phase to the last input record consumed.</param>
-    /// <param name="StoreEntries">Entries in all state stores a few commits after the last window (RocksDB estimates).</param>
+    /// <param name="StoreEntries">Entries in all state stores a few commits after the last window (exact while each store fits in its cache, RocksDB's estimate beyond).</param>
     /// <param name="FinalRssMb">Resident memory at that moment, when the backlog is gone and every window closed.</param>
     /// <param name="ManagedHeapMb">Of which the managed heap (what the GC holds, live or not yet collected).</param>
     public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb);

@@ -15,8 +15,8 @@ using KpiStream.TestSupport;
 // A rate is only reported once every input record was consumed and every expected window emitted
 // exactly as the oracle says.
 // The throughput input is as large as the development broker keeps (about 25,000 events, 3.4 MB,
-// per partition of 5 MiB), so the fixed costs of a run (readiness to first fetch, the last two
-// commit intervals through both stages) weigh as little as they can.
+// per partition of 5 MiB), so the fixed costs of a run (the first fetch, the last commit of each
+// stage) weigh as little as they can.
 const int Partitions = 6;
 const int ThroughputRuns = 3;
 // KpiStream runs a stream thread per core, and the passthrough as many copy loops.
