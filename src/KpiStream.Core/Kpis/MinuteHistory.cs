@@ -17,16 +17,16 @@ public sealed class MinuteHistory
     /// <summary>The sum of the minutes starting in [<paramref name="from"/>, <paramref name="to"/>); minutes not held count as zero.</summary>
     public KpiCounters Sum(DateTimeOffset from, DateTimeOffset to)
     {
-        var sum = KpiCounters.Zero;
+        var sum = new KpiCountersSum(KpiCounters.Zero);
         for (var minute = from; minute < to; minute += Minute)
         {
             if (_minutes.TryGetValue(minute, out var counters))
             {
-                sum = sum.Merge(counters);
+                sum.Add(counters);
             }
         }
 
-        return sum;
+        return sum.ToCounters();
     }
 
     public void Forget(DateTimeOffset minuteStart) => _minutes.Remove(minuteStart);

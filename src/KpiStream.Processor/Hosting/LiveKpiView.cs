@@ -63,7 +63,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         var journeys = latest.GroupBy(w => w.Journey).Select(g =>
         {
             var newest = g.Max(w => w.Window.Start);
-            var merged = g.Where(w => w.Window.Start == newest).Aggregate(KpiCounters.Zero, (sum, w) => sum.Merge(w.Counters));
+            var merged = KpiCounters.Sum(g.Where(w => w.Window.Start == newest).Select(w => w.Counters));
             return (Journey: g.Key, Window: newest, Counters: merged);
         });
         foreach (var (journey, window, counters) in journeys)

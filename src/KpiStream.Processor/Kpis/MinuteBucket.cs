@@ -14,5 +14,5 @@ public sealed record MinuteBucket(string Journey, Segment Segment, TumblingWindo
             : this with { Sources = Sources.SetItem(snapshot.SourcePartition, snapshot) };
 
     public KpiWindow Merged() =>
-        new(Journey, Segment, Window, Sources.Values.Aggregate(KpiCounters.Zero, (sum, s) => sum.Merge(s.Counters)));
+        new(Journey, Segment, Window, KpiCounters.Sum(Sources.Values.Select(s => s.Counters)));
 }

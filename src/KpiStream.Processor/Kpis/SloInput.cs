@@ -22,7 +22,7 @@ public sealed record ClosedMinutes(IReadOnlyList<KpiWindow> Minutes, DateTimeOff
     public IReadOnlyList<JourneyMinute> JourneyMinutes => _journeyMinutes ??=
         [.. Minutes
             .GroupBy(m => (m.Journey, m.Window.Start))
-            .Select(g => new JourneyMinute(g.Key.Journey, g.Key.Start, g.Aggregate(KpiCounters.Zero, (sum, m) => sum.Merge(m.Counters))))
+            .Select(g => new JourneyMinute(g.Key.Journey, g.Key.Start, KpiCounters.Sum(g.Select(m => m.Counters))))
             .OrderBy(m => m.Start)];
 
     /// <summary>

@@ -36,6 +36,30 @@ public class KpiCountersProperties
     }
 
     [Property]
+    public Property Summing_many_counters_at_once_equals_merging_them_one_by_one()
+    {
+        var seeds = Gen.ListOf(ArbMap.Default.GeneratorFor<int>()).ToArbitrary();
+        return Prop.ForAll(seeds, list =>
+        {
+            var parts = list.Select(Counters).ToList();
+            return KpiCounters.Sum(parts) == parts.Aggregate(KpiCounters.Zero, (sum, c) => sum.Merge(c));
+        });
+    }
+
+    [Fact]
+    public void A_sum_adds_every_field()
+    {
+        var a = KpiCounters.Zero with { Attempts = 2, Successes = 1, Revenue = CurrencyAmounts.Of("EUR", 500), Requests = 4, Latency = LatencyHistogram.Of(TimeSpan.FromMilliseconds(10)) };
+        var b = KpiCounters.Zero with { Attempts = 3, Failures = 2, Revenue = CurrencyAmounts.Of("EUR", 250).Add("USD", 100), RequestErrors = 1, Latency = LatencyHistogram.Of(TimeSpan.FromMilliseconds(10)) };
+
+        var sum = KpiCounters.Sum([a, b]);
+
+        Assert.Equal((5, 1, 2, 4, 1, 2L), (sum.Attempts, sum.Successes, sum.Failures, sum.Requests, sum.RequestErrors, sum.Latency.Count));
+        Assert.Equal((750, 100), (sum.Revenue["EUR"], sum.Revenue["USD"]));
+        Assert.Equal(KpiCounters.Zero, KpiCounters.Sum([]));
+    }
+
+    [Property]
     public bool A_merged_histogram_counts_every_request_and_its_percentiles_are_within_one_percent(PositiveInt[] latenciesMs)
     {
         if (latenciesMs.Length == 0)
