@@ -511,6 +511,9 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
             TransactionalId = $"{_options.ApplicationId}-{Guid.NewGuid():N}",
             TransactionTimeoutMs = (int)TransactionTimeout.TotalMilliseconds,
             LingerMs = 5,
+            // Delivery reports are served by Flush on this thread. With Confluent's background poll thread taking them,
+            // Flush only noticed an empty queue at its 10 ms wake-ups: a commit flushes once per store, and waited ~10 ms each.
+            EnableBackgroundPoll = false,
             // Delivery reports carry only the outcome: copying each record back cost more than producing it.
             DeliveryReportFields = "none",
             ClientId = $"{_clientId}-producer",
