@@ -60,8 +60,9 @@ public sealed class EmbeddedKafkaClusterTests : IDisposable
         await producer.ProduceAsync("faults", new Message<Null, string> { Value = "before" });
         _cluster.SetBrokerDown(1);
 
-        var timedOut = await Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync("faults", new Message<Null, string> { Value = "while down" }));
-        Assert.Equal(ErrorCode.Local_MsgTimedOut, timedOut.Error.Code);
+        var refused = await Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync("faults", new Message<Null, string> { Value = "while down" }));
+        // The broker closes its connections on its own thread: a request sent just before that fails in transport, later ones time out.
+        Assert.Contains(refused.Error.Code, new[] { ErrorCode.Local_MsgTimedOut, ErrorCode.Local_Transport });
 
         _cluster.SetBrokerUp(1);
         var delivered = await producer.ProduceAsync("faults", new Message<Null, string> { Value = "after" });
