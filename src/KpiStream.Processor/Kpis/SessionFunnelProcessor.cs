@@ -85,7 +85,8 @@ public sealed class SessionFunnelProcessor(
 
         var sessionKey = $"{journey.Name}|{domainEvent.SessionId}";
         var session = _sessions.Get(sessionKey);
-        var firstOffset = session?.FirstOffsetOf(domainEvent.EventId);
+        var idDigest = SeenEvent.DigestOf(domainEvent.EventId);
+        var firstOffset = session?.FirstOffsetOf(idDigest);
         if (firstOffset < offset)
         {
             metrics.DuplicateRecord(journey.Name);
@@ -103,7 +104,7 @@ public sealed class SessionFunnelProcessor(
                 session?.UserPseudonym ?? PseudonymOf(domainEvent),
                 offset,
                 session is null || domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
-                (session?.Events ?? []).Add(new SeenEvent(domainEvent.EventId, offset)));
+                (session?.Events ?? []).Add(new SeenEvent(idDigest, offset)));
             _sessions.Put(sessionKey, updated);
             if (session is null)
             {

@@ -13,15 +13,15 @@ namespace KpiStream.Processor.Kpis;
 /// <param name="Start">Null while only outcomes were seen (no start event yet).</param>
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>
 /// <param name="LastEventAt">Latest event time of its counted events: the deduplication horizon runs from here.</param>
-/// <param name="Events">Counted event ids with the input offset of their first occurrence.</param>
+/// <param name="Events">Counted event ids (digests) with the input offset of their first occurrence.</param>
 public sealed record SessionState(SessionStart? Start, string? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, ImmutableArray<SeenEvent> Events)
 {
-    /// <summary>Input offset of the first occurrence of <paramref name="eventId"/>, or null when this session never counted it.</summary>
-    public long? FirstOffsetOf(string eventId)
+    /// <summary>Input offset of the first occurrence of the event id with digest <paramref name="idDigest"/> (<see cref="SeenEvent.DigestOf"/>), or null when this session never counted it.</summary>
+    public long? FirstOffsetOf(UInt128 idDigest)
     {
         foreach (var seen in Events)
         {
-            if (string.Equals(seen.EventId, eventId, StringComparison.Ordinal))
+            if (seen.IdDigest == idDigest)
             {
                 return seen.FirstOffset;
             }

@@ -9,13 +9,15 @@ namespace KpiStream.Processor.Kpis;
 /// <summary>
 /// Compact binary for session entries, the one store written for (nearly) every input record:
 /// JSON cost more to write than the rest of the record's processing. A leading format version
-/// keeps a later layout from misreading this one.
+/// keeps a later layout from misreading this one. Version 1 held event ids as text; version 2
+/// holds their digests (<see cref="SeenEvent"/>), and version 1 entries still restore.
 /// </summary>
 public sealed class SessionStateSerde : IStoreSerde<SessionState>
 {
     public static readonly SessionStateSerde Instance = new();
 
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
+    private const byte TextIdsVersion = 1;
 
     // One buffer per thread, reused: serializing runs for every changed session at every commit.
     [ThreadStatic]
@@ -49,7 +51,8 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         writer.Write7BitEncodedInt(value.Events.Length);
         foreach (var seen in value.Events)
         {
-            writer.Write(seen.EventId);
+            writer.Write((ulong)(seen.IdDigest >> 64));
+            writer.Write((ulong)seen.IdDigest);
             writer.Write7BitEncodedInt64(seen.FirstOffset);
         }
 
@@ -60,9 +63,9 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         var version = reader.ReadByte();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or TextIdsVersion))
         {
-            throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {FormatVersion}.");
+            throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {TextIdsVersion} and {FormatVersion}.");
         }
 
         var appliedOffset = reader.ReadInt64();
@@ -87,7 +90,8 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         var events = ImmutableArray.CreateBuilder<SeenEvent>(reader.Read7BitEncodedInt());
         for (var i = 0; i < events.Capacity; i++)
         {
-            events.Add(new SeenEvent(reader.ReadString(), reader.Read7BitEncodedInt64()));
+            var idDigest = version == TextIdsVersion ? SeenEvent.DigestOf(reader.ReadString()) : new UInt128(reader.ReadUInt64(), reader.ReadUInt64());
+            events.Add(new SeenEvent(idDigest, reader.Read7BitEncodedInt64()));
         }
 
         return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());

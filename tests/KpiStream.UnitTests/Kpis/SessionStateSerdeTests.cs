@@ -20,7 +20,7 @@ public sealed class SessionStateSerdeTests
             "pseudonym-1",
             AppliedOffset: 41,
             LastEventAt: T0.AddSeconds(95),
-            [new SeenEvent("e1", 7), new SeenEvent("é-2 ✓", 41)]);
+            [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)]);
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
 
@@ -29,14 +29,14 @@ public sealed class SessionStateSerdeTests
         Assert.Equal(state.Start!.Segment.Attributes, read.Start.Segment.Attributes);
         Assert.Equal(("pseudonym-1", 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
         Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
-        Assert.Equal(41, read.FirstOffsetOf("é-2 ✓"));
-        Assert.Null(read.FirstOffsetOf("e3"));
+        Assert.Equal(41, read.FirstOffsetOf(SeenEvent.DigestOf("é-2 ✓")));
+        Assert.Null(read.FirstOffsetOf(SeenEvent.DigestOf("e3")));
     }
 
     [Fact]
     public void A_session_of_outcomes_only_reads_back_without_start_or_user()
     {
-        var state = new SessionState(null, null, 3, T0, [new SeenEvent("e9", 3)]);
+        var state = new SessionState(null, null, 3, T0, [SeenEvent.Of("e9", 3)]);
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
 
@@ -46,13 +46,49 @@ public sealed class SessionStateSerdeTests
     }
 
     [Fact]
+    public void An_entry_written_with_text_ids_by_format_version_1_restores_with_their_digests()
+    {
+        // Version 1's layout, written out by hand: version, applied offset, last event time (ms),
+        // no pseudonym, no start, two ids as text with their first offsets.
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)1);
+            writer.Write(41L);
+            writer.Write(T0.ToUnixTimeMilliseconds());
+            writer.Write(false);
+            writer.Write(false);
+            writer.Write7BitEncodedInt(2);
+            writer.Write("e1");
+            writer.Write7BitEncodedInt64(7);
+            writer.Write("é-2 ✓");
+            writer.Write7BitEncodedInt64(41);
+        }
+
+        var read = SessionStateSerde.Instance.Deserialize(buffer.ToArray());
+
+        Assert.Equal((41L, T0), (read.AppliedOffset, read.LastEventAt));
+        Assert.Equal([SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)], read.Events.ToArray());
+        Assert.Equal(7, read.FirstOffsetOf(SeenEvent.DigestOf("e1")));
+    }
+
+    [Fact]
+    public void Event_ids_differing_in_one_character_or_in_length_get_different_digests()
+    {
+        string[] ids = ["evt-1", "evt-2", "evt-1 ", "Evt-1", new string('x', 600), new string('x', 601)];
+
+        Assert.Equal(ids.Length, ids.Select(SeenEvent.DigestOf).Distinct().Count());
+        Assert.Equal(SeenEvent.DigestOf(new string('x', 601)), SeenEvent.DigestOf(new string('x', 601)));
+    }
+
+    [Fact]
     public void An_entry_of_another_format_version_is_refused_by_name()
     {
         var bytes = SessionStateSerde.Instance.Serialize(new SessionState(null, null, 3, T0, []));
         bytes[0] = 9;
 
         var error = Assert.Throws<InvalidDataException>(() => SessionStateSerde.Instance.Deserialize(bytes));
-        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1.", error.Message);
+        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1 and 2.", error.Message);
     }
 
     [Fact]
