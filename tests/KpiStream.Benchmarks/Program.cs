@@ -123,7 +123,7 @@ static void AddMemoryRun(JsonObject results, string prefix, (int Events, int Tim
 /// <returns>The raw passthrough's rates with as many copy loops as KpiStream has stream threads, and with one (earlier sessions' baseline).</returns>
 static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw)> MeasureAsync(int sessions, TimeSpan spread, int streamThreads, bool withPassthrough)
 {
-    using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
+    using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1, KpiStreamRun.GroupFormationDelay);
     var config = SampleJourneys.WriteToTempFile();
     var options = new RunOptions { ApplicationId = "bench", InputPartitions = Partitions, ConfigPath = config };
     foreach (var topic in KpiStreamApp.TopicsFor(options))
@@ -137,7 +137,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
     var input = new SyntheticInput(sessions, seed: 7, spread, Partitions);
     // The throughput run warms both up on the first minutes of the input (see KpiStreamRun.WarmUp); the memory runs start cold.
     var warmUpEvents = withPassthrough ? input.CountBefore(input.Start + TimeSpan.FromMinutes(WarmUpMinutes)) : 0;
-    input.Produce(cluster.BootstrapServers, topics.DomainEvents, ..warmUpEvents, withClosers: false);
+    void ProduceWarmUp() => input.Produce(cluster.BootstrapServers, topics.DomainEvents, ..warmUpEvents, withClosers: false);
     void ProduceRest() => input.Produce(cluster.BootstrapServers, topics.DomainEvents, warmUpEvents.., withClosers: true);
     Console.WriteLine($"{input.Events.Count} events ({sessions} sessions over {spread} of event time), of which {warmUpEvents} to warm up; {input.Expected.Count} windows expected");
 
@@ -147,7 +147,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
     }
 
     var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, Partitions, streamThreads, input.RecordCount, input.Expected.Count,
-        withPassthrough ? new KpiStreamRun.WarmUp(warmUpEvents, ProduceRest) : null);
+        withPassthrough ? new KpiStreamRun.WarmUp(warmUpEvents, ProduceWarmUp, ProduceRest) : null);
 
     var raw = (SameLoops: double.NaN, SingleLoop: double.NaN);
     if (withPassthrough)

@@ -29,7 +29,7 @@ internal static class SteadyFeedRun
 
     public static async Task<IReadOnlyList<Sample>> RunAsync(int partitions, int streamThreads, int sessions, TimeSpan eventTime, double speedUp)
     {
-        using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1);
+        using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1, KpiStreamRun.GroupFormationDelay);
         var config = SampleJourneys.WriteToTempFile();
         var options = new RunOptions { ApplicationId = "steady", InputPartitions = partitions, ConfigPath = config };
         foreach (var topic in KpiStreamApp.TopicsFor(options))
