@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 
@@ -15,25 +14,15 @@ namespace KpiStream.Processor.Kpis;
 /// </remarks>
 public readonly record struct SeenEvent(UInt128 IdDigest, long FirstOffset)
 {
-    private const int StackLimit = 512;
+    private const int MaxStackBytes = 256;
 
     public static SeenEvent Of(string eventId, long firstOffset) => new(DigestOf(eventId), firstOffset);
 
     public static UInt128 DigestOf(string eventId)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(eventId.Length);
-        byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            return XxHash128.HashToUInt128(buffer[..Encoding.UTF8.GetBytes(eventId, buffer)]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        var length = Encoding.UTF8.GetByteCount(eventId);
+        Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(eventId, utf8);
+        return XxHash128.HashToUInt128(utf8);
     }
 }
