@@ -24,7 +24,9 @@ internal static partial class KpiStreamRun
     /// <param name="StoreEntries">Entries in all state stores a few commits after the last window (exact while each store fits in its cache, RocksDB's estimate beyond).</param>
     /// <param name="FinalRssMb">Resident memory at that moment, when the backlog is gone and every window closed.</param>
     /// <param name="ManagedHeapMb">Of which the managed heap (what the GC holds, live or not yet collected).</param>
-    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb);
+    /// <param name="GcPause">Time the processor's garbage collector paused it between the two scrapes that bound the timed run.</param>
+    /// <param name="AllocatedBytesPerEvent">Managed bytes the processor allocated between those scrapes, per timed input record.</param>
+    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb, TimeSpan GcPause, double AllocatedBytesPerEvent);
 
     /// <summary>
     /// Input processed before the timed run, so the timed run sees a process in its steady state
@@ -118,6 +120,7 @@ internal static partial class KpiStreamRun
         // A scrape costs the processor a few milliseconds of CPU: often while waiting for the start,
         // which sets the time base, less often while it works (the end is then known to 100 ms, late).
         await Polling.UntilAsync(async () => (firstConsumed = await ConsumedAsync() > untimed ? clock.Elapsed : null) is not null, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(10));
+        var (pausedAtStart, allocatedAtStart) = (Sum(metrics, "dotnet_gc_pause_seconds_total "), Sum(metrics, "dotnet_gc_allocated_bytes_total "));
         await Polling.UntilAsync(
             async () =>
             {
@@ -154,7 +157,9 @@ internal static partial class KpiStreamRun
             (long)Sum(metrics, "kpistream_windows_emitted_total{"),
             storeEntries,
             finalRssMb,
-            managedHeapMb);
+            managedHeapMb,
+            TimeSpan.FromSeconds(Sum(metrics, "dotnet_gc_pause_seconds_total ") - pausedAtStart),
+            (Sum(metrics, "dotnet_gc_allocated_bytes_total ") - allocatedAtStart) / (inputRecords - untimed));
     }
 
     internal static double Sum(string metrics, string prefix) =>

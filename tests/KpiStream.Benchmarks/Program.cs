@@ -84,6 +84,8 @@ var results = new JsonObject
     ["first_input_consumed_after_resume_s"] = Math.Round(single.Kpi.FirstConsumed.TotalSeconds, 2),
     ["all_input_consumed_after_resume_s"] = Math.Round(single.Kpi.AllConsumed.TotalSeconds, 2),
     ["consuming_events_per_second"] = Math.Round(single.TimedEvents / (single.Kpi.AllConsumed - single.Kpi.FirstConsumed).TotalSeconds),
+    ["gc_pause_ms"] = Math.Round(single.Kpi.GcPause.TotalMilliseconds),
+    ["allocated_bytes_per_event"] = Math.Round(single.Kpi.AllocatedBytesPerEvent),
     ["store_entries"] = single.Kpi.StoreEntries,
 };
 AddMemoryRun(results, "long_90m", longer);
@@ -171,7 +173,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, GC pauses {kpi.GcPause.TotalMilliseconds:F0} ms, {kpi.AllocatedBytesPerEvent:F0} bytes allocated per event, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
         + (withPassthrough ? $"; raw passthrough {raw.SameLoops:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop:F0} with one" : ""));
     return (input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
 }

@@ -38,6 +38,8 @@ public static class MetricNames
     public const string ProcessStartTime = "process_start_time_seconds";
     public const string DotnetHeap = "dotnet_total_memory_bytes";
     public const string DotnetCollections = "dotnet_collection_count_total";
+    public const string DotnetGcPause = "dotnet_gc_pause_seconds_total";
+    public const string DotnetAllocated = "dotnet_gc_allocated_bytes_total";
 
     public const string TopicLabel = "topic";
     public const string PartitionLabel = "partition";

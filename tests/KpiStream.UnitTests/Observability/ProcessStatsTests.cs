@@ -55,6 +55,7 @@ public sealed partial class ProcessStatsTests
         ProcessStats.Register(registry, TimeProvider.System);
         var process = Process.GetCurrentProcess();
         GC.Collect(0);
+        var (pausedBefore, allocatedBefore) = (GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes());
 
         var text = await ScrapeAsync(registry);
 
@@ -64,6 +65,8 @@ public sealed partial class ProcessStatsTests
         Assert.InRange(Value(text, "process_cpu_seconds_total"), 0.01, process.TotalProcessorTime.TotalSeconds + 1);
         Assert.Equal(new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0, Value(text, "process_start_time_seconds"));
         Assert.InRange(Value(text, "dotnet_collection_count_total{generation=\"0\"}"), 1, GC.CollectionCount(0));
+        Assert.InRange(Value(text, "dotnet_gc_pause_seconds_total"), pausedBefore, GC.GetTotalPauseDuration().TotalSeconds);
+        Assert.InRange(Value(text, "dotnet_gc_allocated_bytes_total"), allocatedBefore, GC.GetTotalAllocatedBytes());
     }
 
     private static async Task<string> ScrapeAsync(CollectorRegistry registry)
