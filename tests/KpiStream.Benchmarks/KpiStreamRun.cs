@@ -120,7 +120,7 @@ internal static partial class KpiStreamRun
         // A scrape costs the processor a few milliseconds of CPU: often while waiting for the start,
         // which sets the time base, less often while it works (the end is then known to 100 ms, late).
         await Polling.UntilAsync(async () => (firstConsumed = await ConsumedAsync() > untimed ? clock.Elapsed : null) is not null, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(10));
-        var (pausedAtStart, allocatedAtStart) = (Sum(metrics, "dotnet_gc_pause_seconds_total "), Sum(metrics, "dotnet_gc_allocated_bytes_total "));
+        var (pausedAtStart, allocatedAtStart) = (Sum(metrics, MetricNames.DotnetGcPause + " "), Sum(metrics, MetricNames.DotnetAllocated + " "));
         await Polling.UntilAsync(
             async () =>
             {
@@ -158,8 +158,8 @@ internal static partial class KpiStreamRun
             storeEntries,
             finalRssMb,
             managedHeapMb,
-            TimeSpan.FromSeconds(Sum(metrics, "dotnet_gc_pause_seconds_total ") - pausedAtStart),
-            (Sum(metrics, "dotnet_gc_allocated_bytes_total ") - allocatedAtStart) / (inputRecords - untimed));
+            TimeSpan.FromSeconds(Sum(metrics, MetricNames.DotnetGcPause + " ") - pausedAtStart),
+            (Sum(metrics, MetricNames.DotnetAllocated + " ") - allocatedAtStart) / (inputRecords - untimed));
     }
 
     internal static double Sum(string metrics, string prefix) =>
