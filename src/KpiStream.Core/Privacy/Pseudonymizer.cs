@@ -1,10 +1,11 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace KpiStream.Core.Privacy;
 
 /// <summary>
-/// Replaces user ids with a keyed hash (HMAC-SHA256), so the same user maps to the same token
+/// Replaces user ids with a keyed hash (HMAC-SHA256, its first 128 bits), so the same user maps to the same token
 /// without the token revealing the id to anyone who lacks the key. Safe to share between threads.
 /// </summary>
 public sealed class Pseudonymizer
@@ -25,7 +26,7 @@ public sealed class Pseudonymizer
         _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, ownKey));
     }
 
-    public string Pseudonymize(string userId)
+    public UserPseudonym Pseudonymize(string userId)
     {
         var length = Encoding.UTF8.GetByteCount(userId);
         Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[length] : new byte[length];
@@ -34,6 +35,6 @@ public sealed class Pseudonymizer
         hmac.AppendData(utf8);
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         hmac.GetHashAndReset(hash);
-        return "u_" + Convert.ToHexStringLower(hash[..16]);
+        return new UserPseudonym(BinaryPrimitives.ReadUInt128BigEndian(hash));
     }
 }

@@ -134,7 +134,7 @@ public sealed class SessionFunnelProcessor(
         }
     }
 
-    private string? PseudonymOf(DomainEvent domainEvent) =>
+    private UserPseudonym? PseudonymOf(DomainEvent domainEvent) =>
         domainEvent.UserId is { } userId ? pseudonymizer.Pseudonymize(userId) : null;
 
     private DateTimeOffset ExpiresAt(SessionState session) =>

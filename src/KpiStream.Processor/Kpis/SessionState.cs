@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Privacy;
 
 namespace KpiStream.Processor.Kpis;
 
@@ -14,7 +15,7 @@ namespace KpiStream.Processor.Kpis;
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>
 /// <param name="LastEventAt">Latest event time of its counted events: the deduplication horizon runs from here.</param>
 /// <param name="Events">Counted event ids (digests) with the input offset of their first occurrence.</param>
-public sealed record SessionState(SessionStart? Start, string? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, ImmutableArray<SeenEvent> Events)
+public sealed record SessionState(SessionStart? Start, UserPseudonym? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, ImmutableArray<SeenEvent> Events)
 {
     /// <summary>Input offset of the first occurrence of the event id with digest <paramref name="idDigest"/> (<see cref="SeenEvent.DigestOf"/>), or null when this session never counted it.</summary>
     public long? FirstOffsetOf(UInt128 idDigest)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Privacy;
 using KpiStream.Core.Windows;
 using KpiStream.Streaming.Stores;
 
@@ -9,15 +10,17 @@ namespace KpiStream.Processor.Kpis;
 /// <summary>
 /// Compact binary for session entries, the one store written for (nearly) every input record:
 /// JSON cost more to write than the rest of the record's processing. A leading format version
-/// keeps a later layout from misreading this one. Version 1 held event ids as text; version 2
-/// holds their digests (<see cref="SeenEvent"/>), and version 1 entries still restore.
+/// keeps a later layout from misreading this one. Version 1 held event ids as text, version 2 their
+/// digests (<see cref="SeenEvent"/>) and the user pseudonym as text; version 3 holds the pseudonym's
+/// 128 bits. Entries of every version restore.
 /// </summary>
 public sealed class SessionStateSerde : IStoreSerde<SessionState>
 {
     public static readonly SessionStateSerde Instance = new();
 
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
     private const byte TextIdsVersion = 1;
+    private const byte TextPseudonymVersion = 2;
 
     // One buffer per thread, reused: serializing runs for every changed session at every commit.
     [ThreadStatic]
@@ -31,7 +34,12 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         writer.Write(FormatVersion);
         writer.Write(value.AppliedOffset);
         writer.Write(value.LastEventAt.ToUnixTimeMilliseconds());
-        WriteOptional(writer, value.UserPseudonym);
+        writer.Write(value.UserPseudonym is not null);
+        if (value.UserPseudonym is { } pseudonym)
+        {
+            WriteUInt128(writer, pseudonym.Value);
+        }
+
         writer.Write(value.Start is not null);
         if (value.Start is { } start)
         {
@@ -51,8 +59,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         writer.Write7BitEncodedInt(value.Events.Length);
         foreach (var seen in value.Events)
         {
-            writer.Write((ulong)(seen.IdDigest >> 64));
-            writer.Write((ulong)seen.IdDigest);
+            WriteUInt128(writer, seen.IdDigest);
             writer.Write7BitEncodedInt64(seen.FirstOffset);
         }
 
@@ -63,14 +70,16 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         var version = reader.ReadByte();
-        if (version is not (FormatVersion or TextIdsVersion))
+        if (version is not (FormatVersion or TextIdsVersion or TextPseudonymVersion))
         {
-            throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {TextIdsVersion} and {FormatVersion}.");
+            throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {TextIdsVersion} to {FormatVersion}.");
         }
 
         var appliedOffset = reader.ReadInt64();
         var lastEventAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
-        var pseudonym = ReadOptional(reader);
+        UserPseudonym? pseudonym = !reader.ReadBoolean() ? null
+            : version == FormatVersion ? new UserPseudonym(ReadUInt128(reader))
+            : UserPseudonym.Parse(reader.ReadString());
         SessionStart? start = null;
         if (reader.ReadBoolean())
         {
@@ -90,21 +99,18 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         var events = ImmutableArray.CreateBuilder<SeenEvent>(reader.Read7BitEncodedInt());
         for (var i = 0; i < events.Capacity; i++)
         {
-            var idDigest = version == TextIdsVersion ? SeenEvent.DigestOf(reader.ReadString()) : new UInt128(reader.ReadUInt64(), reader.ReadUInt64());
+            var idDigest = version == TextIdsVersion ? SeenEvent.DigestOf(reader.ReadString()) : ReadUInt128(reader);
             events.Add(new SeenEvent(idDigest, reader.Read7BitEncodedInt64()));
         }
 
         return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());
     }
 
-    private static void WriteOptional(BinaryWriter writer, string? value)
+    private static void WriteUInt128(BinaryWriter writer, UInt128 value)
     {
-        writer.Write(value is not null);
-        if (value is not null)
-        {
-            writer.Write(value);
-        }
+        writer.Write((ulong)(value >> 64));
+        writer.Write((ulong)value);
     }
 
-    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+    private static UInt128 ReadUInt128(BinaryReader reader) => new(reader.ReadUInt64(), reader.ReadUInt64());
 }

@@ -25,6 +25,9 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     private readonly int _maxCachedEntries;
     private readonly Dictionary<TKey, CacheEntry> _cache = [];
 
+    // Keys changed since the last flush, in the order of their first change: a flush visits these, not the whole cache.
+    private readonly List<TKey> _dirty = [];
+
     // True while the cache is the whole state and the backing holds nothing: a key missing from
     // the cache is then absent, with no disk read.
     private bool _cacheHoldsAll;
@@ -67,9 +70,20 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         return found;
     }
 
-    public void Put(TKey key, TValue value) => _cache[key] = new CacheEntry(false, value, Dirty: true);
+    public void Put(TKey key, TValue value) => Change(key, new CacheEntry(false, value, Dirty: true));
 
-    public void Delete(TKey key) => _cache[key] = new CacheEntry(true, default, Dirty: true);
+    public void Delete(TKey key) => Change(key, new CacheEntry(true, default, Dirty: true));
+
+    private void Change(TKey key, CacheEntry entry)
+    {
+        ref var cached = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, key, out var exists);
+        if (!exists || !cached.Dirty)
+        {
+            _dirty.Add(key);
+        }
+
+        cached = entry;
+    }
 
     public IReadOnlyList<KeyValuePair<TKey, TValue>> All()
     {
@@ -101,25 +115,19 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     public IReadOnlyList<ChangelogEntry> Flush()
     {
-        var changes = new List<ChangelogEntry>();
-        List<TKey>? flushed = null;
-        foreach (var (key, entry) in _cache)
+        var changes = new List<ChangelogEntry>(_dirty.Count);
+        foreach (var key in _dirty)
         {
-            if (entry.Dirty)
-            {
-                changes.Add(new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!)));
-                (flushed ??= []).Add(key);
-            }
+            var entry = _cache[key];
+            changes.Add(new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!)));
         }
 
-        // Key order makes the changelog, and so a restore, independent of dictionary order.
-        changes.Sort(ByKey);
         if (!_cacheHoldsAll)
         {
             _backing.Write(changes);
         }
 
-        foreach (var key in flushed ?? [])
+        foreach (var key in _dirty)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_cache, key);
             if (entry.Deleted)
@@ -133,6 +141,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
             }
         }
 
+        _dirty.Clear();
         if (_cache.Count > _maxCachedEntries)
         {
             Spill();
@@ -175,13 +184,12 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         _cache.Clear();
     }
 
-    private static readonly Comparison<ChangelogEntry> ByKey = (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key);
-
     private readonly record struct CacheEntry(bool Deleted, TValue? Value, bool Dirty);
 
     public void Close()
     {
         _cache.Clear();
+        _dirty.Clear();
         _backing.Dispose();
     }
 }

@@ -6,7 +6,7 @@ namespace KpiStream.Streaming.Stores;
 /// </summary>
 public interface IChangeLoggedStore : IStateStore
 {
-    /// <summary>Moves the write cache to the backing store and returns what changed, in key order.</summary>
+    /// <summary>Moves the write cache to the backing store and returns what changed, each key once, in the order of its first change since the last flush (so the same processing writes the same changelog).</summary>
     IReadOnlyList<ChangelogEntry> Flush();
 
     /// <summary>Applies a changelog record during restore, bypassing the cache.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Privacy;
 using KpiStream.Core.Windows;
 using KpiStream.Processor.Kpis;
 
@@ -9,6 +10,8 @@ public sealed class SessionStateSerdeTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
 
+    private static readonly UserPseudonym User = UserPseudonym.Parse("u_aab5e9a7881f410ca847edf5d012a1d5");
+
     private static readonly Segment EuWeb = Segment.FromAttributes(
         ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal).Add("region", "eu-west").Add("device", "web"));
 
@@ -17,7 +20,7 @@ public sealed class SessionStateSerdeTests
     {
         var state = new SessionState(
             new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true),
-            "pseudonym-1",
+            User,
             AppliedOffset: 41,
             LastEventAt: T0.AddSeconds(95),
             [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)]);
@@ -27,7 +30,7 @@ public sealed class SessionStateSerdeTests
         Assert.Equal(state.Start, read.Start);
         Assert.Equal("device=web,region=eu-west", read.Start!.Segment.Key);
         Assert.Equal(state.Start!.Segment.Attributes, read.Start.Segment.Attributes);
-        Assert.Equal(("pseudonym-1", 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
+        Assert.Equal((User, 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
         Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
         Assert.Equal(41, read.FirstOffsetOf(SeenEvent.DigestOf("é-2 ✓")));
         Assert.Null(read.FirstOffsetOf(SeenEvent.DigestOf("e3")));
@@ -73,6 +76,34 @@ public sealed class SessionStateSerdeTests
     }
 
     [Fact]
+    public void An_entry_written_with_a_text_pseudonym_by_format_version_2_restores_with_its_128_bits()
+    {
+        // Version 2's layout, written out by hand: version, applied offset, last event time (ms),
+        // the pseudonym as text, no start, one id digest with its first offset.
+        var digest = SeenEvent.DigestOf("e1");
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)2);
+            writer.Write(41L);
+            writer.Write(T0.ToUnixTimeMilliseconds());
+            writer.Write(true);
+            writer.Write("u_aab5e9a7881f410ca847edf5d012a1d5");
+            writer.Write(false);
+            writer.Write7BitEncodedInt(1);
+            writer.Write((ulong)(digest >> 64));
+            writer.Write((ulong)digest);
+            writer.Write7BitEncodedInt64(7);
+        }
+
+        var read = SessionStateSerde.Instance.Deserialize(buffer.ToArray());
+
+        Assert.Equal(User, read.UserPseudonym);
+        Assert.Equal("u_aab5e9a7881f410ca847edf5d012a1d5", read.UserPseudonym.ToString());
+        Assert.Equal([SeenEvent.Of("e1", 7)], read.Events.ToArray());
+    }
+
+    [Fact]
     public void Event_ids_differing_in_one_character_or_in_length_get_different_digests()
     {
         string[] ids = ["evt-1", "evt-2", "evt-1 ", "Evt-1", new string('x', 600), new string('x', 601)];
@@ -88,7 +119,7 @@ public sealed class SessionStateSerdeTests
         bytes[0] = 9;
 
         var error = Assert.Throws<InvalidDataException>(() => SessionStateSerde.Instance.Deserialize(bytes));
-        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1 and 2.", error.Message);
+        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1 to 3.", error.Message);
     }
 
     [Fact]

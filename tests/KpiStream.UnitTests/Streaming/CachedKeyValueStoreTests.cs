@@ -11,7 +11,7 @@ public sealed class CachedKeyValueStoreTests : IDisposable
     private readonly List<IStateStore> _opened = [];
 
     [Fact]
-    public void A_flush_hands_over_each_changed_key_once_in_key_order_with_deletions_as_null()
+    public void A_flush_hands_over_each_changed_key_once_in_the_order_of_its_first_change_with_deletions_as_null()
     {
         var store = Open(new TaskId(0, 0));
         store.Put("b", 1);
@@ -22,7 +22,7 @@ public sealed class CachedKeyValueStoreTests : IDisposable
 
         var changes = ((IChangeLoggedStore)store).Flush();
 
-        Assert.Equal(["a=2", "b=3", "c=null"], changes.Select(Text));
+        Assert.Equal(["b=3", "a=2", "c=null"], changes.Select(Text));
         Assert.Empty(((IChangeLoggedStore)store).Flush());
         Assert.Equal((true, 3L), (store.TryGet("b", out var b), b));
         Assert.False(store.TryGet("c", out _));
