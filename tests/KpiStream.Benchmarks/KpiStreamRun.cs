@@ -39,9 +39,15 @@ internal static partial class KpiStreamRun
     /// </summary>
     /// <remarks>
     /// Producing the warm-up only after the assignment keeps the processor from sitting idle on
-    /// consumed input while a rebalance runs: after 30 s without input its stream time follows the
-    /// wall clock, and where the input lies in the past (as it does in the first minutes of an
-    /// hour, see <see cref="SyntheticInput"/>) the rest of it then arrives late.
+    /// consumed input while a rebalance runs. That alone was not enough: when a stream thread misses
+    /// the first assignment, the rebalance that takes it in can last the broker's session timeout
+    /// (45 s), and tasks assigned first then sat idle past the default 30 s idle advance. Their
+    /// stream time followed the wall clock, and where the input lies in the past (as it does in
+    /// the first minutes of an hour, see <see cref="SyntheticInput"/>) their part of the warm-up
+    /// arrived late and its first minute was emitted short (one run in the eighth session
+    /// aborted with about half of that minute's counts, as if one thread's tasks had advanced). So the
+    /// benchmark's processor waits <see cref="IdleAdvanceAfter"/>: its input ends with closers
+    /// that move stream time on, and it never needs the wall clock to close a window.
     /// </remarks>
     public sealed record WarmUp(long Records, Action ProduceWarmUp, Action ProduceRest);
 
@@ -52,6 +58,9 @@ internal static partial class KpiStreamRun
     /// timeout (45 s), during which the processor is not ready.
     /// </summary>
     public static readonly TimeSpan GroupFormationDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The processor's idle advance (<c>--idle-advance-after</c>): longer than any wait of the benchmark for the processor.</summary>
+    public static readonly TimeSpan IdleAdvanceAfter = TimeSpan.FromMinutes(10);
 
     private const int SigStop = 19;
     private const int SigCont = 18;
@@ -74,6 +83,7 @@ internal static partial class KpiStreamRun
         var port = Polling.FreePort();
         var process = KpiProcess.Start(
             ["run", "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--config", config, "--grace", "10s",
+             "--idle-advance-after", $"{IdleAdvanceAfter.TotalMinutes:F0}m",
              "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view",
              "--stream-threads", streamThreads.ToString(CultureInfo.InvariantCulture), .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });

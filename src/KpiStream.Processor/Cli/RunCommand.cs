@@ -18,6 +18,7 @@ internal static class RunCommand
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
+        var idleAdvanceAfter = CliOptions.Duration("--idle-advance-after", "How long an input partition may be silent before its stream time follows the wall clock (lagging by as much), so windows close when traffic stops (default 30s).");
         var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");
         var commitInterval = CliOptions.Duration("--commit-interval", "Longest time between transactions committing outputs, state and input positions while records flow; a drained input commits sooner, at most every 100ms (default 500ms; 10ms to 1m).");
         var streamThreads = new Option<int>("--stream-threads")
@@ -53,7 +54,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, rollups, brokers, partitions, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,6 +80,7 @@ internal static class RunCommand
                 Kpi = defaults.Kpi with
                 {
                     Grace = parse.GetValue(grace) ?? defaults.Kpi.Grace,
+                    IdleAdvanceAfter = parse.GetValue(idleAdvanceAfter) ?? defaults.Kpi.IdleAdvanceAfter,
                     RollupWindows = parse.GetValue(rollups) is { } list && DurationText.TryParseList(list, out var sizes) ? sizes : defaults.Kpi.RollupWindows,
                 },
             };

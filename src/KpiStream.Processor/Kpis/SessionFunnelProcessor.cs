@@ -96,20 +96,18 @@ public sealed class SessionFunnelProcessor(
 
         var step = JourneyFunnel.Apply(journey, valid.Role, domainEvent, session?.Start, options.WindowSize);
         _partials.Apply(offset, step.Deltas);
-        if (session is null || session.AppliedOffset < offset)
+        // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.
+        var seen = new SeenEvent(idDigest, offset);
+        if (session is null)
         {
-            // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.
-            var updated = new SessionState(
-                step.Session,
-                session?.UserPseudonym ?? PseudonymOf(domainEvent),
-                offset,
-                session is null || domainEvent.OccurredAt > session.LastEventAt ? domainEvent.OccurredAt : session.LastEventAt,
-                (session?.Events ?? []).Add(new SeenEvent(idDigest, offset)));
-            _sessions.Put(sessionKey, updated);
-            if (session is null)
-            {
-                _sessionsExpiry.Add(sessionKey, ExpiresAt(updated));
-            }
+            var created = new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [seen]);
+            _sessions.Put(sessionKey, created);
+            _sessionsExpiry.Add(sessionKey, ExpiresAt(created));
+        }
+        else if (session.AppliedOffset < offset)
+        {
+            session.Count(seen, domainEvent.OccurredAt, step.Session, session.UserPseudonym ?? PseudonymOf(domainEvent));
+            _sessions.Put(sessionKey, session);
         }
     }
 

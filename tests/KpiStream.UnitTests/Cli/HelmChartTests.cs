@@ -36,7 +36,7 @@ public class HelmChartTests
         "--bootstrap-servers" => "kafka:9092",
         "--schema-registry-url" => "http://registry:8081",
         "--metrics-port" => "9464",
-        "--grace" => "30s",
+        "--grace" or "--idle-advance-after" => "30s",
         "--stream-threads" => "1",
         "--partitions" => "6",
         _ => "value",

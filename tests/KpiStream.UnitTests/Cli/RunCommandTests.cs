@@ -1,5 +1,6 @@
 using KpiStream.Processor.Cli;
 using KpiStream.Processor.Hosting;
+using KpiStream.Processor.Kpis;
 using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.UnitTests.Cli;
@@ -29,5 +30,16 @@ public class RunCommandTests
         Assert.Equal($"--stream-threads: expected 1 to 64, got {threads}.", error.Message);
         Assert.Throws<ArgumentException>(new StreamsOptions { ApplicationId = "a", BootstrapServers = "b:9092", StateDirectory = "/tmp", StreamThreads = threads }.Validate);
         Assert.Empty(RunCommand.Create().Parse(["--stream-threads", "2", "--partitions", "12"]).Errors);
+    }
+
+    [Fact]
+    public void An_idle_advance_that_is_not_positive_is_refused_at_start_up_naming_the_setting()
+    {
+        Assert.Empty(RunCommand.Create().Parse(["--idle-advance-after", "10m"]).Errors);
+        var options = new KpiOptions { IdleAdvanceAfter = TimeSpan.Zero };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal("KPI option idle advance: expected a positive duration, got 00:00:00.", error.Message);
     }
 }

@@ -21,8 +21,8 @@ public sealed class SessionStateSerdeTests
         var state = new SessionState(
             new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true),
             User,
-            AppliedOffset: 41,
-            LastEventAt: T0.AddSeconds(95),
+            appliedOffset: 41,
+            lastEventAt: T0.AddSeconds(95),
             [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)]);
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
@@ -123,6 +123,24 @@ public sealed class SessionStateSerdeTests
     }
 
     [Fact]
+    public void Counting_events_updates_the_entry_in_place_past_its_first_two_ids_and_keeps_the_first_pseudonym()
+    {
+        var start = new SessionStart("checkout", EuWeb, T0, new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: false);
+        var state = new SessionState(null, null, 3, T0.AddSeconds(30), [SeenEvent.Of("e1", 3)]);
+        var other = UserPseudonym.Parse("u_0000000000000000000000000000002a");
+
+        state.Count(SeenEvent.Of("e2", 5), T0.AddSeconds(10), start, User);
+        state.Count(SeenEvent.Of("e3", 9), T0.AddSeconds(40), start with { Converted = true }, other);
+
+        Assert.Equal((9L, T0.AddSeconds(40), User), (state.AppliedOffset, state.LastEventAt, state.UserPseudonym));
+        Assert.True(state.Start!.Converted);
+        Assert.Equal([SeenEvent.Of("e1", 3), SeenEvent.Of("e2", 5), SeenEvent.Of("e3", 9)], state.Events.ToArray());
+        Assert.Equal(5, state.FirstOffsetOf(SeenEvent.DigestOf("e2")));
+        var replay = Assert.Throws<InvalidOperationException>(() => state.Count(SeenEvent.Of("e4", 9), T0, start, null));
+        Assert.Equal("Offset 9 is not above the session's applied offset 9.", replay.Message);
+    }
+
+    [Fact]
     public void The_entry_expires_with_the_later_of_its_start_horizon_and_its_ids_horizon()
     {
         var start = new SessionStart("checkout", EuWeb, T0, new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: false);
@@ -130,6 +148,6 @@ public sealed class SessionStateSerdeTests
 
         Assert.Equal(T0.AddMinutes(62), recent.ExpiresAt(startFinalAt: T0.AddMinutes(12), TimeSpan.FromHours(1)));
         Assert.Equal(T0.AddMinutes(200), recent.ExpiresAt(startFinalAt: T0.AddMinutes(200), TimeSpan.FromHours(1)));
-        Assert.Equal(T0.AddMinutes(62), (recent with { Start = null }).ExpiresAt(DateTimeOffset.MinValue, TimeSpan.FromHours(1)));
+        Assert.Equal(T0.AddMinutes(62), new SessionState(null, null, 1, T0.AddMinutes(2), []).ExpiresAt(DateTimeOffset.MinValue, TimeSpan.FromHours(1)));
     }
 }
