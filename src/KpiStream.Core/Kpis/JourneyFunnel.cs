@@ -37,12 +37,12 @@ public static class JourneyFunnel
                     ? CurrencyAmounts.Of(currency, amount)
                     : CurrencyAmounts.None;
                 var success = new KpiDelta(key, segment, KpiCounters.Zero with { Successes = 1, Revenue = revenue });
-                if (session is not null && session.ConvertsOn(domainEvent.OccurredAt, journey.ConversionTimeout))
+                if (session is { } started && started.ConvertsOn(domainEvent.OccurredAt, journey.ConversionTimeout))
                 {
-                    var credited = new KpiWindowKey(journey.Name, session.Segment.Key, session.Window);
+                    var credited = new KpiWindowKey(journey.Name, started.Segment.Key, started.Window);
                     return new FunnelStep(
-                        [success, new KpiDelta(credited, session.Segment, Converted)],
-                        session with { Converted = true });
+                        [success, new KpiDelta(credited, started.Segment, Converted)],
+                        started with { Converted = true });
                 }
 
                 return new FunnelStep([success], session);

@@ -3,7 +3,8 @@ using KpiStream.Core.Windows;
 namespace KpiStream.Core.Kpis;
 
 /// <summary>Where and when a session entered a journey; its conversion is credited to <see cref="Window"/>.</summary>
-public sealed record SessionStart(string Journey, Segment Segment, DateTimeOffset StartedAt, TumblingWindow Window, bool Converted)
+/// <remarks>A value, not an object: every open session holds one, inline in its state.</remarks>
+public readonly record struct SessionStart(string Journey, Segment Segment, DateTimeOffset StartedAt, TumblingWindow Window, bool Converted)
 {
     /// <summary>
     /// A success converts the session when it is the first success, not before the start and within

@@ -35,7 +35,7 @@ public sealed class CompositeAlertEvaluator(JourneyCatalog catalog, KpiStreamMet
 
     private readonly Dictionary<string, MinuteHistory> _history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertLifecycle> _alerts = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _expiry = new();
+    private readonly ExpiryIndex<string> _expiry = new();
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, JourneyMinute> _minutes = null!;
     private IKeyValueStore<string, AlertLifecycle> _alertStore = null!;

@@ -4,14 +4,14 @@ namespace KpiStream.Processor.Kpis;
 /// Store keys by the stream time at which they may be deleted, kept in memory so expiry does not
 /// scan the stores. Rebuilt from the stores when a task starts.
 /// </summary>
-public sealed class ExpiryIndex
+public sealed class ExpiryIndex<TKey>
 {
-    private readonly PriorityQueue<string, DateTimeOffset> _queue = new();
+    private readonly PriorityQueue<TKey, DateTimeOffset> _queue = new();
 
-    public void Add(string key, DateTimeOffset expiresAt) => _queue.Enqueue(key, expiresAt);
+    public void Add(TKey key, DateTimeOffset expiresAt) => _queue.Enqueue(key, expiresAt);
 
     /// <summary>Removes and returns the keys due at or before <paramref name="streamTime"/>; a key added twice may come twice.</summary>
-    public IEnumerable<string> TakeDue(DateTimeOffset streamTime)
+    public IEnumerable<TKey> TakeDue(DateTimeOffset streamTime)
     {
         while (_queue.TryPeek(out var key, out var at) && at <= streamTime)
         {

@@ -54,7 +54,7 @@ public sealed class KpiTopology(
             .AddSink<byte[]?, byte[]?>(SessionFunnelProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "funnel")
             // Declaration order is flush order: see SessionFunnelProcessor's remarks.
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "funnel")
-            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SessionsStore, Utf8KeySerde.Instance, SessionStateSerde.Instance), "funnel")
+            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SessionsStore, SessionKeySerde.Instance, SessionStateSerde.Instance), "funnel")
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "funnel")
             .AddSource("telemetry-source", topics.ServiceTelemetry)
             .AddProcessor("telemetry", () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")

@@ -25,7 +25,7 @@ public sealed class MinutePartials(JourneyCatalog catalog, KpiOptions options, i
 
     // Partials changed since the last commit, folded into in memory and written to the store at the commit.
     private readonly Dictionary<string, ChangedPartial> _changed = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _expiry = new();
+    private readonly ExpiryIndex<string> _expiry = new();
     private readonly Dictionary<KpiWindowKey, string> _storeKeys = [];
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, PartialState> _partials = null!;

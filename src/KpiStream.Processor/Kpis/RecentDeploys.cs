@@ -15,7 +15,7 @@ public sealed class RecentDeploys(IKeyValueStore<string, DeploymentMarker> store
     public static readonly TimeSpan Lookback = TimeSpan.FromHours(1);
 
     private readonly Dictionary<string, DeploymentMarker> _deploys = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _expiry = new();
+    private readonly ExpiryIndex<string> _expiry = new();
 
     public void Restore()
     {

@@ -1,6 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
-
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
@@ -14,15 +11,7 @@ namespace KpiStream.Processor.Kpis;
 /// </remarks>
 public readonly record struct SeenEvent(UInt128 IdDigest, long FirstOffset)
 {
-    private const int MaxStackBytes = 256;
-
     public static SeenEvent Of(string eventId, long firstOffset) => new(DigestOf(eventId), firstOffset);
 
-    public static UInt128 DigestOf(string eventId)
-    {
-        var length = Encoding.UTF8.GetByteCount(eventId);
-        Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[length] : new byte[length];
-        Encoding.UTF8.GetBytes(eventId, utf8);
-        return XxHash128.HashToUInt128(utf8);
-    }
+    public static UInt128 DigestOf(string eventId) => TextDigest.Of(eventId);
 }

@@ -39,15 +39,15 @@ public sealed class SessionFunnelProcessor(
     public const string DeadLetterChild = "funnel-dlq-sink";
 
     private readonly MinutePartials _partials = new(catalog, options, sourceIdBase: 0, advanceBeforeFirstInput: true);
-    private readonly ExpiryIndex _sessionsExpiry = new();
+    private readonly ExpiryIndex<UInt128> _sessionsExpiry = new();
     private IProcessorContext _context = null!;
-    private IKeyValueStore<string, SessionState> _sessions = null!;
+    private IKeyValueStore<UInt128, SessionState> _sessions = null!;
 
     public void Init(IProcessorContext context)
     {
         _context = context;
         _partials.Init(context, PartialsStore, ClockStore);
-        _sessions = context.GetStateStore<IKeyValueStore<string, SessionState>>(SessionsStore);
+        _sessions = context.GetStateStore<IKeyValueStore<UInt128, SessionState>>(SessionsStore);
         foreach (var (key, session) in _sessions.All())
         {
             _sessionsExpiry.Add(key, ExpiresAt(session));
@@ -83,8 +83,8 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
-        var sessionKey = $"{journey.Name}|{domainEvent.SessionId}";
-        var session = _sessions.Get(sessionKey);
+        var sessionKey = SessionKey.Of(journey.Name, domainEvent.SessionId);
+        SessionState? session = _sessions.TryGet(sessionKey, out var stored) ? stored : null;
         var idDigest = SeenEvent.DigestOf(domainEvent.EventId);
         var firstOffset = session?.FirstOffsetOf(idDigest);
         if (firstOffset < offset)
@@ -98,16 +98,20 @@ public sealed class SessionFunnelProcessor(
         _partials.Apply(offset, step.Deltas);
         // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.
         var seen = new SeenEvent(idDigest, offset);
-        if (session is null)
+        if (session is not { } existing)
         {
             var created = new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [seen]);
             _sessions.Put(sessionKey, created);
             _sessionsExpiry.Add(sessionKey, ExpiresAt(created));
         }
-        else if (session.AppliedOffset < offset)
+        else if (existing.AppliedOffset < offset)
         {
-            session.Count(seen, domainEvent.OccurredAt, step.Session, session.UserPseudonym ?? PseudonymOf(domainEvent));
-            _sessions.Put(sessionKey, session);
+            _sessions.Put(sessionKey, new SessionState(
+                step.Session,
+                existing.UserPseudonym ?? PseudonymOf(domainEvent),
+                offset,
+                domainEvent.OccurredAt > existing.LastEventAt ? domainEvent.OccurredAt : existing.LastEventAt,
+                existing.Events.Add(seen)));
         }
     }
 
@@ -121,7 +125,7 @@ public sealed class SessionFunnelProcessor(
         foreach (var key in _sessionsExpiry.TakeDue(streamTime).ToList())
         {
             // Later events of the session moved its expiry on: look again then.
-            if (_sessions.Get(key) is { } session && ExpiresAt(session) is var expiresAt && expiresAt > streamTime)
+            if (_sessions.TryGet(key, out var session) && ExpiresAt(session) is var expiresAt && expiresAt > streamTime)
             {
                 _sessionsExpiry.Add(key, expiresAt);
             }

@@ -96,14 +96,14 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             start = new SessionStart(journey, Segment.FromAttributes(attributes.ToImmutable()), startedAt, window, converted);
         }
 
-        var events = new SeenEvent[reader.Read7BitEncodedInt()];
-        for (var i = 0; i < events.Length; i++)
+        var events = ImmutableArray.CreateBuilder<SeenEvent>(reader.Read7BitEncodedInt());
+        for (var i = 0; i < events.Capacity; i++)
         {
             var idDigest = version == TextIdsVersion ? SeenEvent.DigestOf(reader.ReadString()) : ReadUInt128(reader);
-            events[i] = new SeenEvent(idDigest, reader.Read7BitEncodedInt64());
+            events.Add(new SeenEvent(idDigest, reader.Read7BitEncodedInt64()));
         }
 
-        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events);
+        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());
     }
 
     private static void WriteUInt128(BinaryWriter writer, UInt128 value)

@@ -28,7 +28,7 @@ public sealed class SilenceDetector(JourneyCatalog catalog, SilenceRule rule, Kp
 
     private readonly Dictionary<string, SliLedger> _activity = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertLifecycle> _alerts = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _expiry = new();
+    private readonly ExpiryIndex<string> _expiry = new();
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SliMinute> _activityStore = null!;
     private IKeyValueStore<string, AlertLifecycle> _alertStore = null!;

@@ -44,12 +44,12 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     private static readonly TimeSpan MaxCatchUp = TimeSpan.FromDays(1);
 
     private readonly Dictionary<string, SloSubject> _subjects = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _minutesExpiry = new();
-    private readonly ExpiryIndex _hoursExpiry = new();
+    private readonly ExpiryIndex<string> _minutesExpiry = new();
+    private readonly ExpiryIndex<string> _hoursExpiry = new();
 
     // Per journey: successes of attempts, and revenue of successes, per minute.
     private readonly Dictionary<string, (SliLedger Conversions, SliLedger Revenue)> _business = new(StringComparer.Ordinal);
-    private readonly ExpiryIndex _businessExpiry = new();
+    private readonly ExpiryIndex<string> _businessExpiry = new();
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, SliMinute> _minutes = null!;
     private IKeyValueStore<string, SliMinute> _hours = null!;
@@ -130,7 +130,7 @@ public sealed class SloEvaluator(JourneyCatalog catalog, KpiStreamMetrics metric
     }
 
     /// <summary>Rebuilds one kind of ledger from its store, oldest step first, and re-arms the store's expiry.</summary>
-    private void Restore(IKeyValueStore<string, SliMinute> store, ExpiryIndex expiry, Func<SloSubject, SliLedger> ledgerOf, Func<SloSubject, TimeSpan> retention)
+    private void Restore(IKeyValueStore<string, SliMinute> store, ExpiryIndex<string> expiry, Func<SloSubject, SliLedger> ledgerOf, Func<SloSubject, TimeSpan> retention)
     {
         foreach (var (key, step) in store.All().OrderBy(e => e.Value.StepStartMs))
         {

@@ -29,7 +29,7 @@ public class JourneyFunnelTests
         var step = JourneyFunnel.Apply(_checkout, EventRole.Start, Events.Of("e2", "checkout_started", "checkout", "s1", T0.AddMinutes(3)), session, Minute);
 
         Assert.Equal(KpiCounters.Zero with { Attempts = 1 }, Assert.Single(step.Deltas).Counters);
-        Assert.Same(session, step.Session);
+        Assert.Equal(session, step.Session);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class JourneyFunnelTests
         Assert.Equal(KpiCounters.Zero with { Successes = 1, Revenue = CurrencyAmounts.Of("EUR", 4250) }, step.Deltas[0].Counters);
         Assert.Equal(new TumblingWindow(T0, Minute), step.Deltas[1].Key.Window);
         Assert.Equal(KpiCounters.Zero with { SessionsConverted = 1 }, step.Deltas[1].Counters);
-        Assert.True(step.Session!.Converted);
+        Assert.True(step.Session!.Value.Converted);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class JourneyFunnelTests
         var step = JourneyFunnel.Apply(_checkout, EventRole.Success, Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddMinutes(10).AddMilliseconds(1)), session, Minute);
 
         Assert.Equal(KpiCounters.Zero with { Successes = 1 }, Assert.Single(step.Deltas).Counters);
-        Assert.False(step.Session!.Converted);
+        Assert.False(step.Session!.Value.Converted);
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public class JourneyFunnelTests
         var step = JourneyFunnel.Apply(_checkout, EventRole.Failure, Events.Of("e2", "checkout_failed", "checkout", "s1", T0.AddSeconds(30)), session, Minute);
 
         Assert.Equal(KpiCounters.Zero with { Failures = 1 }, Assert.Single(step.Deltas).Counters);
-        Assert.Same(session, step.Session);
+        Assert.Equal(session, step.Session);
     }
 
     private SessionStart Start(DateTimeOffset at) =>
-        JourneyFunnel.Apply(_checkout, EventRole.Start, Events.Of("e1", "checkout_started", "checkout", "s1", at), null, Minute).Session!;
+        JourneyFunnel.Apply(_checkout, EventRole.Start, Events.Of("e1", "checkout_started", "checkout", "s1", at), null, Minute).Session!.Value;
 }

@@ -21,15 +21,15 @@ public sealed class SessionStateSerdeTests
         var state = new SessionState(
             new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true),
             User,
-            appliedOffset: 41,
-            lastEventAt: T0.AddSeconds(95),
+            AppliedOffset: 41,
+            LastEventAt: T0.AddSeconds(95),
             [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)]);
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
 
         Assert.Equal(state.Start, read.Start);
-        Assert.Equal("device=web,region=eu-west", read.Start!.Segment.Key);
-        Assert.Equal(state.Start!.Segment.Attributes, read.Start.Segment.Attributes);
+        Assert.Equal("device=web,region=eu-west", read.Start!.Value.Segment.Key);
+        Assert.Equal(state.Start!.Value.Segment.Attributes, read.Start.Value.Segment.Attributes);
         Assert.Equal((User, 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
         Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
         Assert.Equal(41, read.FirstOffsetOf(SeenEvent.DigestOf("é-2 ✓")));
@@ -123,21 +123,27 @@ public sealed class SessionStateSerdeTests
     }
 
     [Fact]
-    public void Counting_events_updates_the_entry_in_place_past_its_first_two_ids_and_keeps_the_first_pseudonym()
+    public void Session_keys_are_written_as_a_marker_and_their_digest_and_text_keys_of_earlier_versions_restore_to_the_same_digest()
     {
-        var start = new SessionStart("checkout", EuWeb, T0, new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: false);
-        var state = new SessionState(null, null, 3, T0.AddSeconds(30), [SeenEvent.Of("e1", 3)]);
-        var other = UserPseudonym.Parse("u_0000000000000000000000000000002a");
+        var key = SessionKey.Of("checkout", "s-42");
 
-        state.Count(SeenEvent.Of("e2", 5), T0.AddSeconds(10), start, User);
-        state.Count(SeenEvent.Of("e3", 9), T0.AddSeconds(40), start with { Converted = true }, other);
+        var bytes = SessionKeySerde.Instance.Serialize(key);
 
-        Assert.Equal((9L, T0.AddSeconds(40), User), (state.AppliedOffset, state.LastEventAt, state.UserPseudonym));
-        Assert.True(state.Start!.Converted);
-        Assert.Equal([SeenEvent.Of("e1", 3), SeenEvent.Of("e2", 5), SeenEvent.Of("e3", 9)], state.Events.ToArray());
-        Assert.Equal(5, state.FirstOffsetOf(SeenEvent.DigestOf("e2")));
-        var replay = Assert.Throws<InvalidOperationException>(() => state.Count(SeenEvent.Of("e4", 9), T0, start, null));
-        Assert.Equal("Offset 9 is not above the session's applied offset 9.", replay.Message);
+        Assert.Equal(17, bytes.Length);
+        Assert.Equal(0, bytes[0]);
+        Assert.Equal(key, SessionKeySerde.Instance.Deserialize(bytes));
+        Assert.Equal(key, SessionKeySerde.Instance.Deserialize(System.Text.Encoding.UTF8.GetBytes("checkout|s-42")));
+        Assert.Equal(TextDigest.Of("checkout|s-42"), key);
+        Assert.NotEqual(key, SessionKey.Of("checkout", "s-43"));
+    }
+
+    [Fact]
+    public void A_joined_digest_equals_the_digest_of_the_joined_text_also_past_the_stack_buffer()
+    {
+        var longId = new string('é', 400);
+
+        Assert.Equal(TextDigest.Of("login|" + longId), TextDigest.Of("login", '|', longId));
+        Assert.Equal(TextDigest.Of("a|b"), TextDigest.Of("a", '|', "b"));
     }
 
     [Fact]
@@ -148,6 +154,6 @@ public sealed class SessionStateSerdeTests
 
         Assert.Equal(T0.AddMinutes(62), recent.ExpiresAt(startFinalAt: T0.AddMinutes(12), TimeSpan.FromHours(1)));
         Assert.Equal(T0.AddMinutes(200), recent.ExpiresAt(startFinalAt: T0.AddMinutes(200), TimeSpan.FromHours(1)));
-        Assert.Equal(T0.AddMinutes(62), new SessionState(null, null, 1, T0.AddMinutes(2), []).ExpiresAt(DateTimeOffset.MinValue, TimeSpan.FromHours(1)));
+        Assert.Equal(T0.AddMinutes(62), (recent with { Start = null }).ExpiresAt(DateTimeOffset.MinValue, TimeSpan.FromHours(1)));
     }
 }
