@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
@@ -26,6 +27,10 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
     [ThreadStatic]
     private static BinaryWriter? _writer;
 
+    // A start's journey and segment are shared by many sessions: their encoded text, kept per instance, is copied, not re-encoded.
+    private static readonly ConditionalWeakTable<string, byte[]> EncodedJourneys = [];
+    private static readonly ConditionalWeakTable<Segment, byte[]> EncodedSegments = [];
+
     public byte[] Serialize(SessionState value)
     {
         var writer = _writer ??= new BinaryWriter(new MemoryStream(256), Encoding.UTF8);
@@ -43,17 +48,12 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         writer.Write(value.Start is not null);
         if (value.Start is { } start)
         {
-            writer.Write(start.Journey);
+            writer.Write(EncodedJourneys.GetValue(start.Journey, static journey => Encode(w => w.Write(journey))));
             writer.Write(start.StartedAt.ToUnixTimeMilliseconds());
             writer.Write(start.Window.Start.ToUnixTimeMilliseconds());
             writer.Write((long)start.Window.Size.TotalMilliseconds);
             writer.Write(start.Converted);
-            writer.Write7BitEncodedInt(start.Segment.Attributes.Count);
-            foreach (var (name, attribute) in start.Segment.Attributes)
-            {
-                writer.Write(name);
-                writer.Write(attribute);
-            }
+            writer.Write(EncodedSegments.GetValue(start.Segment, static segment => Encode(w => WriteAttributes(w, segment))));
         }
 
         writer.Write7BitEncodedInt(value.Events.Length);
@@ -104,6 +104,27 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         }
 
         return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());
+    }
+
+    private static void WriteAttributes(BinaryWriter writer, Segment segment)
+    {
+        writer.Write7BitEncodedInt(segment.Attributes.Count);
+        foreach (var (name, attribute) in segment.Attributes)
+        {
+            writer.Write(name);
+            writer.Write(attribute);
+        }
+    }
+
+    private static byte[] Encode(Action<BinaryWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        return buffer.ToArray();
     }
 
     private static void WriteUInt128(BinaryWriter writer, UInt128 value)

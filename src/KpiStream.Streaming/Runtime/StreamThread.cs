@@ -256,10 +256,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
     {
         var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
-        foreach (var entry in store.Flush())
-        {
-            ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, _clock.GetUtcNow(), []));
-        }
+        var now = _clock.GetUtcNow();
+        store.Flush(entry => ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, now, [])));
 
         _observer.StoreSize(store.Name, task.Id.Partition, store.ApproximateCount);
     }

@@ -113,18 +113,21 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         return merged.ToList();
     }
 
-    public IReadOnlyList<ChangelogEntry> Flush()
+    public void Flush(Action<ChangelogEntry> write)
     {
-        var changes = new List<ChangelogEntry>(_dirty.Count);
+        // Only a store past its cache keeps the changes, for the disk write.
+        var toBacking = _cacheHoldsAll ? null : new List<ChangelogEntry>(_dirty.Count);
         foreach (var key in _dirty)
         {
             var entry = _cache[key];
-            changes.Add(new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!)));
+            var change = new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!));
+            write(change);
+            toBacking?.Add(change);
         }
 
-        if (!_cacheHoldsAll)
+        if (toBacking is not null)
         {
-            _backing.Write(changes);
+            _backing.Write(toBacking);
         }
 
         foreach (var key in _dirty)
@@ -146,8 +149,6 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         {
             Spill();
         }
-
-        return changes;
     }
 
     public void Restore(ChangelogEntry entry)

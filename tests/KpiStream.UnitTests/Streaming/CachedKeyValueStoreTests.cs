@@ -20,10 +20,10 @@ public sealed class CachedKeyValueStoreTests : IDisposable
         store.Put("c", 4);
         store.Delete("c");
 
-        var changes = ((IChangeLoggedStore)store).Flush();
+        var changes = Flush(store);
 
         Assert.Equal(["b=3", "a=2", "c=null"], changes.Select(Text));
-        Assert.Empty(((IChangeLoggedStore)store).Flush());
+        Assert.Empty(Flush(store));
         Assert.Equal((true, 3L), (store.TryGet("b", out var b), b));
         Assert.False(store.TryGet("c", out _));
     }
@@ -36,18 +36,18 @@ public sealed class CachedKeyValueStoreTests : IDisposable
         store.Put("b", 2);
         store.Put("gone", 9);
         store.Delete("gone");
-        ((IChangeLoggedStore)store).Flush();
+        Flush(store);
 
         Assert.Empty(disk.All());
         Assert.Equal(2, ((IChangeLoggedStore)store).ApproximateCount);
         Assert.Equal(["a=1", "b=2"], store.All().Select(kv => $"{kv.Key}={kv.Value}").Order());
 
         store.Put("c", 3);
-        Assert.Equal(["c=3"], ((IChangeLoggedStore)store).Flush().Select(Text));
+        Assert.Equal(["c=3"], Flush(store).Select(Text));
 
         Assert.Equal(["a", "b", "c"], disk.All().Select(kv => Encoding.UTF8.GetString(kv.Key)));
         store.Delete("b");
-        ((IChangeLoggedStore)store).Flush();
+        Flush(store);
         Assert.Equal(["a", "c"], disk.All().Select(kv => Encoding.UTF8.GetString(kv.Key)));
         Assert.Equal((true, 1L), (store.TryGet("a", out var a), a));
         Assert.False(store.TryGet("b", out _));
@@ -77,9 +77,9 @@ public sealed class CachedKeyValueStoreTests : IDisposable
         var first = Open(new TaskId(0, 1));
         first.Put("kept", 7);
         first.Put("gone", 8);
-        var changelog = ((IChangeLoggedStore)first).Flush().ToList();
+        var changelog = Flush(first);
         first.Delete("gone");
-        changelog.AddRange(((IChangeLoggedStore)first).Flush());
+        changelog.AddRange(Flush(first));
 
         var restored = Open(new TaskId(0, 2));
         foreach (var entry in changelog)
@@ -115,6 +115,13 @@ public sealed class CachedKeyValueStoreTests : IDisposable
         var store = new CachedKeyValueStore<string, long>("numbers", disk, Utf8KeySerde.Instance, new Int64Serde(), maxCachedEntries);
         _opened.Add(store);
         return (store, disk);
+    }
+
+    private static List<ChangelogEntry> Flush(IStateStore store)
+    {
+        var changes = new List<ChangelogEntry>();
+        ((IChangeLoggedStore)store).Flush(changes.Add);
+        return changes;
     }
 
     private static string Text(ChangelogEntry entry) =>
