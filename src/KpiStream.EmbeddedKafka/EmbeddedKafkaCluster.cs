@@ -24,6 +24,14 @@ public sealed class EmbeddedKafkaCluster : IDisposable
             ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");
     }
 
+    /// <summary>
+    /// The longest fetch wait (librdkafka's <c>fetch.wait.max.ms</c>) its consumers should ask for.
+    /// A fetch that finds nothing is answered when its wait runs out, not when records arrive
+    /// (measured: at the client's default of 500 ms, the second stage saw records written
+    /// 100-200 ms earlier only then), so a short wait is what keeps latency low here.
+    /// </summary>
+    public static readonly TimeSpan ConsumerFetchWaitMax = TimeSpan.FromMilliseconds(10);
+
     public string BootstrapServers { get; }
 
     public int BrokerCount { get; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
@@ -84,6 +85,8 @@ internal static partial class KpiStreamRun
         var process = KpiProcess.Start(
             ["run", "--bootstrap-servers", bootstrap, "--application-id", applicationId, "--config", config, "--grace", "10s",
              "--idle-advance-after", $"{IdleAdvanceAfter.TotalMinutes:F0}m",
+             // The embedded run sets this itself; pointed at a development broker by address, the processor cannot know it is one.
+             "-X", $"fetch.wait.max.ms={EmbeddedKafkaCluster.ConsumerFetchWaitMax.TotalMilliseconds:F0}",
              "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view",
              "--stream-threads", streamThreads.ToString(CultureInfo.InvariantCulture), .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });

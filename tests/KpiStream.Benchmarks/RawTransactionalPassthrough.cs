@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KpiStream.EmbeddedKafka;
 
 namespace KpiStream.Benchmarks;
 
@@ -70,6 +71,7 @@ internal sealed class RawTransactionalPassthrough : IDisposable
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 EnableAutoCommit = false,
                 IsolationLevel = IsolationLevel.ReadCommitted,
+                FetchWaitMaxMs = (int)EmbeddedKafkaCluster.ConsumerFetchWaitMax.TotalMilliseconds,
             }).Build();
             _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
             {

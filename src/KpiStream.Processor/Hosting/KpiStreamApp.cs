@@ -64,7 +64,16 @@ public static class KpiStreamApp
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
         var topology = Compose(options, catalog, schemas, schemaRegistry, metrics, board);
-        var streamsOptions = new StreamsOptions { ApplicationId = options.ApplicationId, BootstrapServers = bootstrap, StateDirectory = options.StateDirectory, ClientConfig = options.KafkaProperties, CommitInterval = options.CommitInterval, StreamThreads = options.StreamThreads };
+        var streamsOptions = new StreamsOptions
+        {
+            ApplicationId = options.ApplicationId,
+            BootstrapServers = bootstrap,
+            StateDirectory = options.StateDirectory,
+            ClientConfig = options.KafkaProperties,
+            CommitInterval = options.CommitInterval,
+            StreamThreads = options.StreamThreads,
+            FetchWaitMax = embedded is not null ? EmbeddedKafkaCluster.ConsumerFetchWaitMax : null,
+        };
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

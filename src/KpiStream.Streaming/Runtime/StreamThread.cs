@@ -520,17 +520,26 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         return producer;
     }
 
-    private ConsumerConfig ConsumerConfig() => new(_options.ClientConfig.ToDictionary())
+    private ConsumerConfig ConsumerConfig()
     {
-        BootstrapServers = _options.BootstrapServers,
-        GroupId = _options.ApplicationId,
-        ClientId = $"{_clientId}-consumer",
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        EnableAutoCommit = false,
-        EnablePartitionEof = false,
-        IsolationLevel = IsolationLevel.ReadCommitted,
-        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-    };
+        var config = new ConsumerConfig(_options.ClientConfig.ToDictionary())
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.ApplicationId,
+            ClientId = $"{_clientId}-consumer",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            EnablePartitionEof = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        if (_options.FetchWaitMax is { } wait)
+        {
+            config.FetchWaitMaxMs = (int)wait.TotalMilliseconds;
+        }
+
+        return config;
+    }
 
     private ConsumerConfig RestoreConsumerConfig() => new(_options.ClientConfig.ToDictionary())
     {

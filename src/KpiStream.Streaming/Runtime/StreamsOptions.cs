@@ -29,6 +29,14 @@ public sealed record StreamsOptions
     /// <summary>Root of the tasks' RocksDB directories; rebuilt from changelogs on assignment, so it may be ephemeral.</summary>
     public required string StateDirectory { get; init; }
 
+    /// <summary>
+    /// Longest time the broker may hold a fetch that finds no new records (librdkafka's
+    /// <c>fetch.wait.max.ms</c>); null keeps the client's default of 500 ms. A real broker answers a
+    /// waiting fetch as soon as records arrive, so only a broker that does not (the development
+    /// broker) needs a shorter one.
+    /// </summary>
+    public TimeSpan? FetchWaitMax { get; init; }
+
     /// <summary>Further librdkafka settings (SASL, TLS, ...) passed to every client unchanged.</summary>
     public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
 
@@ -57,6 +65,11 @@ public sealed record StreamsOptions
         if (StreamThreads is < 1 or > MaxStreamThreads)
         {
             throw new ArgumentException($"Streams option StreamThreads: expected 1 to {MaxStreamThreads}, got {StreamThreads}.");
+        }
+
+        if (FetchWaitMax is { } wait && (wait < TimeSpan.FromMilliseconds(1) || wait > TimeSpan.FromMinutes(5)))
+        {
+            throw new ArgumentException($"Streams option FetchWaitMax: expected 1 ms to 5 min, got {wait}.");
         }
 
         if (PollTimeout <= TimeSpan.Zero || MaxBatchSize < 1)

@@ -42,4 +42,16 @@ public class RunCommandTests
 
         Assert.Equal("KPI option idle advance: expected a positive duration, got 00:00:00.", error.Message);
     }
+
+    [Fact]
+    public void A_fetch_wait_outside_the_supported_range_is_refused_at_start_up_naming_the_setting()
+    {
+        var options = new StreamsOptions { ApplicationId = "a", BootstrapServers = "b:9092", StateDirectory = "/tmp", FetchWaitMax = TimeSpan.Zero };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal("Streams option FetchWaitMax: expected 1 ms to 5 min, got 00:00:00.", error.Message);
+        (options with { FetchWaitMax = TimeSpan.FromMilliseconds(10) }).Validate();
+        (options with { FetchWaitMax = null }).Validate();
+    }
 }
