@@ -130,6 +130,7 @@ internal static partial class KpiStreamRun
         }
 
         var clock = Stopwatch.StartNew();
+        var clockStartedAt = DateTimeOffset.UtcNow;
         // A scrape costs the processor a few milliseconds of CPU: often while waiting for the start,
         // which sets the time base, less often while it works (the end is then known to 100 ms, late).
         await Polling.UntilAsync(async () => (firstConsumed = await ConsumedAsync() > untimed ? clock.Elapsed : null) is not null, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(10));
@@ -143,7 +144,14 @@ internal static partial class KpiStreamRun
             },
             TimeSpan.FromMinutes(10),
             TimeSpan.FromMilliseconds(100));
-        var elapsed = clock.Elapsed;
+        // The scrape that saw the last window came up to 100 ms after it; the processor's own time of its last emission is exact.
+        var polledEnd = clock.Elapsed;
+        var elapsed = DateTimeOffset.FromUnixTimeMilliseconds((long)(Max(metrics, MetricNames.LastWindowEmitted + "{") * 1000)) - clockStartedAt;
+        if (elapsed <= firstConsumed!.Value || elapsed > polledEnd)
+        {
+            throw new InvalidOperationException($"The processor's last window emission ({elapsed} after the start) is not between the first record consumed ({firstConsumed}) and the scrape that saw it ({polledEnd}).");
+        }
+
         var peakRssMb = RssMb(process.Id, "VmHWM:");
         // Store sizes are sampled at commits: let expiry run at a few more.
         await Task.Delay(2_000);
@@ -175,9 +183,14 @@ internal static partial class KpiStreamRun
             (Sum(metrics, MetricNames.DotnetAllocated + " ") - allocatedAtStart) / (inputRecords - untimed));
     }
 
-    internal static double Sum(string metrics, string prefix) =>
+    internal static double Sum(string metrics, string prefix) => Samples(metrics, prefix).Sum();
+
+    private static double Max(string metrics, string prefix) => Samples(metrics, prefix).Max();
+
+    /// <summary>The values of the exposition lines starting with <paramref name="prefix"/>.</summary>
+    private static IEnumerable<double> Samples(string metrics, string prefix) =>
         metrics.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>The upper bound of the histogram bucket holding the given quantile.</summary>
     private static double Percentile(string metrics, string histogram, double quantile)

@@ -18,6 +18,7 @@ public static class MetricNames
     public const string AssignedTasks = "kpistream_assigned_tasks";
     public const string WindowsEmitted = "kpistream_windows_emitted_total";
     public const string EmitLatency = "kpistream_emit_latency_seconds";
+    public const string LastWindowEmitted = "kpistream_last_window_emitted_timestamp_seconds";
     public const string LateRecords = "kpistream_late_records_total";
     public const string DuplicateRecords = "kpistream_duplicate_records_total";
     public const string LatePartials = "kpistream_late_partials_total";

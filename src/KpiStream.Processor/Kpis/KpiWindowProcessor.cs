@@ -238,7 +238,7 @@ public sealed class KpiWindowProcessor(
     private void Emit(string key, KpiWindow window, TimeSpan latency)
     {
         _context.Forward(new Record<string, KpiWindow>(key, window, window.Window.Start, []), KpiChild);
-        metrics.WindowEmitted(window.Journey, window.Window.Size, latency);
+        metrics.WindowEmitted(window.Journey, window.Window.Size, latency, _context.WallClockTime);
     }
 
     private void RollUp(KpiWindow minute)

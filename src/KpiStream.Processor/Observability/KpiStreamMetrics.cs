@@ -24,6 +24,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Gauge _tasks;
     private readonly Counter _windows;
     private readonly Histogram _emitLatency;
+    private readonly Gauge _lastEmitted;
     private readonly Counter _late;
     private readonly Counter _duplicates;
     private readonly Counter _latePartials;
@@ -57,6 +58,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         {
             Buckets = Histogram.ExponentialBuckets(0.005, 2, 14),
         });
+        _lastEmitted = factory.CreateGauge(MetricNames.LastWindowEmitted, "Unix time at which each journey's latest KPI window was emitted: its age tells a stalled pipeline from a quiet one.", MetricNames.JourneyLabel);
         _late = factory.CreateCounter(MetricNames.LateRecords, "Events that arrived after their window closed and were not counted.", MetricNames.JourneyLabel);
         _duplicates = factory.CreateCounter(MetricNames.DuplicateRecords, "Events dropped because their event id was already counted.", MetricNames.JourneyLabel);
         _commits = factory.CreateCounter(MetricNames.Commits, "Transactions committed (outputs, state changes and input positions together).");
@@ -103,10 +105,11 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 
-    public void WindowEmitted(string journey, TimeSpan size, TimeSpan latency)
+    public void WindowEmitted(string journey, TimeSpan size, TimeSpan latency, DateTimeOffset emittedAt)
     {
         _windows.WithLabels(journey, DurationText.Format(size)).Inc();
         _emitLatency.Observe(Math.Max(0, latency.TotalSeconds));
+        _lastEmitted.WithLabels(journey).Set(emittedAt.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     public void LateRecord(string journey) => _late.WithLabels(journey).Inc();

@@ -43,6 +43,9 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private readonly Dictionary<string, int> _consumedInBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _producedInTransaction = new(StringComparer.Ordinal);
     private readonly string _stateDirectory;
+
+    // One delegate for every produced record: a method group would allocate a new one per call.
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
@@ -62,6 +65,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _logger = logger;
         _stateDirectory = stateDirectory;
         _clientId = $"{options.ApplicationId}-StreamThread-{index}";
+        _onDelivered = OnDelivered;
     }
 
     public int Index { get; }
@@ -256,8 +260,19 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
     {
         var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
-        var now = _clock.GetUtcNow();
-        store.Flush(entry => ((IRecordOutput)this).Send(new OutgoingRecord(topic, task.Id.Partition, entry.Key, entry.Value, now, [])));
+        // A commit writes tens of thousands of changelog records: one partition and timestamp for all of them.
+        var changelog = new TopicPartition(topic, task.Id.Partition);
+        var timestamp = new Timestamp(_clock.GetUtcNow());
+        var written = 0;
+        store.Flush(entry =>
+        {
+            Produce(topic, changelog, new Message<byte[]?, byte[]?> { Key = entry.Key, Value = entry.Value, Timestamp = timestamp });
+            written++;
+        });
+        if (written > 0)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_producedInTransaction, topic, out _) += written;
+        }
 
         _observer.StoreSize(store.Name, task.Id.Partition, store.ApproximateCount);
     }
@@ -427,8 +442,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     void IRecordOutput.Send(OutgoingRecord record)
     {
-        EnsureTransaction();
-        _unflushed = true;
         CollectionsMarshal.GetValueRefOrAddDefault(_producedInTransaction, record.Topic, out _)++;
         var message = new Message<byte[]?, byte[]?>
         {
@@ -437,17 +450,25 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
             Timestamp = new Timestamp(record.Timestamp),
             Headers = ToKafkaHeaders(record),
         };
+        Produce(record.Topic, record.Partition is { } partition ? new TopicPartition(record.Topic, partition) : null, message);
+    }
+
+    /// <param name="partition">Null lets the producer's partitioner choose.</param>
+    private void Produce(string topic, TopicPartition? partition, Message<byte[]?, byte[]?> message)
+    {
+        EnsureTransaction();
+        _unflushed = true;
         while (true)
         {
             try
             {
-                if (record.Partition is { } partition)
+                if (partition is not null)
                 {
-                    _producer!.Produce(new TopicPartition(record.Topic, partition), message, OnDelivered);
+                    _producer!.Produce(partition, message, _onDelivered);
                 }
                 else
                 {
-                    _producer!.Produce(record.Topic, message, OnDelivered);
+                    _producer!.Produce(topic, message, _onDelivered);
                 }
 
                 return;

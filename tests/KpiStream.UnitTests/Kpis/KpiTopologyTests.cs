@@ -109,6 +109,7 @@ public class KpiTopologyTests
         Assert.Equal((4, 2, 1), (checkout.Count(e => e.Window.Window.Size == Minute), checkout.Count(e => e.Window.Window.Size == fiveMinutes), checkout.Count(e => e.Window.Window.Size == TimeSpan.FromHours(1))));
         Assert.Equal(2, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "5m"));
         Assert.Equal(1, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "1h"));
+        Assert.Equal(harness.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, SampleValue(harness, MetricNames.LastWindowEmitted, "checkout"));
     }
 
     [Fact]
