@@ -23,47 +23,48 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
     private const byte TextIdsVersion = 1;
     private const byte TextPseudonymVersion = 2;
 
-    // One buffer per thread, reused: serializing runs for every changed session at every commit.
-    [ThreadStatic]
-    private static BinaryWriter? _writer;
-
     // A start's journey and segment are shared by many sessions: their encoded text, kept per instance, is copied, not re-encoded.
     private static readonly ConditionalWeakTable<string, byte[]> EncodedJourneys = [];
     private static readonly ConditionalWeakTable<Segment, byte[]> EncodedSegments = [];
 
+    private const int FixedBytes = 1 + 8 + 8 + 1 + 16 + 1 + 8 + 8 + 8 + 1 + 5;
+    private const int MaxBytesPerEvent = 16 + 10;
+    private const int MaxStackBytes = 1024;
+
     public byte[] Serialize(SessionState value)
     {
-        var writer = _writer ??= new BinaryWriter(new MemoryStream(256), Encoding.UTF8);
-        var buffer = (MemoryStream)writer.BaseStream;
-        buffer.SetLength(0);
+        var journey = value.Start is { } begun ? EncodedJourneys.GetValue(begun.Journey, static name => Encode(w => w.Write(name))) : [];
+        var segment = value.Start is { } started ? EncodedSegments.GetValue(started.Segment, static attributes => Encode(w => WriteAttributes(w, attributes))) : [];
+        var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Length * MaxBytesPerEvent;
+        var writer = new SpanByteWriter(capacity <= MaxStackBytes ? stackalloc byte[capacity] : new byte[capacity]);
         writer.Write(FormatVersion);
         writer.Write(value.AppliedOffset);
         writer.Write(value.LastEventAt.ToUnixTimeMilliseconds());
         writer.Write(value.UserPseudonym is not null);
         if (value.UserPseudonym is { } pseudonym)
         {
-            WriteUInt128(writer, pseudonym.Value);
+            writer.Write(pseudonym.Value);
         }
 
         writer.Write(value.Start is not null);
         if (value.Start is { } start)
         {
-            writer.Write(EncodedJourneys.GetValue(start.Journey, static journey => Encode(w => w.Write(journey))));
+            writer.Write(journey);
             writer.Write(start.StartedAt.ToUnixTimeMilliseconds());
             writer.Write(start.Window.Start.ToUnixTimeMilliseconds());
             writer.Write((long)start.Window.Size.TotalMilliseconds);
             writer.Write(start.Converted);
-            writer.Write(EncodedSegments.GetValue(start.Segment, static segment => Encode(w => WriteAttributes(w, segment))));
+            writer.Write(segment);
         }
 
-        writer.Write7BitEncodedInt(value.Events.Length);
+        writer.Write7BitEncoded(value.Events.Length);
         foreach (var seen in value.Events)
         {
-            WriteUInt128(writer, seen.IdDigest);
-            writer.Write7BitEncodedInt64(seen.FirstOffset);
+            writer.Write(seen.IdDigest);
+            writer.Write7BitEncoded(seen.FirstOffset);
         }
 
-        return buffer.ToArray();
+        return writer.WrittenBytes.ToArray();
     }
 
     public SessionState Deserialize(byte[] bytes)
@@ -125,12 +126,6 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         }
 
         return buffer.ToArray();
-    }
-
-    private static void WriteUInt128(BinaryWriter writer, UInt128 value)
-    {
-        writer.Write((ulong)(value >> 64));
-        writer.Write((ulong)value);
     }
 
     private static UInt128 ReadUInt128(BinaryReader reader) => new(reader.ReadUInt64(), reader.ReadUInt64());

@@ -123,6 +123,47 @@ public sealed class SessionStateSerdeTests
     }
 
     [Fact]
+    public void Format_version_3_is_the_layout_written_out_by_hand_and_a_session_of_many_ids_reads_back()
+    {
+        var start = new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true);
+        var state = new SessionState(start, User, 300, T0.AddSeconds(95), [SeenEvent.Of("e1", 7), SeenEvent.Of("e2", 300)]);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)3);
+            writer.Write(300L);
+            writer.Write(T0.AddSeconds(95).ToUnixTimeMilliseconds());
+            writer.Write(true);
+            writer.Write((ulong)(User.Value >> 64));
+            writer.Write((ulong)User.Value);
+            writer.Write(true);
+            writer.Write("checkout");
+            writer.Write(T0.AddSeconds(5).ToUnixTimeMilliseconds());
+            writer.Write(T0.ToUnixTimeMilliseconds());
+            writer.Write(60_000L);
+            writer.Write(true);
+            writer.Write7BitEncodedInt(2);
+            writer.Write("device");
+            writer.Write("web");
+            writer.Write("region");
+            writer.Write("eu-west");
+            writer.Write7BitEncodedInt(2);
+            foreach (var seen in state.Events)
+            {
+                writer.Write((ulong)(seen.IdDigest >> 64));
+                writer.Write((ulong)seen.IdDigest);
+                writer.Write7BitEncodedInt64(seen.FirstOffset);
+            }
+        }
+
+        Assert.Equal(buffer.ToArray(), SessionStateSerde.Instance.Serialize(state));
+
+        SeenEvent[] many = [.. Enumerable.Range(0, 60).Select(i => SeenEvent.Of($"id-{i}", 1_000_000_000_000L + i))];
+        var large = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state with { Events = [.. many] }));
+        Assert.Equal(many, large.Events.ToArray());
+    }
+
+    [Fact]
     public void Session_keys_are_written_as_a_marker_and_their_digest_and_text_keys_of_earlier_versions_restore_to_the_same_digest()
     {
         var key = SessionKey.Of("checkout", "s-42");
