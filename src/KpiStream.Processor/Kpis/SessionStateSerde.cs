@@ -33,8 +33,13 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
 
     public byte[] Serialize(SessionState value)
     {
-        var journey = value.Start is { } begun ? EncodedJourneys.GetValue(begun.Journey, static name => Encode(w => w.Write(name))) : [];
-        var segment = value.Start is { } started ? EncodedSegments.GetValue(started.Segment, static attributes => Encode(w => WriteAttributes(w, attributes))) : [];
+        byte[] journey = [], segment = [];
+        if (value.Start is { } begun)
+        {
+            journey = EncodedJourneys.GetValue(begun.Journey, static name => Encode(w => w.Write(name)));
+            segment = EncodedSegments.GetValue(begun.Segment, static attributes => Encode(w => WriteAttributes(w, attributes)));
+        }
+
         var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Length * MaxBytesPerEvent;
         var writer = new SpanByteWriter(capacity <= MaxStackBytes ? stackalloc byte[capacity] : new byte[capacity]);
         writer.Write(FormatVersion);

@@ -117,6 +117,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     {
         // Only a store past its cache keeps the changes, for the disk write.
         var toBacking = _cacheHoldsAll ? null : new List<ChangelogEntry>(_dirty.Count);
+        // Entries change only once every change is handed over: a flush that throws leaves the store as it was.
         foreach (var key in _dirty)
         {
             var entry = _cache[key];
