@@ -27,7 +27,9 @@ internal static partial class KpiStreamRun
     /// <param name="ManagedHeapMb">Of which the managed heap (what the GC holds, live or not yet collected).</param>
     /// <param name="GcPause">Time the processor's garbage collector paused it between the two scrapes that bound the timed run.</param>
     /// <param name="AllocatedBytesPerEvent">Managed bytes the processor allocated between those scrapes, per timed input record.</param>
-    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb, TimeSpan GcPause, double AllocatedBytesPerEvent);
+    /// <param name="ProcessorCpuPerEvent">CPU time (user and system) the processor spent between those scrapes, per timed input record: steadier than a rate on a shared machine.</param>
+    /// <param name="MachineCpuPerEvent">The same for the whole machine (the broker, the benchmark itself and the kernel included).</param>
+    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb, TimeSpan GcPause, double AllocatedBytesPerEvent, TimeSpan ProcessorCpuPerEvent, TimeSpan MachineCpuPerEvent);
 
     /// <summary>
     /// Input processed before the timed run, so the timed run sees a process in its steady state
@@ -134,7 +136,8 @@ internal static partial class KpiStreamRun
         // A scrape costs the processor a few milliseconds of CPU: often while waiting for the start,
         // which sets the time base, less often while it works (the end is then known to 100 ms, late).
         await Polling.UntilAsync(async () => (firstConsumed = await ConsumedAsync() > untimed ? clock.Elapsed : null) is not null, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(10));
-        var (pausedAtStart, allocatedAtStart) = (Sum(metrics, MetricNames.DotnetGcPause + " "), Sum(metrics, MetricNames.DotnetAllocated + " "));
+        var (pausedAtStart, allocatedAtStart, cpuAtStart) = (Sum(metrics, MetricNames.DotnetGcPause + " "), Sum(metrics, MetricNames.DotnetAllocated + " "), Sum(metrics, MetricNames.ProcessCpu + " "));
+        var machineBusyAtStart = MachineCpu.BusyTime();
         await Polling.UntilAsync(
             async () =>
             {
@@ -146,6 +149,7 @@ internal static partial class KpiStreamRun
             TimeSpan.FromMilliseconds(100));
         // The scrape that saw the last window came up to 100 ms after it; the processor's own time of its last emission is exact.
         var polledEnd = clock.Elapsed;
+        var machineBusy = MachineCpu.BusyTime() - machineBusyAtStart;
         var elapsed = DateTimeOffset.FromUnixTimeMilliseconds((long)(Max(metrics, MetricNames.LastWindowEmitted + "{") * 1000)) - clockStartedAt;
         if (elapsed <= firstConsumed!.Value || elapsed > polledEnd)
         {
@@ -180,7 +184,9 @@ internal static partial class KpiStreamRun
             finalRssMb,
             managedHeapMb,
             TimeSpan.FromSeconds(Sum(metrics, MetricNames.DotnetGcPause + " ") - pausedAtStart),
-            (Sum(metrics, MetricNames.DotnetAllocated + " ") - allocatedAtStart) / (inputRecords - untimed));
+            (Sum(metrics, MetricNames.DotnetAllocated + " ") - allocatedAtStart) / (inputRecords - untimed),
+            TimeSpan.FromSeconds(Sum(metrics, MetricNames.ProcessCpu + " ") - cpuAtStart) / (inputRecords - untimed),
+            machineBusy / (inputRecords - untimed));
     }
 
     internal static double Sum(string metrics, string prefix) => Samples(metrics, prefix).Sum();

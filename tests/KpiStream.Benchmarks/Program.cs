@@ -33,7 +33,7 @@ var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "resul
 
 // Single runs vary by 10-30% on this VM (either side); the run with the median ratio stands for
 // the others, which are listed too.
-var throughputRuns = new List<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw)>();
+var throughputRuns = new List<MeasuredRun>();
 for (var run = 0; run < ThroughputRuns; run++)
 {
     throughputRuns.Add(await MeasureAsync(sessions, TimeSpan.FromMinutes(15), streamThreads, withPassthrough: true));
@@ -67,16 +67,20 @@ var results = new JsonObject
     ["events_per_second_from_resume"] = Math.Round(single.Kpi.FromReadyEventsPerSecond),
     ["stream_threads"] = streamThreads,
     // The faster of the passthrough's two configurations: a slower baseline would flatter the ratio.
-    ["raw_txn_passthrough_events_per_second"] = Math.Round(Math.Max(single.Raw.SameLoops, single.Raw.SingleLoop)),
+    ["raw_txn_passthrough_events_per_second"] = Math.Round(Math.Max(single.Raw.SameLoops.EventsPerSecond, single.Raw.SingleLoop.EventsPerSecond)),
     ["ratio_to_raw"] = Math.Round(RatioToRaw(single), 3),
-    ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(single.Raw.SameLoops),
-    ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(single.Raw.SingleLoop),
+    ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(single.Raw.SameLoops.EventsPerSecond),
+    ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(single.Raw.SingleLoop.EventsPerSecond),
+    ["raw_txn_passthrough_single_loop_machine_cpu_us_per_event"] = Math.Round(single.Raw.SingleLoop.MachineCpuPerEvent.TotalMicroseconds, 1),
     ["throughput_runs"] = new JsonArray([.. throughputRuns.Select(r => (JsonNode)new JsonObject
     {
         ["events_per_second"] = Math.Round(r.Kpi.EventsPerSecond),
-        ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(r.Raw.SameLoops),
-        ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(r.Raw.SingleLoop),
+        ["raw_txn_passthrough_same_loops_events_per_second"] = Math.Round(r.Raw.SameLoops.EventsPerSecond),
+        ["raw_txn_passthrough_single_loop_events_per_second"] = Math.Round(r.Raw.SingleLoop.EventsPerSecond),
         ["ratio_to_raw"] = Math.Round(RatioToRaw(r), 3),
+        ["processor_cpu_us_per_event"] = Math.Round(r.Kpi.ProcessorCpuPerEvent.TotalMicroseconds, 1),
+        ["machine_cpu_us_per_event"] = Math.Round(r.Kpi.MachineCpuPerEvent.TotalMicroseconds, 1),
+        ["raw_txn_passthrough_single_loop_machine_cpu_us_per_event"] = Math.Round(r.Raw.SingleLoop.MachineCpuPerEvent.TotalMicroseconds, 1),
     })]),
     ["p99_emit_latency_ms"] = single.Kpi.P99EmitLatencyMs,
     ["peak_rss_mb"] = Math.Round(single.Kpi.PeakRssMb, 1),
@@ -86,6 +90,8 @@ var results = new JsonObject
     ["consuming_events_per_second"] = Math.Round(single.TimedEvents / (single.Kpi.AllConsumed - single.Kpi.FirstConsumed).TotalSeconds),
     ["gc_pause_ms"] = Math.Round(single.Kpi.GcPause.TotalMilliseconds),
     ["allocated_bytes_per_event"] = Math.Round(single.Kpi.AllocatedBytesPerEvent),
+    ["processor_cpu_us_per_event"] = Math.Round(single.Kpi.ProcessorCpuPerEvent.TotalMicroseconds, 1),
+    ["machine_cpu_us_per_event"] = Math.Round(single.Kpi.MachineCpuPerEvent.TotalMicroseconds, 1),
     ["store_entries"] = single.Kpi.StoreEntries,
 };
 AddMemoryRun(results, "long_90m", longer);
@@ -109,10 +115,10 @@ await File.WriteAllTextAsync(outputPath, results.ToJsonString(new JsonSerializer
 Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Written to {outputPath}");
 
-static double RatioToRaw((int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw) run) =>
-    run.Kpi.EventsPerSecond / Math.Max(run.Raw.SameLoops, run.Raw.SingleLoop);
+static double RatioToRaw(MeasuredRun run) =>
+    run.Kpi.EventsPerSecond / Math.Max(run.Raw.SameLoops.EventsPerSecond, run.Raw.SingleLoop.EventsPerSecond);
 
-static void AddMemoryRun(JsonObject results, string prefix, (int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw) run)
+static void AddMemoryRun(JsonObject results, string prefix, MeasuredRun run)
 {
     results[$"{prefix}_events"] = run.Events;
     results[$"{prefix}_events_per_second"] = Math.Round(run.Kpi.EventsPerSecond);
@@ -123,7 +129,7 @@ static void AddMemoryRun(JsonObject results, string prefix, (int Events, int Tim
 }
 
 /// <returns>The raw passthrough's rates with as many copy loops as KpiStream has stream threads, and with one (earlier sessions' baseline).</returns>
-static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double SameLoops, double SingleLoop) Raw)> MeasureAsync(int sessions, TimeSpan spread, int streamThreads, bool withPassthrough)
+static async Task<MeasuredRun> MeasureAsync(int sessions, TimeSpan spread, int streamThreads, bool withPassthrough)
 {
     using var cluster = EmbeddedKafkaCluster.Start(brokerCount: 1, KpiStreamRun.GroupFormationDelay);
     var config = SampleJourneys.WriteToTempFile();
@@ -151,19 +157,21 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
     var kpi = await KpiStreamRun.RunAsync(cluster.BootstrapServers, "bench", config, Partitions, streamThreads, input.RecordCount, input.Expected.Count,
         withPassthrough ? new KpiStreamRun.WarmUp(warmUpEvents, ProduceWarmUp, ProduceRest) : null);
 
-    var raw = (SameLoops: double.NaN, SingleLoop: double.NaN);
+    var raw = new PassthroughRuns(PassthroughRun.None, PassthroughRun.None);
     if (withPassthrough)
     {
         // The whole input is in the topic by now: the passthrough copies the warm-up part, then is timed on the rest.
-        double Passthrough(int loops, string output)
+        PassthroughRun Passthrough(int loops, string output)
         {
             using var passthrough = new RawTransactionalPassthrough(cluster.BootstrapServers, topics.DomainEvents, Partitions, output, TimeSpan.FromMilliseconds(500), loops, output);
             passthrough.CopyUntil(warmUpEvents);
-            return passthrough.CopyUntil(input.RecordCount);
+            var busyBefore = MachineCpu.BusyTime();
+            var rate = passthrough.CopyUntil(input.RecordCount);
+            return new PassthroughRun(rate, (MachineCpu.BusyTime() - busyBefore) / (input.RecordCount - warmUpEvents));
         }
 
-        raw.SameLoops = Passthrough(streamThreads, "passthrough-out");
-        raw.SingleLoop = streamThreads == 1 ? raw.SameLoops : Passthrough(1, "passthrough-single-loop-out");
+        var sameLoops = Passthrough(streamThreads, "passthrough-out");
+        raw = new PassthroughRuns(sameLoops, streamThreads == 1 ? sameLoops : Passthrough(1, "passthrough-single-loop-out"));
     }
 
     TopicReader.EnsureNothingDropped(cluster.BootstrapServers, KpiStreamApp.TopicsFor(options).Select(t => t.Name));
@@ -173,7 +181,7 @@ static async Task<(int Events, int TimedEvents, KpiStreamRun.Result Kpi, (double
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, GC pauses {kpi.GcPause.TotalMilliseconds:F0} ms, {kpi.AllocatedBytesPerEvent:F0} bytes allocated per event, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
-        + (withPassthrough ? $"; raw passthrough {raw.SameLoops:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop:F0} with one" : ""));
-    return (input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, GC pauses {kpi.GcPause.TotalMilliseconds:F0} ms, {kpi.AllocatedBytesPerEvent:F0} bytes allocated per event, CPU per event {kpi.ProcessorCpuPerEvent.TotalMicroseconds:F1} us in the processor and {kpi.MachineCpuPerEvent.TotalMicroseconds:F1} us machine-wide, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
+        + (withPassthrough ? $"; raw passthrough {raw.SameLoops.EventsPerSecond:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop.EventsPerSecond:F0} with one ({raw.SingleLoop.MachineCpuPerEvent.TotalMicroseconds:F1} us of machine CPU per event)" : ""));
+    return new MeasuredRun(input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
 }
