@@ -56,7 +56,7 @@ public sealed class SessionFunnelProcessor(
 
     public void Process(Record<byte[]?, byte[]?> record)
     {
-        var offset = _context.RecordMetadata!.Offset;
+        var offset = _context.RecordMetadata!.Value.Offset;
         if (!_partials.TryAdmit(offset))
         {
             return;

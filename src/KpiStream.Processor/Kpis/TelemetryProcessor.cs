@@ -44,7 +44,7 @@ public sealed class TelemetryProcessor(
 
     public void Process(Record<byte[]?, byte[]?> record)
     {
-        var offset = _context.RecordMetadata!.Offset;
+        var offset = _context.RecordMetadata!.Value.Offset;
         if (!_partials.TryAdmit(offset))
         {
             return;

@@ -1,4 +1,4 @@
 namespace KpiStream.Streaming.Records;
 
-/// <summary>Where the record being processed was read from.</summary>
-public sealed record RecordMetadata(string Topic, int Partition, long Offset);
+/// <summary>Where the record being processed was read from. A value: the runtime sets one for every record it reads.</summary>
+public readonly record struct RecordMetadata(string Topic, int Partition, long Offset);
