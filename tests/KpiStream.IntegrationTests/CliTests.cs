@@ -80,7 +80,8 @@ public class CliTests
             MetricNames.RecordsConsumed, MetricNames.RecordsProduced, MetricNames.RecordsDeadLettered, MetricNames.ProcessingLatency,
             MetricNames.CommitLatency, MetricNames.ConsumerLag, MetricNames.AssignedTasks, MetricNames.WindowsEmitted, MetricNames.LateRecords,
             MetricNames.DuplicateRecords, MetricNames.LatePartials, MetricNames.EmitLatency, MetricNames.Commits, MetricNames.Aborts,
-            MetricNames.Rebalances, MetricNames.RestoredRecords, MetricNames.RestoreTime, MetricNames.StoreEntries,
+            MetricNames.Rebalances, MetricNames.RestoredRecords, MetricNames.RestoreTime, MetricNames.StoreEntries, MetricNames.InputPauses,
+            MetricNames.InputPausedTime,
         })
         {
             Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal);

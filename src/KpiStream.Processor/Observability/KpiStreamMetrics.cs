@@ -32,6 +32,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Counter _commits;
     private readonly Counter _aborts;
     private readonly Counter _rebalances;
+    private readonly Counter _inputPauses;
+    private readonly Counter _inputPausedTime;
     private readonly Counter _restoredRecords;
     private readonly Counter _restoreTime;
     private readonly Gauge _storeEntries;
@@ -64,6 +66,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _commits = factory.CreateCounter(MetricNames.Commits, "Transactions committed (outputs, state changes and input positions together).");
         _aborts = factory.CreateCounter(MetricNames.Aborts, "Transactions aborted, after which tasks were rewound to their checkpoints.", MetricNames.ReasonLabel);
         _rebalances = factory.CreateCounter(MetricNames.Rebalances, "Partition assignments and revocations seen by this instance.");
+        _inputPauses = factory.CreateCounter(MetricNames.InputPauses, "Times a stream thread paused its input because its producer's queue was full (back-pressure).");
+        _inputPausedTime = factory.CreateCounter(MetricNames.InputPausedTime, "Time stream threads spent with their input paused by back-pressure.");
         _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
         _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time spent restoring state stores from their changelogs.", MetricNames.StoreLabel);
         _storeEntries = factory.CreateGauge(MetricNames.StoreEntries, "Entries in each task's state store, as of its last commit (RocksDB estimate).", MetricNames.StoreLabel, MetricNames.PartitionLabel);
@@ -101,6 +105,12 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _storeEntries.WithLabels(store, partition.ToString(CultureInfo.InvariantCulture)).Set(entries);
 
     public void Lag(string topic, int partition, long lag) => _lag.WithLabels(topic, partition.ToString(CultureInfo.InvariantCulture)).Set(lag);
+
+    public void InputPaused(TimeSpan duration)
+    {
+        _inputPauses.Inc();
+        _inputPausedTime.Inc(duration.TotalSeconds);
+    }
 
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();

@@ -26,4 +26,7 @@ public interface IRuntimeObserver
     void StoreSize(string store, int partition, long entries);
 
     void Lag(string topic, int partition, long lag);
+
+    /// <summary>A stream thread's input was paused for <paramref name="duration"/> while its producer's queue drained; reported on resuming.</summary>
+    void InputPaused(TimeSpan duration);
 }

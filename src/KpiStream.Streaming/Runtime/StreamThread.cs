@@ -46,6 +46,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     // One delegate for every produced record: a method group would allocate a new one per call.
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
+    private readonly InputBackPressure _backPressure;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
@@ -66,6 +67,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _stateDirectory = stateDirectory;
         _clientId = $"{options.ApplicationId}-StreamThread-{index}";
         _onDelivered = OnDelivered;
+        _backPressure = new InputBackPressure(clock);
     }
 
     public int Index { get; }
@@ -120,10 +122,11 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         var lastCommit = _clock.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
+            ApplyBackPressure();
             var batchStart = _clock.GetTimestamp();
             var count = 0;
             // With results waiting for a commit, a short wait is enough to tell that the input is drained.
-            var consumed = _consumer!.Consume(_recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
+            var consumed = _consumer!.Consume(_backPressure.IsPaused ? TimeSpan.Zero : _recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
             while (consumed is not null)
             {
                 ProcessOne(consumed);
@@ -165,6 +168,29 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 lastCommit = _clock.GetTimestamp();
                 _recordsSinceCommit = 0;
             }
+        }
+    }
+
+    private void ApplyBackPressure()
+    {
+        switch (_backPressure.Check(out var pausedFor))
+        {
+            case InputChange.Pause:
+                _logger.LogDebug("Stream thread {Thread} pauses its input: the producer's queue is full", Index);
+                break;
+            case InputChange.Resume:
+                _consumer!.Resume(_consumer.Assignment);
+                _observer.InputPaused(pausedFor);
+                _logger.LogDebug("Stream thread {Thread} resumes its input after {PausedMs} ms", Index, pausedFor.TotalMilliseconds);
+                return;
+        }
+
+        if (_backPressure.IsPaused)
+        {
+            // Every round, so partitions assigned during the pause wait too.
+            _consumer!.Pause(_consumer.Assignment);
+            // Only this thread serves the producer's delivery reports: wait for them rather than for input.
+            _producer!.Poll(DrainedAfter);
         }
     }
 
@@ -336,6 +362,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         // Fenced or fatal: only a new producer (a new epoch) can write again.
         _producer!.Dispose();
         _producer = NewTransactionalProducer();
+        _backPressure.ProducerReplaced();
     }
 
     /// <summary>Throws away every task's in-memory and local state and rebuilds it from the changelogs, then rewinds input to the checkpoints.</summary>
@@ -471,11 +498,13 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                     _producer!.Produce(topic, message, _onDelivered);
                 }
 
+                _backPressure.Sent();
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
-                // Back-pressure: serve delivery reports until the queue has room.
+                // The record's outputs are produced whole: serve delivery reports until the queue has room, and pause input after it.
+                _backPressure.QueueFull();
                 _producer!.Poll(TimeSpan.FromMilliseconds(50));
             }
         }
@@ -499,6 +528,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     /// <summary>The next flush throws the first failure, so nothing is sent after a failed write within a commit.</summary>
     private void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
     {
+        _backPressure.Acknowledged();
         if (report.Error.IsError)
         {
             _deliveryError ??= new KafkaException(report.Error);
