@@ -112,7 +112,6 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _inputPausedTime.Inc(duration.TotalSeconds);
     }
 
-
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 
     public void WindowEmitted(string journey, TimeSpan size, TimeSpan latency, DateTimeOffset emittedAt)
