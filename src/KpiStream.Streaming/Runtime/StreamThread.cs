@@ -122,7 +122,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         var lastCommit = _clock.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
-            ApplyBackPressure();
             var batchStart = _clock.GetTimestamp();
             var count = 0;
             // With results waiting for a commit, a short wait is enough to tell that the input is drained.
@@ -150,6 +149,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 _consumedInBatch.Clear();
             }
 
+            // Before a commit, which would drain the producer and hide that this batch filled its queue.
+            ApplyBackPressure();
             var now = _clock.GetUtcNow();
             foreach (var task in _tasks.Values)
             {
