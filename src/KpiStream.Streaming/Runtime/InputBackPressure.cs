@@ -7,7 +7,7 @@ namespace KpiStream.Streaming.Runtime;
 /// (and stays in its group) while acknowledgements drain the queue, instead of reading more input
 /// it cannot write out. Input resumes once half of what was in flight at the pause is acknowledged.
 /// </summary>
-/// <remarks>A commit flushes the producer, so a queue that filled while a commit wrote its changelogs is empty again before the next check and pauses nothing.</remarks>
+/// <remarks>A commit flushes the producer, so a queue that filled while a commit wrote its changelogs is empty again before the next check and pauses nothing, whatever the next batch sends.</remarks>
 internal sealed class InputBackPressure(TimeProvider clock)
 {
     private long _inFlight;
@@ -22,7 +22,14 @@ internal sealed class InputBackPressure(TimeProvider clock)
     public void Sent() => _inFlight++;
 
     /// <summary>A delivery report, successful or not: the record left the producer's queue.</summary>
-    public void Acknowledged() => _inFlight--;
+    public void Acknowledged()
+    {
+        // A queue that emptied since it filled (a commit's flush) needs no pause, even once records are in flight again.
+        if (--_inFlight <= 0)
+        {
+            _queueFilled = false;
+        }
+    }
 
     /// <summary>A produce call found the queue full.</summary>
     public void QueueFull() => _queueFilled = true;
@@ -52,7 +59,7 @@ internal sealed class InputBackPressure(TimeProvider clock)
             return InputChange.Resume;
         }
 
-        if (!filled || _inFlight <= 0)
+        if (!filled)
         {
             return InputChange.None;
         }

@@ -42,6 +42,19 @@ public sealed class InputBackPressureTests
     }
 
     [Fact]
+    public void A_queue_that_emptied_after_filling_pauses_nothing_though_the_next_batch_sends_again()
+    {
+        // The queue fills during a commit, the commit's flush empties it, then the next batch sends two window records.
+        var pressure = new InputBackPressure(_clock);
+        Send(pressure, 3);
+        pressure.QueueFull();
+        Acknowledge(pressure, 3);
+        Send(pressure, 2);
+
+        Assert.Equal(InputChange.None, pressure.Check(out _));
+    }
+
+    [Fact]
     public void Without_a_full_queue_input_flows_however_much_is_in_flight()
     {
         var pressure = new InputBackPressure(_clock);
@@ -77,19 +90,15 @@ public sealed class InputBackPressureTests
         Assert.Equal(InputChange.None, pressure.Check(out _));
     }
 
-    private static void Send(InputBackPressure pressure, int records)
-    {
-        for (var i = 0; i < records; i++)
-        {
-            pressure.Sent();
-        }
-    }
+    private static void Send(InputBackPressure pressure, int records) => Repeat(records, pressure.Sent);
 
-    private static void Acknowledge(InputBackPressure pressure, int records)
+    private static void Acknowledge(InputBackPressure pressure, int records) => Repeat(records, pressure.Acknowledged);
+
+    private static void Repeat(int times, Action action)
     {
-        for (var i = 0; i < records; i++)
+        for (var i = 0; i < times; i++)
         {
-            pressure.Acknowledged();
+            action();
         }
     }
 }
