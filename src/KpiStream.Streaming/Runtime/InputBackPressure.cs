@@ -22,17 +22,17 @@ internal sealed class InputBackPressure(TimeProvider clock)
     public void Sent() => _inFlight++;
 
     /// <summary>A delivery report, successful or not: the record left the producer's queue.</summary>
-    public void Acknowledged()
-    {
-        // A queue that emptied since it filled (a commit's flush) needs no pause, even once records are in flight again.
-        if (--_inFlight <= 0)
-        {
-            _queueFilled = false;
-        }
-    }
+    public void Acknowledged() => _inFlight--;
 
     /// <summary>A produce call found the queue full.</summary>
     public void QueueFull() => _queueFilled = true;
+
+    /// <summary>
+    /// A flush acknowledged everything sent (a commit): a queue that filled before it needs no pause,
+    /// even once the next batch sends again. Delivery reports served while waiting for room do not
+    /// count: they empty the queue only for the batch to fill it again.
+    /// </summary>
+    public void Flushed() => _queueFilled = false;
 
     /// <summary>A new producer has nothing in flight; the old one's reports never arrive.</summary>
     public void ProducerReplaced()
@@ -59,7 +59,7 @@ internal sealed class InputBackPressure(TimeProvider clock)
             return InputChange.Resume;
         }
 
-        if (!filled)
+        if (!filled || _inFlight <= 0)
         {
             return InputChange.None;
         }

@@ -332,6 +332,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             _producer!.Flush(Timeout.InfiniteTimeSpan);
             _unflushed = false;
+            _backPressure.Flushed();
         }
 
         if (_deliveryError is { } error)

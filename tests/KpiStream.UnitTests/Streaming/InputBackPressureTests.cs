@@ -42,16 +42,30 @@ public sealed class InputBackPressureTests
     }
 
     [Fact]
-    public void A_queue_that_emptied_after_filling_pauses_nothing_though_the_next_batch_sends_again()
+    public void A_queue_flushed_after_filling_pauses_nothing_though_the_next_batch_sends_again()
     {
         // The queue fills during a commit, the commit's flush empties it, then the next batch sends two window records.
         var pressure = new InputBackPressure(_clock);
         Send(pressure, 3);
         pressure.QueueFull();
         Acknowledge(pressure, 3);
+        pressure.Flushed();
         Send(pressure, 2);
 
         Assert.Equal(InputChange.None, pressure.Check(out _));
+    }
+
+    [Fact]
+    public void A_queue_emptied_by_the_wait_for_room_still_pauses_input_after_the_batch()
+    {
+        // Mid-batch: the queue is full, waiting for room serves every delivery report, and the batch sends on.
+        var pressure = new InputBackPressure(_clock);
+        Send(pressure, 4);
+        pressure.QueueFull();
+        Acknowledge(pressure, 4);
+        Send(pressure, 1);
+
+        Assert.Equal(InputChange.Pause, pressure.Check(out _));
     }
 
     [Fact]
