@@ -81,7 +81,7 @@ public class CliTests
             MetricNames.CommitLatency, MetricNames.ConsumerLag, MetricNames.AssignedTasks, MetricNames.WindowsEmitted, MetricNames.LateRecords,
             MetricNames.DuplicateRecords, MetricNames.LatePartials, MetricNames.EmitLatency, MetricNames.Commits, MetricNames.Aborts,
             MetricNames.Rebalances, MetricNames.RestoredRecords, MetricNames.RestoreTime, MetricNames.StoreEntries, MetricNames.InputPauses,
-            MetricNames.InputPausedTime,
+            MetricNames.InputPausedTime, MetricNames.ConsumerErrors,
         })
         {
             Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal);

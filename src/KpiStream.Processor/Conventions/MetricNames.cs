@@ -11,6 +11,7 @@ public static class MetricNames
     public const string Commits = "kpistream_commits_total";
     public const string Aborts = "kpistream_transaction_aborts_total";
     public const string Rebalances = "kpistream_rebalances_total";
+    public const string ConsumerErrors = "kpistream_consumer_errors_total";
     public const string InputPauses = "kpistream_input_pauses_total";
     public const string InputPausedTime = "kpistream_input_paused_seconds_total";
     public const string RestoredRecords = "kpistream_restored_records_total";

@@ -32,6 +32,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     private readonly Counter _commits;
     private readonly Counter _aborts;
     private readonly Counter _rebalances;
+    private readonly Counter _consumerErrors;
     private readonly Counter _inputPauses;
     private readonly Counter _inputPausedTime;
     private readonly Counter _restoredRecords;
@@ -66,6 +67,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _commits = factory.CreateCounter(MetricNames.Commits, "Transactions committed (outputs, state changes and input positions together).");
         _aborts = factory.CreateCounter(MetricNames.Aborts, "Transactions aborted, after which tasks were rewound to their checkpoints.", MetricNames.ReasonLabel);
         _rebalances = factory.CreateCounter(MetricNames.Rebalances, "Partition assignments and revocations seen by this instance.");
+        _consumerErrors = factory.CreateCounter(MetricNames.ConsumerErrors, "Errors the consumers reported and recovered from by themselves (librdkafka retries), per error code.", MetricNames.ReasonLabel);
         _inputPauses = factory.CreateCounter(MetricNames.InputPauses, "Times a stream thread paused its input because its producer's queue was full (back-pressure).");
         _inputPausedTime = factory.CreateCounter(MetricNames.InputPausedTime, "Time stream threads spent with their input paused by back-pressure.");
         _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
@@ -105,6 +107,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _storeEntries.WithLabels(store, partition.ToString(CultureInfo.InvariantCulture)).Set(entries);
 
     public void Lag(string topic, int partition, long lag) => _lag.WithLabels(topic, partition.ToString(CultureInfo.InvariantCulture)).Set(lag);
+
+    public void ConsumerError(string code) => _consumerErrors.WithLabels(code).Inc();
 
     public void InputPaused(TimeSpan duration)
     {

@@ -27,6 +27,9 @@ public interface IRuntimeObserver
 
     void Lag(string topic, int partition, long lag);
 
+    /// <summary>A consumer reported an error that is not fatal (librdkafka retries by itself); <paramref name="code"/> is its error code's name.</summary>
+    void ConsumerError(string code);
+
     /// <summary>A stream thread's input was paused for <paramref name="duration"/> while its producer's queue drained; reported on resuming.</summary>
     void InputPaused(TimeSpan duration);
 }

@@ -25,6 +25,10 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 {
     private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
 
+    // Measured: after a stream thread failed during a broker outage, destroying its transactional producer kept
+    // librdkafka's main thread spinning for minutes, and the process never exited.
+    private static readonly TimeSpan ClientDisposeTimeout = TimeSpan.FromSeconds(30);
+
     // A drained input commits after a poll of DrainedAfter finds nothing, but not sooner than DrainedCommitGap after the
     // last commit (Kafka Streams' commit interval under exactly-once), so a light, steady feed does not commit per batch.
     // Short, because stage 1's results reach stage 2 only at commits: the last windows of a burst wait for one drained
@@ -74,10 +78,18 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     public StreamsState State { get; private set; } = StreamsState.Created;
 
+    /// <summary>Destroys the Kafka clients, waiting at most <see cref="ClientDisposeTimeout"/>: a stopping process must not hang on them.</summary>
     public void Dispose()
     {
-        _consumer?.Dispose();
-        _producer?.Dispose();
+        var disposing = Task.Run(() =>
+        {
+            _consumer?.Dispose();
+            _producer?.Dispose();
+        });
+        if (!disposing.Wait(ClientDisposeTimeout))
+        {
+            _logger.LogWarning("Stream thread {Thread}'s Kafka clients were not destroyed within {Timeout}; not waiting any longer", Index, ClientDisposeTimeout);
+        }
     }
 
     /// <summary>Processes until <paramref name="cancellationToken"/> is cancelled; throws what it cannot recover from.</summary>
@@ -125,7 +137,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
             var batchStart = _clock.GetTimestamp();
             var count = 0;
             // With results waiting for a commit, a short wait is enough to tell that the input is drained.
-            var consumed = _consumer!.Consume(_backPressure.IsPaused ? TimeSpan.Zero : _recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
+            var consumed = Consume(_consumer!, _backPressure.IsPaused ? TimeSpan.Zero : _recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
             while (consumed is not null)
             {
                 ProcessOne(consumed);
@@ -134,7 +146,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                     break;
                 }
 
-                consumed = _consumer.Consume(TimeSpan.Zero);
+                consumed = Consume(_consumer!, TimeSpan.Zero);
             }
 
             if (count > 0)
@@ -169,6 +181,23 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 lastCommit = _clock.GetTimestamp();
                 _recordsSinceCommit = 0;
             }
+        }
+    }
+
+    /// <summary>The consumer's next record; null when none came within <paramref name="timeout"/> or the consumer reported an error it recovers from.</summary>
+    private ConsumeResult<byte[]?, byte[]?>? Consume(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            // librdkafka reports what it retries by itself, such as a partition it cannot place while a broker is down:
+            // informational, not a reason to stop the thread (measured: one broker outage failed a thread with "Unknown partition").
+            _observer.ConsumerError(e.Error.Code.ToString());
+            _logger.LogWarning("Stream thread {Thread}'s consumer reported {Code} ({Reason}) for {TopicPartition}; it retries on its own", Index, e.Error.Code, e.Error.Reason, e.ConsumerRecord?.TopicPartition);
+            return null;
         }
     }
 
@@ -454,7 +483,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 // The end offset may be a transaction marker that is never returned, so watch the position, not the records.
                 while (restorer.Position(changelog).Value < end)
                 {
-                    if (restorer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
+                    if (Consume(restorer, TimeSpan.FromMilliseconds(200)) is { } record)
                     {
                         store.Restore(new ChangelogEntry(record.Message.Key!, record.Message.Value));
                         records++;

@@ -16,6 +16,7 @@ public sealed class ProofRun : IDisposable
     public const string ApplicationId = "proof";
     public const int Partitions = 6;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+    private const int OutputLinesShown = 60;
     private readonly string _config = SampleJourneys.WriteToTempFile();
     private readonly List<KpiProcess> _processes = [];
     private readonly TopicNames _topics = new();
@@ -70,9 +71,14 @@ public sealed class ProofRun : IDisposable
         catch (TimeoutException e)
         {
             var problems = KpiTableComparison.Differences(Input.Expected, TopicReader.ReadAll(Cluster.BootstrapServers, _topics.KpiWindowed));
-            throw new TimeoutException($"{e.Message} {problems.Count} differences, e.g. {string.Join("; ", problems.Take(8))}", e);
+            throw new TimeoutException($"{e.Message} {problems.Count} differences, e.g. {string.Join("; ", problems.Take(8))}{ProcessorOutput()}", e);
         }
     }
+
+    /// <summary>The end of each processor's log, for a failure to show what the processors were doing.</summary>
+    private string ProcessorOutput() =>
+        string.Concat(_processes.Select((process, index) =>
+            $"\n--- processor {index + 1} (pid {process.Id}), last lines of stdout and stderr:\n{string.Join('\n', process.Stdout.TakeLast(OutputLinesShown))}\n{string.Join('\n', process.Stderr.TakeLast(OutputLinesShown))}"));
 
     /// <summary>On a proof-sized input (at least 50,000 events), <see cref="AssertTheOracle"/>.</summary>
     public void AssertExactlyTheOracle(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records)
