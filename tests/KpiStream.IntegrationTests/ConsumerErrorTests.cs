@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using KpiStream.EmbeddedKafka;
+using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Topology;
+using KpiStream.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// A consumer error that librdkafka recovers from by itself must not stop a stream thread. A broker
+/// outage produced one ("Unknown partition") only now and then; a source topic that does not exist
+/// yet produces one every time ("Unknown topic or partition"), and creating it is the recovery.
+/// </summary>
+public sealed class ConsumerErrorTests : IDisposable
+{
+    private const string ApplicationId = "consumer-errors";
+    private const string Input = "late-input";
+    private const string Output = "copied";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start(initialRebalanceDelay: TimeSpan.FromMilliseconds(100));
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("kpistream-consumer-errors-").FullName;
+
+    [Fact]
+    public async Task A_source_topic_that_appears_late_is_reported_as_a_consumer_error_and_its_records_are_then_processed()
+    {
+        var topology = new TopologyBuilder()
+            .AddSource("source", Input)
+            .AddSink<byte[]?, byte[]?>("sink", Output, key => key, value => value, "source")
+            .Build();
+        foreach (var changelog in topology.ChangelogTopics(ApplicationId, _ => 1))
+        {
+            _cluster.CreateTopic(changelog.Name, changelog.Partitions);
+        }
+
+        _cluster.CreateTopic(Output, 1);
+        var observer = new RecordingObserver();
+        var options = new StreamsOptions
+        {
+            ApplicationId = ApplicationId,
+            BootstrapServers = _cluster.BootstrapServers,
+            StateDirectory = _stateDirectory,
+            // The consumer looks for the missing topic again at each metadata refresh.
+            ClientConfig = new Dictionary<string, string> { ["topic.metadata.refresh.interval.ms"] = "500" },
+        };
+        using var runtime = new StreamsRuntime(topology, options, observer, TimeProvider.System, NullLogger<StreamsRuntime>.Instance);
+        using var stopping = new CancellationTokenSource();
+        var running = runtime.RunAsync(stopping.Token);
+
+        await Polling.UntilAsync(
+            () =>
+            {
+                Assert.NotEqual(StreamsState.Failed, runtime.State);
+                return Task.FromResult(observer.ConsumerErrors.Contains(nameof(ErrorCode.UnknownTopicOrPart)));
+            },
+            Timeout);
+        _cluster.CreateTopic(Input, 1);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        {
+            foreach (var value in new[] { "a", "b", "c" })
+            {
+                producer.Produce(Input, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(value), Value = Encoding.UTF8.GetBytes(value) });
+            }
+
+            producer.Flush(Timeout);
+        }
+
+        var copied = await TopicReader.WaitUntilAsync(_cluster.BootstrapServers, Output, records => records.Count >= 3, Timeout, "the 3 input records");
+        Assert.Equal(["a", "b", "c"], copied.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
+        Assert.Equal(StreamsState.Running, runtime.State);
+        await stopping.CancelAsync();
+        await running;
+    }
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        Directory.Delete(_stateDirectory, recursive: true);
+    }
+
+    /// <summary>Keeps the consumer errors the runtime reports; ignores the rest.</summary>
+    private sealed class RecordingObserver : IRuntimeObserver
+    {
+        public ConcurrentBag<string> ConsumerErrors { get; } = [];
+
+        public void ConsumerError(string code) => ConsumerErrors.Add(code);
+
+        public void RecordsConsumed(string topic, int records)
+        {
+        }
+
+        public void RecordsProduced(string topic, int records)
+        {
+        }
+
+        public void BatchProcessed(int records, TimeSpan elapsed)
+        {
+        }
+
+        public void Committed(TimeSpan elapsed)
+        {
+        }
+
+        public void Aborted(string reason)
+        {
+        }
+
+        public void Rebalanced(int taskChange)
+        {
+        }
+
+        public void Restored(string store, int partition, long records, TimeSpan elapsed)
+        {
+        }
+
+        public void StoreSize(string store, int partition, long entries)
+        {
+        }
+
+        public void Lag(string topic, int partition, long lag)
+        {
+        }
+
+        public void InputPaused(TimeSpan duration)
+        {
+        }
+    }
+}
