@@ -25,8 +25,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 {
     private static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(30);
 
-    // Measured: after a stream thread failed during a broker outage, destroying its transactional producer kept
-    // librdkafka's main thread spinning for minutes, and the process never exited.
+    // Seen once: minutes after a stream thread failed during a broker outage, the process had not exited and its
+    // transactional producer's librdkafka main thread was spinning.
     private static readonly TimeSpan ClientDisposeTimeout = TimeSpan.FromSeconds(30);
 
     // A drained input commits after a poll of DrainedAfter finds nothing, but not sooner than DrainedCommitGap after the
