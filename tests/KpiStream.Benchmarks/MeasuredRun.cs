@@ -6,7 +6,11 @@ internal sealed record MeasuredRun(int Events, int TimedEvents, KpiStreamRun.Res
 
 /// <param name="SameLoops">With as many copy loops as KpiStream has stream threads.</param>
 /// <param name="SingleLoop">With one (earlier sessions' baseline).</param>
-internal sealed record PassthroughRuns(PassthroughRun SameLoops, PassthroughRun SingleLoop);
+internal sealed record PassthroughRuns(PassthroughRun SameLoops, PassthroughRun SingleLoop)
+{
+    /// <summary>The rate KpiStream is compared with: a slower baseline would flatter the ratio.</summary>
+    public double FasterEventsPerSecond => Math.Max(SameLoops.EventsPerSecond, SingleLoop.EventsPerSecond);
+}
 
 /// <param name="MachineCpuPerEvent">CPU time the whole machine spent while it copied, per copied record.</param>
 internal sealed record PassthroughRun(double EventsPerSecond, TimeSpan MachineCpuPerEvent)
