@@ -189,14 +189,9 @@ internal static partial class KpiStreamRun
             machineBusy / (inputRecords - untimed));
     }
 
-    internal static double Sum(string metrics, string prefix) => Samples(metrics, prefix).Sum();
+    internal static double Sum(string metrics, string prefix) => PrometheusText.Samples(metrics, prefix).Sum();
 
-    private static double Max(string metrics, string prefix) => Samples(metrics, prefix).Max();
-
-    /// <summary>The values of the exposition lines starting with <paramref name="prefix"/>.</summary>
-    private static IEnumerable<double> Samples(string metrics, string prefix) =>
-        metrics.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    private static double Max(string metrics, string prefix) => PrometheusText.Samples(metrics, prefix).Max();
 
     /// <summary>The upper bound of the histogram bucket holding the given quantile.</summary>
     private static double Percentile(string metrics, string histogram, double quantile)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using KpiStream.IntegrationTests.Support;
@@ -34,8 +33,8 @@ public class BackPressureTests
             deadLetters.Select(r => Encoding.UTF8.GetString(r.Message.Value!)).Order(StringComparer.Ordinal));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var metrics = await http.GetStringAsync("/metrics");
-        Assert.True(Value(metrics, MetricNames.InputPauses) > 0, "the stream thread never paused its input");
-        Assert.True(Value(metrics, MetricNames.InputPausedTime) > 0);
+        Assert.True(PrometheusText.Samples(metrics, MetricNames.InputPauses + " ").Single() > 0, "the stream thread never paused its input");
+        Assert.True(PrometheusText.Samples(metrics, MetricNames.InputPausedTime + " ").Single() > 0);
     }
 
     private static string Malformed(int index) => $"not an Avro record {index}";
@@ -51,8 +50,4 @@ public class BackPressureTests
 
         producer.Flush(TimeSpan.FromSeconds(30));
     }
-
-    private static double Value(string metrics, string name) =>
-        metrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(name.Length + 1)..], CultureInfo.InvariantCulture)).Single();
 }
