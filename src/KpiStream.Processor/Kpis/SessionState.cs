@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
 
@@ -14,27 +13,16 @@ namespace KpiStream.Processor.Kpis;
 /// <remarks>
 /// A value held inline in the store's cache, with its start inline too: every open session stays
 /// in memory until its horizon, and as objects (entry, start, key text) they were most of what the
-/// GC copied through its generations. What remains per session is the array of its ids.
+/// GC copied through its generations. Only a session of more than two ids has an array (<see cref="SeenEvents"/>).
 /// </remarks>
 /// <param name="Start">Null while only outcomes were seen (no start event yet).</param>
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>
 /// <param name="LastEventAt">Latest event time of its counted events: the deduplication horizon runs from here.</param>
 /// <param name="Events">Counted event ids (digests) with the input offset of their first occurrence.</param>
-public readonly record struct SessionState(SessionStart? Start, UserPseudonym? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, ImmutableArray<SeenEvent> Events)
+public readonly record struct SessionState(SessionStart? Start, UserPseudonym? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, SeenEvents Events)
 {
     /// <summary>Input offset of the first occurrence of the event id with digest <paramref name="idDigest"/> (<see cref="SeenEvent.DigestOf"/>), or null when this session never counted it.</summary>
-    public long? FirstOffsetOf(UInt128 idDigest)
-    {
-        foreach (var seen in Events)
-        {
-            if (seen.IdDigest == idDigest)
-            {
-                return seen.FirstOffset;
-            }
-        }
-
-        return null;
-    }
+    public long? FirstOffsetOf(UInt128 idDigest) => Events.FirstOffsetOf(idDigest);
 
     /// <summary>When the entry may go: its start's window is final and every id is past the deduplication horizon.</summary>
     public DateTimeOffset ExpiresAt(DateTimeOffset startFinalAt, TimeSpan deduplicationHorizon)

@@ -40,7 +40,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             segment = EncodedSegments.GetValue(begun.Segment, static attributes => Encode(w => WriteAttributes(w, attributes)));
         }
 
-        var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Length * MaxBytesPerEvent;
+        var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Count * MaxBytesPerEvent;
         var writer = new SpanByteWriter(capacity <= MaxStackBytes ? stackalloc byte[capacity] : new byte[capacity]);
         writer.Write(FormatVersion);
         writer.Write(value.AppliedOffset);
@@ -62,7 +62,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             writer.Write(segment);
         }
 
-        writer.Write7BitEncoded(value.Events.Length);
+        writer.Write7BitEncoded(value.Events.Count);
         foreach (var seen in value.Events)
         {
             writer.Write(seen.IdDigest);
@@ -102,14 +102,14 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             start = new SessionStart(journey, Segment.FromAttributes(attributes.ToImmutable()), startedAt, window, converted);
         }
 
-        var events = ImmutableArray.CreateBuilder<SeenEvent>(reader.Read7BitEncodedInt());
-        for (var i = 0; i < events.Capacity; i++)
+        var events = new SeenEvent[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < events.Length; i++)
         {
             var idDigest = version == TextIdsVersion ? SeenEvent.DigestOf(reader.ReadString()) : ReadUInt128(reader);
-            events.Add(new SeenEvent(idDigest, reader.Read7BitEncodedInt64()));
+            events[i] = new SeenEvent(idDigest, reader.Read7BitEncodedInt64());
         }
 
-        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, events.MoveToImmutable());
+        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, SeenEvents.Create(events));
     }
 
     private static void WriteAttributes(BinaryWriter writer, Segment segment)
