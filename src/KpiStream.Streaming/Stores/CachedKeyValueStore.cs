@@ -23,10 +23,12 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     private readonly IStoreSerde<TKey> _keys;
     private readonly IStoreSerde<TValue> _values;
     private readonly int _maxCachedEntries;
-    private readonly Dictionary<TKey, CacheEntry> _cache = [];
+    // The cache: each key's slot in _entries.
+    private readonly Dictionary<TKey, int> _slots = [];
+    private readonly EntrySlots<CacheEntry> _entries = new();
 
-    // Keys changed since the last flush, in the order of their first change: a flush visits these, not the whole cache.
-    private readonly List<TKey> _dirty = [];
+    // Keys changed since the last flush, with their slots, in the order of their first change: a flush visits these, not the whole cache.
+    private readonly List<(TKey Key, int Slot)> _dirty = [];
 
     // True while the cache is the whole state and the backing holds nothing: a key missing from
     // the cache is then absent, with no disk read.
@@ -45,14 +47,15 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     public string Name { get; }
 
     /// <summary>Exact while the cache holds the whole state (after a flush, when deleted entries are gone from it); RocksDB's estimate otherwise.</summary>
-    public long ApproximateCount => _cacheHoldsAll ? _cache.Count : _backing.ApproximateCount;
+    public long ApproximateCount => _cacheHoldsAll ? _slots.Count : _backing.ApproximateCount;
 
     public TValue? Get(TKey key) => TryGet(key, out var value) ? value : default;
 
     public bool TryGet(TKey key, out TValue value)
     {
-        if (_cache.TryGetValue(key, out var cached))
+        if (_slots.TryGetValue(key, out var slot))
         {
+            ref var cached = ref _entries[slot];
             value = cached.Value!;
             return !cached.Deleted;
         }
@@ -66,7 +69,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         var bytes = _backing.Get(_keys.Serialize(key));
         var found = bytes is not null;
         value = bytes is null ? default! : _values.Deserialize(bytes);
-        _cache[key] = new CacheEntry(!found, value, Dirty: false);
+        _slots.Add(key, _entries.Add(new CacheEntry(!found, value, Dirty: false)));
         return found;
     }
 
@@ -76,10 +79,18 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
 
     private void Change(TKey key, CacheEntry entry)
     {
-        ref var cached = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, key, out var exists);
-        if (!exists || !cached.Dirty)
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var exists);
+        if (!exists)
         {
-            _dirty.Add(key);
+            slot = _entries.Add(entry);
+            _dirty.Add((key, slot));
+            return;
+        }
+
+        ref var cached = ref _entries[slot];
+        if (!cached.Dirty)
+        {
+            _dirty.Add((key, slot));
         }
 
         cached = entry;
@@ -89,7 +100,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     {
         if (_cacheHoldsAll)
         {
-            return [.. _cache.Where(e => !e.Value.Deleted).Select(e => KeyValuePair.Create(e.Key, e.Value.Value!))];
+            return [.. Cached().Where(e => !e.Value.Deleted).Select(e => KeyValuePair.Create(e.Key, e.Value.Value!))];
         }
 
         var merged = new Dictionary<TKey, TValue>();
@@ -98,7 +109,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
             merged[_keys.Deserialize(key)] = _values.Deserialize(value);
         }
 
-        foreach (var (key, entry) in _cache.Where(e => e.Value.Dirty))
+        foreach (var (key, entry) in Cached().Where(e => e.Value.Dirty))
         {
             if (entry.Deleted)
             {
@@ -118,9 +129,9 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         // Only a store past its cache keeps the changes, for the disk write.
         var toBacking = _cacheHoldsAll ? null : new List<ChangelogEntry>(_dirty.Count);
         // Entries change only once every change is handed over: a flush that throws leaves the store as it was.
-        foreach (var key in _dirty)
+        foreach (var (key, slot) in _dirty)
         {
-            var entry = _cache[key];
+            var entry = _entries[slot];
             var change = new ChangelogEntry(_keys.Serialize(key), entry.Deleted ? null : _values.Serialize(entry.Value!));
             write(change);
             toBacking?.Add(change);
@@ -131,13 +142,13 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
             _backing.Write(toBacking);
         }
 
-        foreach (var key in _dirty)
+        foreach (var (key, slot) in _dirty)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_cache, key);
+            ref var entry = ref _entries[slot];
             if (entry.Deleted)
             {
                 // Expired entries are rarely read again: do not let them fill the cache.
-                _cache.Remove(key);
+                Evict(key);
             }
             else
             {
@@ -146,7 +157,7 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         }
 
         _dirty.Clear();
-        if (_cache.Count > _maxCachedEntries)
+        if (_slots.Count > _maxCachedEntries)
         {
             Spill();
         }
@@ -158,16 +169,26 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
         if (!_cacheHoldsAll)
         {
             _backing.Write([entry]);
-            _cache.Remove(key);
+            Evict(key);
         }
         else if (entry.Value is null)
         {
-            _cache.Remove(key);
+            Evict(key);
         }
         else
         {
-            _cache[key] = new CacheEntry(false, _values.Deserialize(entry.Value), Dirty: false);
-            if (_cache.Count > _maxCachedEntries)
+            var restored = new CacheEntry(false, _values.Deserialize(entry.Value), Dirty: false);
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var exists);
+            if (exists)
+            {
+                _entries[slot] = restored;
+            }
+            else
+            {
+                slot = _entries.Add(restored);
+            }
+
+            if (_slots.Count > _maxCachedEntries)
             {
                 Spill();
             }
@@ -179,18 +200,34 @@ internal sealed class CachedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, T
     {
         if (_cacheHoldsAll)
         {
-            _backing.Write([.. _cache.Select(e => new ChangelogEntry(_keys.Serialize(e.Key), _values.Serialize(e.Value.Value!)))]);
+            _backing.Write([.. Cached().Select(e => new ChangelogEntry(_keys.Serialize(e.Key), _values.Serialize(e.Value.Value!)))]);
             _cacheHoldsAll = false;
         }
 
-        _cache.Clear();
+        ClearCache();
+    }
+
+    private IEnumerable<KeyValuePair<TKey, CacheEntry>> Cached() => _slots.Select(e => KeyValuePair.Create(e.Key, _entries[e.Value]));
+
+    private void Evict(TKey key)
+    {
+        if (_slots.Remove(key, out var slot))
+        {
+            _entries.Free(slot);
+        }
+    }
+
+    private void ClearCache()
+    {
+        _slots.Clear();
+        _entries.Clear();
     }
 
     private readonly record struct CacheEntry(bool Deleted, TValue? Value, bool Dirty);
 
     public void Close()
     {
-        _cache.Clear();
+        ClearCache();
         _dirty.Clear();
         _backing.Dispose();
     }

@@ -29,6 +29,37 @@ public sealed class CachedKeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public void Slots_freed_by_expired_keys_are_reused_without_mixing_up_entries_over_many_commits()
+    {
+        var store = Open(new TaskId(0, 1));
+        var model = new Dictionary<string, long>();
+        var random = new Random(7);
+        for (var commit = 0; commit < 200; commit++)
+        {
+            for (var change = 0; change < 20; change++)
+            {
+                var key = $"k{random.Next(60)}";
+                if (random.Next(3) == 0)
+                {
+                    store.Delete(key);
+                    model.Remove(key);
+                }
+                else
+                {
+                    store.Put(key, commit * 100 + change);
+                    model[key] = commit * 100 + change;
+                }
+            }
+
+            var flushed = Flush(store).Select(Text).ToList();
+            Assert.Equal(flushed.Count, flushed.Distinct().Count());
+            Assert.Equal(model.OrderBy(e => e.Key), store.All().OrderBy(e => e.Key));
+            Assert.All(Enumerable.Range(0, 60).Select(i => $"k{i}"), key =>
+                Assert.Equal(model.TryGetValue(key, out var expected) ? (true, expected) : (false, 0L), (store.TryGet(key, out var value), value)));
+        }
+    }
+
+    [Fact]
     public void While_the_state_fits_in_memory_nothing_is_written_to_disk_and_the_first_flush_past_the_limit_writes_every_live_entry()
     {
         var (store, disk) = OpenWithLimit(new TaskId(0, 3), maxCachedEntries: 2);
