@@ -93,7 +93,15 @@ internal static partial class KpiStreamRun
              "--stream-threads", streamThreads.ToString(CultureInfo.InvariantCulture), .. (Environment.GetEnvironmentVariable("BENCH_KPI_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "benchmark-key-0123456789" });
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        try
+        {
+            await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The processor was not ready within 60 s.\n{process.LastOutput(60)}", e);
+        }
+
         // With several stream threads, ready means each owns tasks; a cooperative rebalance may still be moving some.
         var topics = new TopicNames();
         string[] sources = [topics.DomainEvents, topics.ServiceTelemetry, topics.Deployments, TopicNames.Repartition(applicationId)];

@@ -78,7 +78,7 @@ public sealed class ProofRun : IDisposable
     /// <summary>The end of each processor's log, for a failure to show what the processors were doing.</summary>
     private string ProcessorOutput() =>
         string.Concat(_processes.Select((process, index) =>
-            $"\n--- processor {index + 1} (pid {process.Id}), last lines of stdout and stderr:\n{string.Join('\n', process.Stdout.TakeLast(OutputLinesShown))}\n{string.Join('\n', process.Stderr.TakeLast(OutputLinesShown))}"));
+            $"\nprocessor {index + 1} {process.LastOutput(OutputLinesShown)}"));
 
     /// <summary>On a proof-sized input (at least 50,000 events), <see cref="AssertTheOracle"/>.</summary>
     public void AssertExactlyTheOracle(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records)
