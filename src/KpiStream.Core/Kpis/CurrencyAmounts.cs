@@ -80,23 +80,23 @@ public sealed class CurrencyAmounts : IEquatable<CurrencyAmounts>
 
     private CurrencyAmounts Merge(CurrencyAmounts other)
     {
-        var currencies = new List<string>(_currencies.Length + other._currencies.Length);
-        var amounts = new List<long>(currencies.Capacity);
-        int left = 0, right = 0;
-        while (left < _currencies.Length || right < other._currencies.Length)
+        var currencies = new string[_currencies.Length + other._currencies.Length];
+        var amounts = new long[currencies.Length];
+        int left = 0, right = 0, merged = 0;
+        for (; left < _currencies.Length || right < other._currencies.Length; merged++)
         {
             var order = left == _currencies.Length ? 1
                 : right == other._currencies.Length ? -1
                 : string.CompareOrdinal(_currencies[left], other._currencies[right]);
-            currencies.Add(order <= 0 ? _currencies[left] : other._currencies[right]);
-            amounts.Add(order switch
+            currencies[merged] = order <= 0 ? _currencies[left] : other._currencies[right];
+            amounts[merged] = order switch
             {
                 < 0 => _amounts[left++],
                 > 0 => other._amounts[right++],
                 _ => checked(_amounts[left++] + other._amounts[right++]),
-            });
+            };
         }
 
-        return new([.. currencies], [.. amounts]);
+        return merged == currencies.Length ? new(currencies, amounts) : new(currencies[..merged], amounts[..merged]);
     }
 }
