@@ -49,7 +49,7 @@ public sealed class KpiTopology(
         return new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
             .AddProcessor("funnel", () => new SessionFunnelProcessor(ingestCodec, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
-            .AddSink<string, PartialSnapshot>(SessionFunnelProcessor.SnapshotChild, RepartitionTopic, Utf8, InternalJson.Serialize, "funnel")
+            .AddSink<string, PartialSnapshot>(SessionFunnelProcessor.SnapshotChild, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, "funnel")
             .AddBroadcastSink<string?, StreamTimeTick>(SessionFunnelProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "funnel")
             .AddSink<byte[]?, byte[]?>(SessionFunnelProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "funnel")
             // Declaration order is flush order: see SessionFunnelProcessor's remarks.
@@ -58,7 +58,7 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "funnel")
             .AddSource("telemetry-source", topics.ServiceTelemetry)
             .AddProcessor("telemetry", () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
-            .AddSink<string, PartialSnapshot>(TelemetryProcessor.SnapshotChild, RepartitionTopic, Utf8, InternalJson.Serialize, "telemetry")
+            .AddSink<string, PartialSnapshot>(TelemetryProcessor.SnapshotChild, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, "telemetry")
             .AddBroadcastSink<string?, StreamTimeTick>(TelemetryProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "telemetry")
             .AddSink<byte[]?, byte[]?>(TelemetryProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "telemetry")
             .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "telemetry")

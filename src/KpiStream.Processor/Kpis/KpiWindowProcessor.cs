@@ -106,7 +106,7 @@ public sealed class KpiWindowProcessor(
                 return;
             }
         }
-        else if (InternalJson.Deserialize<PartialSnapshot>(record.Value) is { } snapshot && catalog.Find(snapshot.Journey) is { } journey)
+        else if (PartialSnapshotCodec.Decode(record.Value) is { } snapshot && catalog.Find(snapshot.Journey) is { } journey)
         {
             Apply(journey, snapshot);
             return;
