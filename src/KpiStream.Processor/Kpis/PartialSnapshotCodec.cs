@@ -5,7 +5,8 @@ namespace KpiStream.Processor.Kpis;
 
 /// <summary>
 /// The bytes of a <see cref="PartialSnapshot"/> on the repartition topic: a format version, then
-/// the fields in declaration order, integers 7-bit encoded (<see cref="BinaryWriter"/>'s layout).
+/// the fields in declaration order except that revenue comes after the other counts, just before the
+/// latency buckets; integers 7-bit encoded (<see cref="BinaryWriter"/>'s layout).
 /// Snapshots written as JSON by earlier versions still read.
 /// </summary>
 /// <remarks>
