@@ -79,6 +79,9 @@ internal static partial class KpiStreamRun
         }
     }
 
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private const int OutputLinesShown = 60;
+
     /// <summary>Starts `kpistream run` on the cluster and waits until it is ready and owns every task.</summary>
     /// <param name="inputPartitions">Partitions of the input topics the cluster was given (they decide the number of tasks).</param>
     public static async Task<Running> StartAsync(string bootstrap, string applicationId, string config, int inputPartitions, int streamThreads)
@@ -95,11 +98,11 @@ internal static partial class KpiStreamRun
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         try
         {
-            await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+            await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, ReadyTimeout);
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"The processor was not ready within 60 s.\n{process.LastOutput(60)}", e);
+            throw new TimeoutException($"The processor was not ready within {ReadyTimeout.TotalSeconds:F0} s.\n{process.LastOutput(OutputLinesShown)}", e);
         }
 
         // With several stream threads, ready means each owns tasks; a cooperative rebalance may still be moving some.
