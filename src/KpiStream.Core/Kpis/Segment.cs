@@ -26,8 +26,15 @@ public sealed record Segment(string Key, ImmutableSortedDictionary<string, strin
         return SegmentInterner.Intern(journey.SegmentBy, values);
     }
 
-    public static Segment FromAttributes(ImmutableSortedDictionary<string, string> attributes) =>
-        new(string.Join(",", attributes.Select(kv => $"{kv.Key}={kv.Value}")), attributes);
+    /// <summary>
+    /// Attributes are put in ordinal order whatever the map's comparer: maps read back from JSON or
+    /// a snapshot sort by the current culture, and the key must be the one stage 1 built.
+    /// </summary>
+    public static Segment FromAttributes(ImmutableSortedDictionary<string, string> attributes)
+    {
+        var ordinal = attributes.WithComparers(StringComparer.Ordinal);
+        return new(string.Join(",", ordinal.Select(kv => $"{kv.Key}={kv.Value}")), ordinal);
+    }
 
     public bool Equals(Segment? other) => other is not null && Key == other.Key;
 

@@ -32,6 +32,19 @@ public sealed class PartialSnapshotCodecTests
     }
 
     [Fact]
+    public void Stage_two_rebuilds_the_segment_key_stage_one_built_when_names_sort_differently_by_culture()
+    {
+        var segment = Segment.FromAttributes(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("device", "ios"), KeyValuePair.Create("Region", "eu-west")]));
+        var snapshot = PartialSnapshot.Of(0, new PartialState("checkout", segment, new TumblingWindow(Minute, TimeSpan.FromMinutes(1)), KpiCounters.Zero with { Attempts = 1 }, AppliedOffset: 7));
+
+        var fromBinary = PartialSnapshotCodec.Decode(PartialSnapshotCodec.Encode(snapshot))!;
+        var fromJson = PartialSnapshotCodec.Decode(InternalJson.Serialize(snapshot))!;
+
+        Assert.Equal("Region=eu-west,device=ios", Segment.FromAttributes(fromBinary.Segment).Key);
+        Assert.Equal("Region=eu-west,device=ios", Segment.FromAttributes(fromJson.Segment).Key);
+    }
+
+    [Fact]
     public void A_snapshot_written_as_json_by_an_earlier_version_still_reads()
     {
         var read = PartialSnapshotCodec.Decode(InternalJson.Serialize(Checkout));
