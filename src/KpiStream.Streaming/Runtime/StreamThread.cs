@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Stores;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace KpiStream.Streaming.Runtime;
 
@@ -51,6 +52,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     // One delegate for every produced record: a method group would allocate a new one per call.
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
     private readonly InputBackPressure _backPressure;
+    private readonly ResiliencePipeline _changelogEnds;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
@@ -72,6 +74,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _clientId = $"{options.ApplicationId}-StreamThread-{index}";
         _onDelivered = OnDelivered;
         _backPressure = new InputBackPressure(clock);
+        _changelogEnds = ChangelogEndRetry.Create(options, clock, logger);
     }
 
     public int Index { get; }
@@ -475,7 +478,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             var started = _clock.GetTimestamp();
             var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
-            var end = restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value;
+            var end = _changelogEnds.Execute(() => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value);
             long records = 0;
             if (end > 0)
             {
