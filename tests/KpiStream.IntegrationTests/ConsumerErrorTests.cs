@@ -29,16 +29,7 @@ public sealed class ConsumerErrorTests : IDisposable
     [Fact]
     public async Task A_source_topic_that_appears_late_is_reported_as_a_consumer_error_and_its_records_are_then_processed()
     {
-        var topology = new TopologyBuilder()
-            .AddSource("source", Input)
-            .AddSink<byte[]?, byte[]?>("sink", Output, key => key, value => value, "source")
-            .Build();
-        foreach (var changelog in topology.ChangelogTopics(ApplicationId, _ => 1))
-        {
-            _cluster.CreateTopic(changelog.Name, changelog.Partitions);
-        }
-
-        _cluster.CreateTopic(Output, 1);
+        var topology = CopyTopology();
         var observer = new RecordingObserver();
         var options = new StreamsOptions
         {
@@ -60,15 +51,7 @@ public sealed class ConsumerErrorTests : IDisposable
             },
             Timeout);
         _cluster.CreateTopic(Input, 1);
-        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
-        {
-            foreach (var value in new[] { "a", "b", "c" })
-            {
-                producer.Produce(Input, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(value), Value = Encoding.UTF8.GetBytes(value) });
-            }
-
-            producer.Flush(Timeout);
-        }
+        ProduceInput("a", "b", "c");
 
         var copied = await TopicReader.WaitUntilAsync(_cluster.BootstrapServers, Output, records => records.Count >= 3, Timeout, "the 3 input records");
         Assert.Equal(["a", "b", "c"], copied.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
@@ -80,26 +63,9 @@ public sealed class ConsumerErrorTests : IDisposable
     [Fact]
     public async Task A_changelog_end_the_broker_will_not_tell_at_assignment_is_asked_for_again_and_the_task_then_runs()
     {
-        var topology = new TopologyBuilder()
-            .AddSource("source", Input)
-            .AddSink<byte[]?, byte[]?>("sink", Output, key => key, value => value, "source")
-            .Build();
-        foreach (var changelog in topology.ChangelogTopics(ApplicationId, _ => 1))
-        {
-            _cluster.CreateTopic(changelog.Name, changelog.Partitions);
-        }
-
+        var topology = CopyTopology();
         _cluster.CreateTopic(Input, 1);
-        _cluster.CreateTopic(Output, 1);
-        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
-        {
-            foreach (var value in new[] { "a", "b", "c" })
-            {
-                producer.Produce(Input, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(value), Value = Encoding.UTF8.GetBytes(value) });
-            }
-
-            producer.Flush(Timeout);
-        }
+        ProduceInput("a", "b", "c");
 
         // The restore of the new task asks for its changelog's end first: these answer it.
         _cluster.PushRequestErrors(KafkaApiKey.ListOffsets, UnknownServerError, UnknownServerError, UnknownServerError);
@@ -118,6 +84,33 @@ public sealed class ConsumerErrorTests : IDisposable
         Assert.Contains(logger.Warnings, w => w.StartsWith("A changelog's end offset could not be read (attempt 1)", StringComparison.Ordinal));
         await stopping.CancelAsync();
         await running;
+    }
+
+    /// <summary>Input copied to output, with its changelog topics (the checkpoint store's) and output topic created.</summary>
+    private Topology CopyTopology()
+    {
+        var topology = new TopologyBuilder()
+            .AddSource("source", Input)
+            .AddSink<byte[]?, byte[]?>("sink", Output, key => key, value => value, "source")
+            .Build();
+        foreach (var changelog in topology.ChangelogTopics(ApplicationId, _ => 1))
+        {
+            _cluster.CreateTopic(changelog.Name, changelog.Partitions);
+        }
+
+        _cluster.CreateTopic(Output, 1);
+        return topology;
+    }
+
+    private void ProduceInput(params string[] values)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        foreach (var value in values)
+        {
+            producer.Produce(Input, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(value), Value = Encoding.UTF8.GetBytes(value) });
+        }
+
+        producer.Flush(Timeout);
     }
 
     public void Dispose()
