@@ -56,6 +56,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
+    // The token Run was given: a stop ends waits that happen inside the consumer's callbacks (a restore's retries).
+    private CancellationToken _stopping;
     private bool _inTransaction;
     private bool _uncommitted;
     private bool _unflushed;
@@ -103,6 +105,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     /// </param>
     public void Run(CancellationToken cancellationToken, Barrier subscribing)
     {
+        _stopping = cancellationToken;
         try
         {
             _producer = NewTransactionalProducer();
@@ -478,7 +481,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             var started = _clock.GetTimestamp();
             var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
-            var end = _changelogEnds.Execute(() => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value);
+            var end = _changelogEnds.Execute(_ => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value, _stopping);
             long records = 0;
             if (end > 0)
             {
