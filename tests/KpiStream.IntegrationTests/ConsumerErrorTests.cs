@@ -23,6 +23,7 @@ public sealed class ConsumerErrorTests : IDisposable
     private const string Output = "copied";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private const int UnknownServerError = -1;
+    private const string RetryWarning = "A changelog's end offset could not be read";
     private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start(initialRebalanceDelay: TimeSpan.FromMilliseconds(100));
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("kpistream-consumer-errors-").FullName;
 
@@ -31,14 +32,8 @@ public sealed class ConsumerErrorTests : IDisposable
     {
         var topology = CopyTopology();
         var observer = new RecordingObserver();
-        var options = new StreamsOptions
-        {
-            ApplicationId = ApplicationId,
-            BootstrapServers = _cluster.BootstrapServers,
-            StateDirectory = _stateDirectory,
-            // The consumer looks for the missing topic again at each metadata refresh.
-            ClientConfig = new Dictionary<string, string> { ["topic.metadata.refresh.interval.ms"] = "500" },
-        };
+        // The consumer looks for the missing topic again at each metadata refresh.
+        var options = Options() with { ClientConfig = new Dictionary<string, string> { ["topic.metadata.refresh.interval.ms"] = "500" } };
         using var runtime = new StreamsRuntime(topology, options, observer, TimeProvider.System, NullLogger<StreamsRuntime>.Instance);
         using var stopping = new CancellationTokenSource();
         var running = runtime.RunAsync(stopping.Token);
@@ -71,8 +66,7 @@ public sealed class ConsumerErrorTests : IDisposable
         _cluster.PushRequestErrors(KafkaApiKey.ListOffsets, UnknownServerError, UnknownServerError, UnknownServerError);
         var observer = new RecordingObserver();
         var logger = new WarningsLogger();
-        var options = new StreamsOptions { ApplicationId = ApplicationId, BootstrapServers = _cluster.BootstrapServers, StateDirectory = _stateDirectory };
-        using var runtime = new StreamsRuntime(topology, options, observer, TimeProvider.System, logger);
+        using var runtime = new StreamsRuntime(topology, Options(), observer, TimeProvider.System, logger);
         using var stopping = new CancellationTokenSource();
         var running = runtime.RunAsync(stopping.Token);
 
@@ -81,7 +75,7 @@ public sealed class ConsumerErrorTests : IDisposable
         Assert.Equal(StreamsState.Running, runtime.State);
         var copied = await TopicReader.WaitUntilAsync(_cluster.BootstrapServers, Output, records => records.Count >= 3, Timeout, "the 3 input records");
         Assert.Equal(["a", "b", "c"], copied.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
-        Assert.Contains(logger.Warnings, w => w.StartsWith("A changelog's end offset could not be read (attempt 1)", StringComparison.Ordinal));
+        Assert.Contains(logger.Warnings, w => w.StartsWith($"{RetryWarning} (attempt 1)", StringComparison.Ordinal));
         await stopping.CancelAsync();
         await running;
     }
@@ -94,17 +88,19 @@ public sealed class ConsumerErrorTests : IDisposable
         // Refusals enough for minutes of backoff.
         _cluster.PushRequestErrors(KafkaApiKey.ListOffsets, [.. Enumerable.Repeat(UnknownServerError, 200)]);
         var logger = new WarningsLogger();
-        var options = new StreamsOptions { ApplicationId = ApplicationId, BootstrapServers = _cluster.BootstrapServers, StateDirectory = _stateDirectory };
-        using var runtime = new StreamsRuntime(topology, options, new RecordingObserver(), TimeProvider.System, logger);
+        using var runtime = new StreamsRuntime(topology, Options(), new RecordingObserver(), TimeProvider.System, logger);
         using var stopping = new CancellationTokenSource();
         var running = runtime.RunAsync(stopping.Token);
-        await Polling.UntilAsync(() => Task.FromResult(logger.Warnings.Count(w => w.StartsWith("A changelog's end offset could not be read", StringComparison.Ordinal)) >= 3), Timeout);
+        await Polling.UntilAsync(() => Task.FromResult(logger.Warnings.Count(w => w.StartsWith(RetryWarning, StringComparison.Ordinal)) >= 3), Timeout);
 
         await stopping.CancelAsync();
 
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(StreamsState.Failed, runtime.State);
     }
+
+    private StreamsOptions Options() =>
+        new() { ApplicationId = ApplicationId, BootstrapServers = _cluster.BootstrapServers, StateDirectory = _stateDirectory };
 
     /// <summary>Input copied to output, with its changelog topics (the checkpoint store's) and output topic created.</summary>
     private Topology CopyTopology()
