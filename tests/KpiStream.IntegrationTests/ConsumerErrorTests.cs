@@ -80,25 +80,6 @@ public sealed class ConsumerErrorTests : IDisposable
         await running;
     }
 
-    [Fact]
-    public async Task A_stop_ends_the_wait_for_a_changelog_end_the_broker_keeps_refusing()
-    {
-        var topology = CopyTopology();
-        _cluster.CreateTopic(Input, 1);
-        // Refusals enough for minutes of backoff.
-        _cluster.PushRequestErrors(KafkaApiKey.ListOffsets, [.. Enumerable.Repeat(UnknownServerError, 200)]);
-        var logger = new WarningsLogger();
-        using var runtime = new StreamsRuntime(topology, Options(), new RecordingObserver(), TimeProvider.System, logger);
-        using var stopping = new CancellationTokenSource();
-        var running = runtime.RunAsync(stopping.Token);
-        await Polling.UntilAsync(() => Task.FromResult(logger.Warnings.Count(w => w.StartsWith(RetryWarning, StringComparison.Ordinal)) >= 3), Timeout);
-
-        await stopping.CancelAsync();
-
-        await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.NotEqual(StreamsState.Failed, runtime.State);
-    }
-
     private StreamsOptions Options() =>
         new() { ApplicationId = ApplicationId, BootstrapServers = _cluster.BootstrapServers, StateDirectory = _stateDirectory };
 

@@ -56,8 +56,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
-    // The token Run was given: a stop ends waits that happen inside the consumer's callbacks (a restore's retries).
-    private CancellationToken _stopping;
     private bool _inTransaction;
     private bool _uncommitted;
     private bool _unflushed;
@@ -105,7 +103,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     /// </param>
     public void Run(CancellationToken cancellationToken, Barrier subscribing)
     {
-        _stopping = cancellationToken;
         try
         {
             _producer = NewTransactionalProducer();
@@ -481,7 +478,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             var started = _clock.GetTimestamp();
             var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
-            var end = _changelogEnds.Execute(_ => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value, _stopping);
+            var end = _changelogEnds.Execute(() => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value);
             long records = 0;
             if (end > 0)
             {
