@@ -43,7 +43,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     {
         var factory = Metrics.WithCustomRegistry(registry);
         Slos = new SloMetrics(factory);
-        _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka, per topic.", MetricNames.TopicLabel);
+        _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka and handed to a task, per topic (not those fetched for a task still restoring, which it reads again).", MetricNames.TopicLabel);
         _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records written in committed transactions, per topic.", MetricNames.TopicLabel);
         _deadLettered = factory.CreateCounter(MetricNames.RecordsDeadLettered, "Records sent to the dead-letter topic, per source topic and reason.", MetricNames.TopicLabel, MetricNames.ReasonLabel);
         _processing = factory.CreateHistogram(MetricNames.ProcessingLatency, "Time to process one record, averaged over its batch.", new HistogramConfiguration
@@ -97,11 +97,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _tasks.Inc(taskChange);
     }
 
-    public void Restored(string store, int partition, long records, TimeSpan elapsed)
-    {
-        _restoredRecords.WithLabels(store).Inc(records);
-        _restoreTime.WithLabels(store).Inc(elapsed.TotalSeconds);
-    }
+    public void RestoreProgressed(string store, int partition, long records) => _restoredRecords.WithLabels(store).Inc(records);
+
+    public void Restored(string store, int partition, long records, TimeSpan elapsed) => _restoreTime.WithLabels(store).Inc(elapsed.TotalSeconds);
 
     public void StoreSize(string store, int partition, long entries) =>
         _storeEntries.WithLabels(store, partition.ToString(CultureInfo.InvariantCulture)).Set(entries);

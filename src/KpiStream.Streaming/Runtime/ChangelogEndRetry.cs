@@ -7,7 +7,7 @@ using Polly.Retry;
 namespace KpiStream.Streaming.Runtime;
 
 /// <summary>
-/// Asks again, with backoff, when the broker cannot say where a changelog ends as a task is opened
+/// Asks again, with backoff, when the broker cannot say where a changelog ends as a task starts restoring
 /// (a broker down or a partition between leaders). The restore's reads already wait for a broker
 /// that comes back; without this, one failed offset query stopped the stream thread and the process.
 /// </summary>

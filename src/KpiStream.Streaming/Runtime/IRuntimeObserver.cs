@@ -3,7 +3,7 @@ namespace KpiStream.Streaming.Runtime;
 /// <summary>What the runtime reports about itself; the host turns it into metrics.</summary>
 public interface IRuntimeObserver
 {
-    /// <summary>Reported once per batch and topic, not per record, to keep metrics off the hot path.</summary>
+    /// <summary>Records handed to tasks; reported once per batch and topic, not per record, to keep metrics off the hot path.</summary>
     void RecordsConsumed(string topic, int records);
 
     /// <summary>Records written in a transaction that committed, reported once per commit and topic.</summary>
@@ -21,6 +21,10 @@ public interface IRuntimeObserver
     /// <summary>A stream thread gained (<paramref name="taskChange"/> &gt; 0) or gave up tasks in a rebalance.</summary>
     void Rebalanced(int taskChange);
 
+    /// <summary>Changelog records applied to a restoring store since its last report: reported after every slice of a restore, so a long one shows progress.</summary>
+    void RestoreProgressed(string store, int partition, long records);
+
+    /// <summary>A store finished restoring: its changelog records in all, and the time from the task's assignment.</summary>
     void Restored(string store, int partition, long records, TimeSpan elapsed);
 
     void StoreSize(string store, int partition, long entries);

@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Stores;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace KpiStream.Streaming.Runtime;
 
@@ -52,7 +51,10 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     // One delegate for every produced record: a method group would allocate a new one per call.
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
     private readonly InputBackPressure _backPressure;
-    private readonly ResiliencePipeline _changelogEnds;
+
+    // Partitions assigned whose tasks the poll loop has yet to create; their input stays paused until restored.
+    private readonly List<TopicPartition> _assigned = [];
+    private readonly TaskRestorer _restorer;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private Exception? _deliveryError;
@@ -74,7 +76,14 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _clientId = $"{options.ApplicationId}-StreamThread-{index}";
         _onDelivered = OnDelivered;
         _backPressure = new InputBackPressure(clock);
-        _changelogEnds = ChangelogEndRetry.Create(options, clock, logger);
+        _restorer = new TaskRestorer(
+            () => new ConsumerBuilder<byte[]?, byte[]?>(RestoreConsumerConfig()).Build(),
+            Consume,
+            ChangelogEndRetry.Create(options, clock, logger),
+            options.ApplicationId,
+            observer,
+            clock,
+            logger);
     }
 
     public int Index { get; }
@@ -88,6 +97,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         {
             _consumer?.Dispose();
             _producer?.Dispose();
+            _restorer.Dispose();
         });
         if (!disposing.Wait(ClientDisposeTimeout))
         {
@@ -129,6 +139,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         finally
         {
             CloseTasks(_tasks.Keys.ToList());
+            _restorer.Clear();
+            _assigned.Clear();
         }
     }
 
@@ -137,10 +149,20 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         var lastCommit = _clock.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
+            try
+            {
+                RestoreTasks(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A stop while a restore waited for the broker: the tasks restored so far are committed and closed as usual.
+                return;
+            }
+
             var batchStart = _clock.GetTimestamp();
             var count = 0;
-            // With results waiting for a commit, a short wait is enough to tell that the input is drained.
-            var consumed = Consume(_consumer!, _backPressure.IsPaused ? TimeSpan.Zero : _recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
+            // With results waiting for a commit, a short wait is enough to tell that the input is drained; a restore does its own waiting.
+            var consumed = Consume(_consumer!, _backPressure.IsPaused || _restorer.Count > 0 ? TimeSpan.Zero : _recordsSinceCommit > 0 ? DrainedAfter : _options.PollTimeout);
             while (consumed is not null)
             {
                 ProcessOne(consumed);
@@ -212,7 +234,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 _logger.LogDebug("Stream thread {Thread} pauses its input: the producer's queue is full", Index);
                 break;
             case InputChange.Resume:
-                _consumer!.Resume(_consumer.Assignment);
+                // Not the partitions still restoring: their tasks resume them.
+                _consumer!.Resume(_tasks.Keys.ToList());
                 _observer.InputPaused(pausedFor);
                 _logger.LogDebug("Stream thread {Thread} resumes its input after {PausedMs} ms", Index, pausedFor.TotalMilliseconds);
                 return;
@@ -229,15 +252,20 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     private void ProcessOne(ConsumeResult<byte[]?, byte[]?> consumed)
     {
-        CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
         // The property builds a new instance on every read.
         var partition = consumed.TopicPartition;
         if (!_tasks.TryGetValue(partition, out var task))
         {
-            _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", partition);
+            // A restoring task's input is read again from its checkpoint once restored: a record fetched before the pause is not lost.
+            if (!_assigned.Contains(partition) && !_restorer.Contains(partition))
+            {
+                _logger.LogWarning("Record from unassigned {TopicPartition}; skipped", partition);
+            }
+
             return;
         }
 
+        CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
         task.Process(consumed);
         _processed[partition] = consumed.Offset.Value;
         _uncommitted = true;
@@ -399,26 +427,72 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _backPressure.ProducerReplaced();
     }
 
-    /// <summary>Throws away every task's in-memory and local state and rebuilds it from the changelogs, then rewinds input to the checkpoints.</summary>
+    /// <summary>Throws away every running task's in-memory and local state, to be restored from the changelogs and resumed from the checkpoints.</summary>
     private void Recover()
     {
         var partitions = _tasks.Keys.ToList();
         CloseTasks(partitions);
-        foreach (var position in OpenTasks(partitions))
-        {
-            _consumer!.Seek(position);
-        }
-
+        _consumer!.Pause(partitions);
+        _assigned.AddRange(partitions);
         _uncommitted = false;
     }
 
+    /// <summary>
+    /// Only registers the partitions: the poll loop restores their tasks. Each starts at offset 0,
+    /// an offset the broker need not be asked for, and its task moves it to its checkpoint once
+    /// restored; the few records fetched before the loop pauses it are not processed.
+    /// </summary>
     private List<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
     {
-        var positions = OpenTasks(partitions);
-        State = StreamsState.Running;
+        _assigned.AddRange(partitions);
+        State = StreamsState.Restoring;
         _observer.Rebalanced(partitions.Count);
-        _logger.LogInformation("Stream thread {Thread} assigned {Partitions}; {Tasks} tasks now", Index, string.Join(", ", partitions), _tasks.Count);
-        return positions;
+        _logger.LogInformation("Stream thread {Thread} assigned {Partitions}; {Tasks} tasks now, {Restoring} to restore", Index, string.Join(", ", partitions), _tasks.Count + _restorer.Count + _assigned.Count, _restorer.Count + _assigned.Count);
+        return [.. partitions.Select(p => new TopicPartitionOffset(p, new Offset(0)))];
+    }
+
+    /// <summary>Creates the tasks of newly assigned partitions, restores a slice of their changelogs, and starts the tasks that are restored.</summary>
+    private void RestoreTasks(CancellationToken cancellationToken)
+    {
+        if (_assigned.Count > 0)
+        {
+            _consumer!.Pause(_assigned);
+            while (_assigned.Count > 0)
+            {
+                var partition = _assigned[^1];
+                var subTopology = _topology.SubTopologyOf(partition.Topic);
+                _restorer.Add(partition, new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock, _stateDirectory), cancellationToken);
+                _assigned.RemoveAt(_assigned.Count - 1);
+            }
+        }
+
+        if (_restorer.Count > 0)
+        {
+            // A thread with running tasks restores in short slices between their batches.
+            foreach (var (partition, task) in _restorer.Restore(_options.MaxBatchSize, _tasks.Count == 0 ? _options.PollTimeout : DrainedAfter))
+            {
+                Start(partition, task);
+            }
+        }
+
+        if (State == StreamsState.Restoring && _restorer.Count == 0)
+        {
+            State = StreamsState.Running;
+        }
+    }
+
+    private void Start(TopicPartition partition, StreamTask task)
+    {
+        task.Initialize();
+        _tasks[partition] = task;
+        var position = new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning);
+        _consumer!.Seek(position);
+        if (!_backPressure.IsPaused)
+        {
+            _consumer.Resume([partition]);
+        }
+
+        _logger.LogInformation("Stream thread {Thread} restored task {Task}; it resumes {TopicPartition} at {Offset}", Index, task.Id, partition, position.Offset);
     }
 
     private void Revoke(List<TopicPartition> partitions, bool commit)
@@ -437,22 +511,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _logger.LogInformation("Stream thread {Thread} revoked {Partitions} ({Mode}); {Tasks} tasks now", Index, string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
     }
 
-    private List<TopicPartitionOffset> OpenTasks(IEnumerable<TopicPartition> partitions)
-    {
-        var positions = new List<TopicPartitionOffset>();
-        foreach (var partition in partitions)
-        {
-            var subTopology = _topology.SubTopologyOf(partition.Topic);
-            var task = new StreamTask(new TaskId(subTopology.Id, partition.Partition.Value), subTopology, _topology, this, _clock, _stateDirectory);
-            Restore(task);
-            task.Initialize();
-            _tasks[partition] = task;
-            positions.Add(new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning));
-        }
-
-        return positions;
-    }
-
     /// <summary>Returns how many of the partitions had a task.</summary>
     private int CloseTasks(IReadOnlyList<TopicPartition> partitions)
     {
@@ -464,41 +522,15 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 task.Dispose();
                 closed++;
             }
+            else if (_restorer.Remove(partition) || _assigned.Remove(partition))
+            {
+                closed++;
+            }
 
             _processed.Remove(partition);
         }
 
         return closed;
-    }
-
-    private void Restore(StreamTask task)
-    {
-        using var restorer = new ConsumerBuilder<byte[]?, byte[]?>(RestoreConsumerConfig()).Build();
-        foreach (var store in task.ChangeLoggedStores)
-        {
-            var started = _clock.GetTimestamp();
-            var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name), task.Id.Partition);
-            var end = _changelogEnds.Execute(() => restorer.QueryWatermarkOffsets(changelog, TimeSpan.FromSeconds(30)).High.Value);
-            long records = 0;
-            if (end > 0)
-            {
-                restorer.Assign(new TopicPartitionOffset(changelog, Offset.Beginning));
-                // The end offset may be a transaction marker that is never returned, so watch the position, not the records.
-                while (restorer.Position(changelog).Value < end)
-                {
-                    if (Consume(restorer, TimeSpan.FromMilliseconds(200)) is { } record)
-                    {
-                        store.Restore(new ChangelogEntry(record.Message.Key!, record.Message.Value));
-                        records++;
-                    }
-                }
-
-                restorer.Unassign();
-            }
-
-            _observer.Restored(store.Name, task.Id.Partition, records, _clock.GetElapsedTime(started));
-            _logger.LogInformation("Restored {Store} of task {Task}: {Records} changelog records in {Elapsed}", store.Name, task.Id, records, _clock.GetElapsedTime(started));
-        }
     }
 
     void IRecordOutput.Send(OutgoingRecord record)

@@ -30,7 +30,8 @@ public sealed class StreamsRuntime : IDisposable
 
     /// <summary>
     /// Failed if any thread failed; otherwise the least advanced state of any thread, so the
-    /// runtime is running only once every thread has had its first assignment (an empty one counts).
+    /// runtime is running only once every thread has had its first assignment (an empty one counts)
+    /// and no task is restoring.
     /// </summary>
     public StreamsState State =>
         _threads.Any(t => t.State == StreamsState.Failed) ? StreamsState.Failed : _threads.Min(t => t.State);

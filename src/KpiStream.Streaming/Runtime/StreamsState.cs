@@ -7,6 +7,9 @@ public enum StreamsState
     /// <summary>Connected, waiting for its first partition assignment.</summary>
     Starting,
 
+    /// <summary>Rebuilding newly assigned tasks' state from their changelogs; their input waits until it is done.</summary>
+    Restoring,
+
     /// <summary>Owns tasks and processes records.</summary>
     Running,
 
