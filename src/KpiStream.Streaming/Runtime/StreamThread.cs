@@ -88,6 +88,9 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     public int Index { get; }
 
+    // Running, restoring, and assigned but not yet created.
+    private int TaskCount => _tasks.Count + _restorer.Count + _assigned.Count;
+
     public StreamsState State { get; private set; } = StreamsState.Created;
 
     /// <summary>Destroys the Kafka clients, waiting at most <see cref="ClientDisposeTimeout"/>: a stopping process must not hang on them.</summary>
@@ -447,7 +450,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _assigned.AddRange(partitions);
         State = StreamsState.Restoring;
         _observer.Rebalanced(partitions.Count);
-        _logger.LogInformation("Stream thread {Thread} assigned {Partitions}; {Tasks} tasks now, {Restoring} to restore", Index, string.Join(", ", partitions), _tasks.Count + _restorer.Count + _assigned.Count, _restorer.Count + _assigned.Count);
+        _logger.LogInformation("Stream thread {Thread} assigned {Partitions}; {Tasks} tasks now, {Restoring} to restore", Index, string.Join(", ", partitions), TaskCount, TaskCount - _tasks.Count);
         return [.. partitions.Select(p => new TopicPartitionOffset(p, new Offset(0)))];
     }
 
@@ -508,7 +511,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
         var closed = CloseTasks(partitions);
         _observer.Rebalanced(-closed);
-        _logger.LogInformation("Stream thread {Thread} revoked {Partitions} ({Mode}); {Tasks} tasks now", Index, string.Join(", ", partitions), commit ? "committed" : "lost", _tasks.Count);
+        _logger.LogInformation("Stream thread {Thread} revoked {Partitions} ({Mode}); {Tasks} tasks now", Index, string.Join(", ", partitions), commit ? "committed" : "lost", TaskCount);
     }
 
     /// <summary>Returns how many of the partitions had a task.</summary>
