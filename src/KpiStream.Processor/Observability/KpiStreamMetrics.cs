@@ -71,7 +71,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
         _inputPauses = factory.CreateCounter(MetricNames.InputPauses, "Times a stream thread paused its input because its producer's queue was full (back-pressure).");
         _inputPausedTime = factory.CreateCounter(MetricNames.InputPausedTime, "Time stream threads spent with their input paused by back-pressure.");
         _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
-        _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time spent restoring state stores from their changelogs.", MetricNames.StoreLabel);
+        _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time from the start of a task's restore until this store was rebuilt from its changelog, summed over tasks (a task's stores restore together: do not add up stores).", MetricNames.StoreLabel);
         _storeEntries = factory.CreateGauge(MetricNames.StoreEntries, "Entries in each task's state store, as of its last commit (RocksDB estimate).", MetricNames.StoreLabel, MetricNames.PartitionLabel);
         _unattributed = factory.CreateCounter(MetricNames.UnattributedRequests, "Telemetry of services no journey declares: valid, but counted in no KPI.", MetricNames.ServiceLabel);
         _latePartials = factory.CreateCounter(MetricNames.LatePartials, "Partial counters that reached the window stage after their window was emitted (only after an idle advance).", MetricNames.JourneyLabel);

@@ -24,7 +24,7 @@ public interface IRuntimeObserver
     /// <summary>Changelog records applied to a restoring store since its last report: reported after every slice of a restore, so a long one shows progress.</summary>
     void RestoreProgressed(string store, int partition, long records);
 
-    /// <summary>A store finished restoring: its changelog records in all, and the time from the task's assignment.</summary>
+    /// <summary>A store finished restoring: its changelog records in all, and the time since its task began restoring (a task's stores restore together).</summary>
     void Restored(string store, int partition, long records, TimeSpan elapsed);
 
     void StoreSize(string store, int partition, long entries);
