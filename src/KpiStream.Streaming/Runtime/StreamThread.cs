@@ -435,7 +435,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     {
         var partitions = _tasks.Keys.ToList();
         CloseTasks(partitions);
-        _consumer!.Pause(partitions);
         _assigned.AddRange(partitions);
         _uncommitted = false;
     }
