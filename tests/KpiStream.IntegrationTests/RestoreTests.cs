@@ -46,9 +46,9 @@ public sealed class RestoreTests : IDisposable
 
         // Read again after the stop: a re-copy of a, b or c would have come in by then.
         Assert.Equal(["a", "b", "c", "d", "e"], await _run.CopiedAsync(5));
-        var store = Assert.Single(observer.Restores).Store;
-        Assert.Equal((store, (long)checkpoints), Assert.Single(observer.Restores));
-        Assert.Equal(checkpoints, observer.RestoreProgress.Where(p => p.Store == store).Sum(p => p.Records));
+        var restored = Assert.Single(observer.Restores);
+        Assert.Equal((_run.CheckpointStore, 0, (long)checkpoints), (restored.Name, restored.Partition, restored.Records));
+        Assert.Equal(checkpoints, observer.RestoreProgress.Where(p => p.Name == restored.Name).Sum(p => p.Records));
     }
 
     [Fact]

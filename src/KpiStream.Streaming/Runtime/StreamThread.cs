@@ -35,6 +35,9 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     // commit per stage, and one thread's commit hands the other thread more input, postponing its own.
     private static readonly TimeSpan DrainedAfter = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan DrainedCommitGap = TimeSpan.FromMilliseconds(100);
+
+    // librdkafka's fetcher wakes by itself at least once a second: a wake-up that takes longer saves nothing.
+    private static readonly TimeSpan FetcherWakeUpTimeout = TimeSpan.FromSeconds(1);
     private readonly Topology.Topology _topology;
     private readonly StreamsOptions _options;
     private readonly IRuntimeObserver _observer;
@@ -238,7 +241,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
                 break;
             case InputChange.Resume:
                 // Not the partitions still restoring: their tasks resume them.
-                _consumer!.Resume(_tasks.Keys.ToList());
+                Resume([.. _tasks.Keys]);
                 _observer.InputPaused(pausedFor);
                 _logger.LogDebug("Stream thread {Thread} resumes its input after {PausedMs} ms", Index, pausedFor.TotalMilliseconds);
                 return;
@@ -491,10 +494,34 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _consumer!.Seek(position);
         if (!_backPressure.IsPaused)
         {
-            _consumer.Resume([partition]);
+            Resume([partition]);
         }
 
         _logger.LogInformation("Stream thread {Thread} restored task {Task}; it resumes {TopicPartition} at {Offset}", Index, task.Id, partition, position.Offset);
+    }
+
+    /// <summary>
+    /// Resumes fetching <paramref name="partitions"/> at once. librdkafka's fetcher learns of a resume
+    /// only when its broker thread next wakes, up to a second later if it had nothing else to fetch
+    /// (measured: a restored task's first record came 0.3-0.5 s after its resume, with input waiting).
+    /// A request to each partition's leader wakes that thread.
+    /// </summary>
+    private void Resume(IReadOnlyList<TopicPartition> partitions)
+    {
+        _consumer!.Resume(partitions);
+        foreach (var partition in partitions)
+        {
+            try
+            {
+                _consumer.QueryWatermarkOffsets(partition, FetcherWakeUpTimeout);
+            }
+            catch (KafkaException e)
+            {
+                // The fetcher still wakes by itself; a broker this slow would fail the next partitions' requests too.
+                _logger.LogDebug("Stream thread {Thread} could not wake the fetcher of {TopicPartition} ({Reason}); it starts within a second", Index, partition, e.Error.Reason);
+                return;
+            }
+        }
     }
 
     private void Revoke(List<TopicPartition> partitions, bool commit)

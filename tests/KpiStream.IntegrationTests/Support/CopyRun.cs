@@ -19,14 +19,17 @@ public sealed class CopyRun : IDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("kpistream-copy-").FullName;
+    private readonly int _partitions;
 
-    public CopyRun()
+    /// <param name="partitions">Of the input and so of every changelog.</param>
+    public CopyRun(int partitions = 1)
     {
+        _partitions = partitions;
         Topology = new TopologyBuilder()
             .AddSource("source", Input)
             .AddSink<byte[]?, byte[]?>("sink", Output, key => key, value => value, "source")
             .Build();
-        foreach (var changelog in Topology.ChangelogTopics(ApplicationId, _ => 1))
+        foreach (var changelog in Topology.ChangelogTopics(ApplicationId, _ => partitions))
         {
             Cluster.CreateTopic(changelog.Name, changelog.Partitions);
         }
@@ -38,8 +41,11 @@ public sealed class CopyRun : IDisposable
 
     public Topology Topology { get; }
 
+    /// <summary>The one store a task has.</summary>
+    public string CheckpointStore => Topology.SubTopologyOf(Input).CheckpointStore;
+
     /// <summary>The checkpoint store's changelog, the one topic a restore reads.</summary>
-    public string CheckpointChangelog => Topology.ChangelogTopics(ApplicationId, _ => 1).Single().Name;
+    public string CheckpointChangelog => Streaming.Topology.Topology.ChangelogTopic(ApplicationId, CheckpointStore);
 
     /// <param name="clientConfig">librdkafka settings on top of the run's own.</param>
     public StreamsOptions Options(IReadOnlyDictionary<string, string>? clientConfig = null) => new()
@@ -47,6 +53,8 @@ public sealed class CopyRun : IDisposable
         ApplicationId = ApplicationId,
         BootstrapServers = Cluster.BootstrapServers,
         StateDirectory = _stateDirectory,
+        // As the processor asks of the development broker, which answers a fetch only when its wait runs out.
+        FetchWaitMax = EmbeddedKafkaCluster.ConsumerFetchWaitMax,
         // A member joining after another left waits for the group's rebalance, which the development broker
         // stretches to the session timeout (45 s by default).
         ClientConfig = new Dictionary<string, string>(clientConfig ?? new Dictionary<string, string>())
@@ -56,15 +64,21 @@ public sealed class CopyRun : IDisposable
         },
     };
 
-    public void CreateInput() => Cluster.CreateTopic(Input, 1);
+    public void CreateInput() => Cluster.CreateTopic(Input, _partitions);
 
-    /// <summary>Produces each value as a record of that key and value.</summary>
-    public void ProduceInput(params string[] values)
+    /// <summary>Produces each value as a record of that key and value; the key chooses the partition.</summary>
+    public void ProduceInput(params string[] values) => Produce(new TopicPartition(Input, Partition.Any), values.Select(v => (v, v)));
+
+    /// <summary>Produces each value as a record of that key and value to one partition of the input.</summary>
+    public void ProduceInputTo(int partition, IEnumerable<string> values) => Produce(new TopicPartition(Input, partition), values.Select(v => (v, v)));
+
+    /// <summary>Produces records of these keys and values to one partition of any topic.</summary>
+    public void Produce(TopicPartition partition, IEnumerable<(string Key, string Value)> records)
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = Cluster.BootstrapServers }).Build();
-        foreach (var value in values)
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = Cluster.BootstrapServers, LingerMs = 20 }).Build();
+        foreach (var (key, value) in records)
         {
-            producer.Produce(Input, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(value), Value = Encoding.UTF8.GetBytes(value) });
+            producer.Produce(partition, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = Encoding.UTF8.GetBytes(value) });
         }
 
         producer.Flush(Timeout);
