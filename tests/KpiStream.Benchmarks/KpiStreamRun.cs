@@ -29,7 +29,8 @@ internal static partial class KpiStreamRun
     /// <param name="AllocatedBytesPerEvent">Managed bytes the processor allocated between those scrapes, per timed input record.</param>
     /// <param name="ProcessorCpuPerEvent">CPU time (user and system) the processor spent between those scrapes, per timed input record: steadier than a rate on a shared machine.</param>
     /// <param name="MachineCpuPerEvent">The same for the whole machine (the broker, the benchmark itself and the kernel included).</param>
-    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb, TimeSpan GcPause, double AllocatedBytesPerEvent, TimeSpan ProcessorCpuPerEvent, TimeSpan MachineCpuPerEvent);
+    /// <param name="InputPauses">Times back-pressure paused the processor's input between those scrapes.</param>
+    public sealed record Result(double EventsPerSecond, double FromReadyEventsPerSecond, TimeSpan Elapsed, TimeSpan FirstConsumed, TimeSpan AllConsumed, double P99EmitLatencyMs, double PeakRssMb, long Consumed, long WindowsEmitted, long StoreEntries, double FinalRssMb, double ManagedHeapMb, TimeSpan GcPause, double AllocatedBytesPerEvent, TimeSpan ProcessorCpuPerEvent, TimeSpan MachineCpuPerEvent, long InputPauses);
 
     /// <summary>
     /// Input processed before the timed run, so the timed run sees a process in its steady state
@@ -148,6 +149,7 @@ internal static partial class KpiStreamRun
         // which sets the time base, less often while it works (the end is then known to 100 ms, late).
         await Polling.UntilAsync(async () => (firstConsumed = await ConsumedAsync() > untimed ? clock.Elapsed : null) is not null, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(10));
         var (pausedAtStart, allocatedAtStart, cpuAtStart) = (Sum(metrics, MetricNames.DotnetGcPause + " "), Sum(metrics, MetricNames.DotnetAllocated + " "), Sum(metrics, MetricNames.ProcessCpu + " "));
+        var inputPausesAtStart = Sum(metrics, MetricNames.InputPauses + " ");
         var machineBusyAtStart = MachineCpu.BusyTime();
         await Polling.UntilAsync(
             async () =>
@@ -197,7 +199,8 @@ internal static partial class KpiStreamRun
             TimeSpan.FromSeconds(Sum(metrics, MetricNames.DotnetGcPause + " ") - pausedAtStart),
             (Sum(metrics, MetricNames.DotnetAllocated + " ") - allocatedAtStart) / (inputRecords - untimed),
             TimeSpan.FromSeconds(Sum(metrics, MetricNames.ProcessCpu + " ") - cpuAtStart) / (inputRecords - untimed),
-            machineBusy / (inputRecords - untimed));
+            machineBusy / (inputRecords - untimed),
+            (long)(Sum(metrics, MetricNames.InputPauses + " ") - inputPausesAtStart));
     }
 
     internal static double Sum(string metrics, string prefix) => PrometheusText.Samples(metrics, prefix).Sum();

@@ -91,6 +91,7 @@ var results = new JsonObject
     ["allocated_bytes_per_event"] = Math.Round(single.Kpi.AllocatedBytesPerEvent),
     ["processor_cpu_us_per_event"] = Math.Round(single.Kpi.ProcessorCpuPerEvent.TotalMicroseconds, 1),
     ["machine_cpu_us_per_event"] = Math.Round(single.Kpi.MachineCpuPerEvent.TotalMicroseconds, 1),
+    ["input_pauses"] = single.Kpi.InputPauses,
     ["store_entries"] = single.Kpi.StoreEntries,
 };
 AddMemoryRun(results, "long_90m", longer);
@@ -180,7 +181,7 @@ static async Task<MeasuredRun> MeasureAsync(int sessions, TimeSpan spread, int s
         throw new InvalidOperationException($"KpiStream's output is not the expected one, so no rate is reported: {string.Join("; ", problems.Take(5))}");
     }
 
-    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, GC pauses {kpi.GcPause.TotalMilliseconds:F0} ms, {kpi.AllocatedBytesPerEvent:F0} bytes allocated per event, CPU per event {kpi.ProcessorCpuPerEvent.TotalMicroseconds:F1} us in the processor and {kpi.MachineCpuPerEvent.TotalMicroseconds:F1} us machine-wide, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
+    Console.WriteLine($"  KpiStream: {kpi.EventsPerSecond:F0} events/s from the first record ({kpi.FromReadyEventsPerSecond:F0} from the start of the timed phase) over {kpi.Elapsed.TotalSeconds:F1} s (first input consumed at {kpi.FirstConsumed.TotalSeconds:F1} s, all at {kpi.AllConsumed.TotalSeconds:F1} s), p99 emit latency <= {kpi.P99EmitLatencyMs} ms, GC pauses {kpi.GcPause.TotalMilliseconds:F0} ms, {kpi.AllocatedBytesPerEvent:F0} bytes allocated per event, CPU per event {kpi.ProcessorCpuPerEvent.TotalMicroseconds:F1} us in the processor and {kpi.MachineCpuPerEvent.TotalMicroseconds:F1} us machine-wide, {kpi.InputPauses} input pauses, peak RSS {kpi.PeakRssMb:F0} MB, {kpi.StoreEntries} store entries and {kpi.FinalRssMb:F0} MB resident at the end ({kpi.ManagedHeapMb:F0} MB managed heap)"
         + (withPassthrough ? $"; raw passthrough {raw.SameLoops.EventsPerSecond:F0} events/s with {streamThreads} copy loops, {raw.SingleLoop.EventsPerSecond:F0} with one ({raw.SingleLoop.MachineCpuPerEvent.TotalMicroseconds:F1} us of machine CPU per event)" : ""));
     return new MeasuredRun(input.Events.Count, input.Events.Count - warmUpEvents, kpi, raw);
 }
