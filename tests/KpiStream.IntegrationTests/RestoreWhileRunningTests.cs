@@ -29,7 +29,7 @@ public sealed class RestoreWhileRunningTests : IDisposable
         string[] second = ["p1-a", "p1-b", "p1-c"];
         _run.ProduceInputTo(0, first);
         _run.ProduceInputTo(1, second);
-        // Every one of them says that nothing of partition 1 was copied yet, so its task starts at offset 0.
+        // Checkpoints of partition 1 that all say nothing of it was copied yet: once restored, its task starts at offset 0.
         var partitionOne = $"{CopyRun.Input}:1";
         _run.Produce(new TopicPartition(_run.CheckpointChangelog, 1), Enumerable.Repeat((partitionOne, "-1"), UncompactedCheckpoints));
         var observer = new RecordingObserver();
