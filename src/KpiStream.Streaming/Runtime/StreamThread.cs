@@ -474,9 +474,16 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         if (_restorer.Count > 0)
         {
             // A thread with running tasks restores in short slices between their batches.
-            foreach (var (partition, task) in _restorer.Restore(_options.MaxBatchSize, _tasks.Count == 0 ? _options.PollTimeout : DrainedAfter))
+            var restored = _restorer.Restore(_options.MaxBatchSize, _tasks.Count == 0 ? _options.PollTimeout : DrainedAfter);
+            foreach (var (partition, task) in restored)
             {
                 Start(partition, task);
+            }
+
+            // Together, so that a broker too slow to wake the fetcher delays this round once, not once per task.
+            if (restored.Count > 0 && !_backPressure.IsPaused)
+            {
+                Resume([.. restored.Select(r => r.Key)]);
             }
         }
 
@@ -492,11 +499,6 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _tasks[partition] = task;
         var position = new TopicPartitionOffset(partition, task.Checkpoints.TryGet(Checkpoint.Key(partition), out var offset) ? new Offset(offset + 1) : Offset.Beginning);
         _consumer!.Seek(position);
-        if (!_backPressure.IsPaused)
-        {
-            Resume([partition]);
-        }
-
         _logger.LogInformation("Stream thread {Thread} restored task {Task}; it resumes {TopicPartition} at {Offset}", Index, task.Id, partition, position.Offset);
     }
 
