@@ -39,6 +39,26 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>
+    /// An absolute http(s) URL. Parsed here, not by System.CommandLine, which has no converter for
+    /// <see cref="Uri"/> and failed on every value when asked for one.
+    /// </summary>
+    public static Option<Uri?> HttpUrl(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (HttpUrls.TryParse(text, out var url))
+            {
+                return url;
+            }
+
+            result.AddError($"{name}: expected an absolute http(s) URL such as http://schema-registry:8081, got '{text}'.");
+            return null;
+        },
+    };
+
     public static Option<TimeSpan?> Duration(string name, string description) => new(name)
     {
         Description = description,

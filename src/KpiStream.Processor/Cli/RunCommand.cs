@@ -13,7 +13,7 @@ internal static class RunCommand
     {
         var config = CliOptions.Config();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers; without it an embedded development cluster is started." };
-        var registryUrl = new Option<Uri?>("--schema-registry-url") { Description = "Confluent Schema Registry URL; without it the embedded registry serves schemas/." };
+        var registryUrl = CliOptions.HttpUrl("--schema-registry-url", "Confluent Schema Registry URL; without it the embedded registry serves schemas/.");
         var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9464 };
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");

@@ -94,13 +94,13 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
-        var step = JourneyFunnel.Apply(journey, valid.Role, domainEvent, session?.Start, options.WindowSize);
+        var step = JourneyFunnel.Apply(journey, valid.Role, domainEvent, session?.Start, session?.Successes ?? SuccessTimes.None, options.WindowSize);
         _partials.Apply(offset, step.Deltas);
         // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.
         var seen = new SeenEvent(idDigest, offset);
         if (session is not { } existing)
         {
-            var created = new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [seen]);
+            var created = new SessionState(step.Session, PseudonymOf(domainEvent), offset, domainEvent.OccurredAt, [seen], step.Successes);
             _sessions.Put(sessionKey, created);
             _sessionsExpiry.Add(sessionKey, ExpiresAt(created));
         }
@@ -111,7 +111,8 @@ public sealed class SessionFunnelProcessor(
                 existing.UserPseudonym ?? PseudonymOf(domainEvent),
                 offset,
                 domainEvent.OccurredAt > existing.LastEventAt ? domainEvent.OccurredAt : existing.LastEventAt,
-                existing.Events.Add(seen)));
+                existing.Events.Add(seen),
+                step.Successes));
         }
     }
 

@@ -19,7 +19,8 @@ namespace KpiStream.Processor.Kpis;
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>
 /// <param name="LastEventAt">Latest event time of its counted events: the deduplication horizon runs from here.</param>
 /// <param name="Events">Counted event ids (digests) with the input offset of their first occurrence.</param>
-public readonly record struct SessionState(SessionStart? Start, UserPseudonym? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, SeenEvents Events)
+/// <param name="Successes">Event times of its successes, against which an earlier start that arrives later is judged.</param>
+public readonly record struct SessionState(SessionStart? Start, UserPseudonym? UserPseudonym, long AppliedOffset, DateTimeOffset LastEventAt, SeenEvents Events, SuccessTimes Successes)
 {
     /// <summary>Input offset of the first occurrence of the event id with digest <paramref name="idDigest"/> (<see cref="SeenEvent.DigestOf"/>), or null when this session never counted it.</summary>
     public long? FirstOffsetOf(UInt128 idDigest) => Events.FirstOffsetOf(idDigest);

@@ -13,15 +13,17 @@ namespace KpiStream.Processor.Kpis;
 /// JSON cost more to write than the rest of the record's processing. A leading format version
 /// keeps a later layout from misreading this one. Version 1 held event ids as text, version 2 their
 /// digests (<see cref="SeenEvent"/>) and the user pseudonym as text; version 3 holds the pseudonym's
-/// 128 bits. Entries of every version restore.
+/// 128 bits; version 4 adds the session's success times. Entries of every version restore; an entry
+/// before version 4 knew its successes only as a conversion, restored as one success at its start.
 /// </summary>
 public sealed class SessionStateSerde : IStoreSerde<SessionState>
 {
     public static readonly SessionStateSerde Instance = new();
 
-    private const byte FormatVersion = 3;
+    private const byte FormatVersion = 4;
     private const byte TextIdsVersion = 1;
     private const byte TextPseudonymVersion = 2;
+    private const byte NoSuccessTimesVersion = 3;
 
     // A start's journey and segment are shared by many sessions: their encoded text, kept per instance, is copied, not re-encoded.
     private static readonly ConditionalWeakTable<string, byte[]> EncodedJourneys = [];
@@ -40,7 +42,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             segment = EncodedSegments.GetValue(begun.Segment, static attributes => Encode(w => WriteAttributes(w, attributes)));
         }
 
-        var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Count * MaxBytesPerEvent;
+        var capacity = FixedBytes + journey.Length + segment.Length + value.Events.Count * MaxBytesPerEvent + 5 + value.Successes.Count * 8;
         var writer = new SpanByteWriter(capacity <= MaxStackBytes ? stackalloc byte[capacity] : new byte[capacity]);
         writer.Write(FormatVersion);
         writer.Write(value.AppliedOffset);
@@ -69,6 +71,12 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             writer.Write7BitEncoded(seen.FirstOffset);
         }
 
+        writer.Write7BitEncoded(value.Successes.Count);
+        for (var i = 0; i < value.Successes.Count; i++)
+        {
+            writer.Write(value.Successes[i].ToUnixTimeMilliseconds());
+        }
+
         return writer.WrittenBytes.ToArray();
     }
 
@@ -76,7 +84,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         var version = reader.ReadByte();
-        if (version is not (FormatVersion or TextIdsVersion or TextPseudonymVersion))
+        if (version is not (FormatVersion or TextIdsVersion or TextPseudonymVersion or NoSuccessTimesVersion))
         {
             throw new InvalidDataException($"Session entry has format version {version}; this version of KpiStream reads {TextIdsVersion} to {FormatVersion}.");
         }
@@ -84,7 +92,7 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
         var appliedOffset = reader.ReadInt64();
         var lastEventAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
         UserPseudonym? pseudonym = !reader.ReadBoolean() ? null
-            : version == FormatVersion ? new UserPseudonym(ReadUInt128(reader))
+            : version >= NoSuccessTimesVersion ? new UserPseudonym(ReadUInt128(reader))
             : UserPseudonym.Parse(reader.ReadString());
         SessionStart? start = null;
         if (reader.ReadBoolean())
@@ -109,7 +117,20 @@ public sealed class SessionStateSerde : IStoreSerde<SessionState>
             events[i] = new SeenEvent(idDigest, reader.Read7BitEncodedInt64());
         }
 
-        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, SeenEvents.Create(events));
+        var successes = SuccessTimes.None;
+        if (version == FormatVersion)
+        {
+            for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
+            {
+                successes = successes.Add(DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()));
+            }
+        }
+        else if (start is { Converted: true } converted)
+        {
+            successes = successes.Add(converted.StartedAt);
+        }
+
+        return new SessionState(start, pseudonym, appliedOffset, lastEventAt, SeenEvents.Create(events), successes);
     }
 
     private static void WriteAttributes(BinaryWriter writer, Segment segment)

@@ -7,6 +7,34 @@ namespace KpiStream.UnitTests.Cli;
 
 public class RunCommandTests
 {
+    [Theory]
+    [InlineData(new[] { "--schema-registry-url", "http://localhost:8081" }, "http://localhost:8081/")]
+    [InlineData(new[] { "--schema-registry-url", "http://localhost:8081/" }, "http://localhost:8081/")]
+    [InlineData(new[] { "--schema-registry-url=https://registry.example.com:8443/sr" }, "https://registry.example.com:8443/sr/")]
+    public void A_schema_registry_url_parses_into_a_base_address_that_relative_paths_resolve_under(string[] args, string expected)
+    {
+        var command = RunCommand.Create();
+        var parse = command.Parse(args);
+
+        Assert.Empty(parse.Errors);
+        var url = parse.GetValue<Uri?>("--schema-registry-url");
+        Assert.Equal(expected, url!.ToString());
+        Assert.Equal(expected + "schemas/ids/7", new Uri(url, "schemas/ids/7").ToString());
+    }
+
+    [Theory]
+    [InlineData("localhost:8081")]
+    [InlineData("ftp://registry:21")]
+    [InlineData("/schemas")]
+    public void A_schema_registry_url_that_is_not_absolute_http_is_refused_naming_the_option(string value)
+    {
+        var parse = RunCommand.Create().Parse(["--schema-registry-url", value]);
+
+        Assert.Equal(
+            [$"--schema-registry-url: expected an absolute http(s) URL such as http://schema-registry:8081, got '{value}'."],
+            parse.Errors.Select(e => e.Message));
+    }
+
     [Fact]
     public void A_commit_interval_outside_the_supported_range_is_refused_at_start_up_naming_the_setting()
     {

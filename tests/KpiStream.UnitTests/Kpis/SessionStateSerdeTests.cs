@@ -23,7 +23,8 @@ public sealed class SessionStateSerdeTests
             User,
             AppliedOffset: 41,
             LastEventAt: T0.AddSeconds(95),
-            [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)]);
+            [SeenEvent.Of("e1", 7), SeenEvent.Of("é-2 ✓", 41)],
+            SuccessTimes.Of([T0.AddSeconds(95), T0.AddSeconds(-3)]));
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
 
@@ -32,6 +33,7 @@ public sealed class SessionStateSerdeTests
         Assert.Equal(state.Start!.Value.Segment.Attributes, read.Start.Value.Segment.Attributes);
         Assert.Equal((User, 41L, T0.AddSeconds(95)), (read.UserPseudonym, read.AppliedOffset, read.LastEventAt));
         Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
+        Assert.Equal([T0.AddSeconds(95), T0.AddSeconds(-3)], Enumerable.Range(0, read.Successes.Count).Select(i => read.Successes[i]));
         Assert.Equal(41, read.FirstOffsetOf(SeenEvent.DigestOf("é-2 ✓")));
         Assert.Null(read.FirstOffsetOf(SeenEvent.DigestOf("e3")));
     }
@@ -39,7 +41,7 @@ public sealed class SessionStateSerdeTests
     [Fact]
     public void A_session_of_outcomes_only_reads_back_without_start_or_user()
     {
-        var state = new SessionState(null, null, 3, T0, [SeenEvent.Of("e9", 3)]);
+        var state = new SessionState(null, null, 3, T0, [SeenEvent.Of("e9", 3)], SuccessTimes.None);
 
         var read = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state));
 
@@ -115,22 +117,52 @@ public sealed class SessionStateSerdeTests
     [Fact]
     public void An_entry_of_another_format_version_is_refused_by_name()
     {
-        var bytes = SessionStateSerde.Instance.Serialize(new SessionState(null, null, 3, T0, []));
+        var bytes = SessionStateSerde.Instance.Serialize(new SessionState(null, null, 3, T0, [], SuccessTimes.None));
         bytes[0] = 9;
 
         var error = Assert.Throws<InvalidDataException>(() => SessionStateSerde.Instance.Deserialize(bytes));
-        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1 to 3.", error.Message);
+        Assert.Equal("Session entry has format version 9; this version of KpiStream reads 1 to 4.", error.Message);
     }
 
     [Fact]
-    public void Format_version_3_is_the_layout_written_out_by_hand_and_a_session_of_many_ids_reads_back()
+    public void Format_version_4_is_the_layout_written_out_by_hand_and_a_session_of_many_ids_reads_back()
     {
         var start = new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true);
-        var state = new SessionState(start, User, 300, T0.AddSeconds(95), [SeenEvent.Of("e1", 7), SeenEvent.Of("e2", 300)]);
+        var state = new SessionState(start, User, 300, T0.AddSeconds(95), [SeenEvent.Of("e1", 7), SeenEvent.Of("e2", 300)], SuccessTimes.Of([T0.AddSeconds(95)]));
+        var expected = WrittenByHand(version: 4, state, writer =>
+        {
+            writer.Write7BitEncodedInt(1);
+            writer.Write(T0.AddSeconds(95).ToUnixTimeMilliseconds());
+        });
+
+        Assert.Equal(expected, SessionStateSerde.Instance.Serialize(state));
+
+        SeenEvent[] many = [.. Enumerable.Range(0, 60).Select(i => SeenEvent.Of($"id-{i}", 1_000_000_000_000L + i))];
+        var large = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state with { Events = [.. many] }));
+        Assert.Equal(many, large.Events.ToArray());
+    }
+
+    [Fact]
+    public void An_entry_of_format_version_3_restores_a_conversion_as_one_success_at_its_start()
+    {
+        var start = new SessionStart("checkout", EuWeb, T0.AddSeconds(5), new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: true);
+        var state = new SessionState(start, User, 300, T0.AddSeconds(95), [SeenEvent.Of("e1", 7), SeenEvent.Of("e2", 300)], SuccessTimes.None);
+
+        var read = SessionStateSerde.Instance.Deserialize(WrittenByHand(version: 3, state, _ => { }));
+
+        Assert.Equal((start, User, 300L), (read.Start, read.UserPseudonym, read.AppliedOffset));
+        Assert.Equal(state.Events.ToArray(), read.Events.ToArray());
+        Assert.Equal(1, read.Successes.Count);
+        Assert.Equal(T0.AddSeconds(5), read.Successes[0]);
+    }
+
+    /// <summary>Versions 3 and 4 share their layout up to the event ids; <paramref name="tail"/> writes what follows them.</summary>
+    private static byte[] WrittenByHand(byte version, SessionState state, Action<BinaryWriter> tail)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write((byte)3);
+            writer.Write(version);
             writer.Write(300L);
             writer.Write(T0.AddSeconds(95).ToUnixTimeMilliseconds());
             writer.Write(true);
@@ -154,13 +186,11 @@ public sealed class SessionStateSerdeTests
                 writer.Write((ulong)seen.IdDigest);
                 writer.Write7BitEncodedInt64(seen.FirstOffset);
             }
+
+            tail(writer);
         }
 
-        Assert.Equal(buffer.ToArray(), SessionStateSerde.Instance.Serialize(state));
-
-        SeenEvent[] many = [.. Enumerable.Range(0, 60).Select(i => SeenEvent.Of($"id-{i}", 1_000_000_000_000L + i))];
-        var large = SessionStateSerde.Instance.Deserialize(SessionStateSerde.Instance.Serialize(state with { Events = [.. many] }));
-        Assert.Equal(many, large.Events.ToArray());
+        return buffer.ToArray();
     }
 
     [Fact]
@@ -191,7 +221,7 @@ public sealed class SessionStateSerdeTests
     public void The_entry_expires_with_the_later_of_its_start_horizon_and_its_ids_horizon()
     {
         var start = new SessionStart("checkout", EuWeb, T0, new TumblingWindow(T0, TimeSpan.FromMinutes(1)), Converted: false);
-        var recent = new SessionState(start, null, 1, T0.AddMinutes(2), []);
+        var recent = new SessionState(start, null, 1, T0.AddMinutes(2), [], SuccessTimes.None);
 
         Assert.Equal(T0.AddMinutes(62), recent.ExpiresAt(startFinalAt: T0.AddMinutes(12), TimeSpan.FromHours(1)));
         Assert.Equal(T0.AddMinutes(200), recent.ExpiresAt(startFinalAt: T0.AddMinutes(200), TimeSpan.FromHours(1)));
