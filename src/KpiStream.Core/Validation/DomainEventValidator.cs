@@ -46,10 +46,27 @@ public sealed class DomainEventValidator(JourneyCatalog catalog, EventTimeBounds
         // A loop, not a lambda over the event: this runs for every record.
         foreach (var name in journey.SegmentBy)
         {
-            if (domainEvent.Attribute(name) is null)
+            var value = domainEvent.Attribute(name);
+            if (value is null)
             {
                 return Reject(DeadLetterReason.MissingSegmentAttribute, $"attribute '{name}' that journey '{journey.Name}' segments by is missing");
             }
+
+            // An empty or blank value would make a segment no one can name (`region=`), hiding its customers from every segment that can.
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return Reject(DeadLetterReason.InvalidValue, $"attribute '{name}' that journey '{journey.Name}' segments by is empty");
+            }
+
+            if (TextLimits.TooLong($"attribute '{name}'", value, TextLimits.MaxNameLength) is { } tooLong)
+            {
+                return Reject(DeadLetterReason.InvalidValue, tooLong);
+            }
+        }
+
+        if (domainEvent.Currency is { } currency && !TextLimits.IsCurrencyCode(currency))
+        {
+            return Reject(DeadLetterReason.InvalidValue, $"currency is not an ISO 4217 code of three capital letters (got {Math.Min(currency.Length, 16)} characters '{currency[..Math.Min(currency.Length, 16)]}')");
         }
 
         return (new ValidatedEvent(domainEvent, journey, role.Value), null);

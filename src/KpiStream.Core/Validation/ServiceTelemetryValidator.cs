@@ -19,6 +19,11 @@ public sealed class ServiceTelemetryValidator(JourneyCatalog catalog, EventTimeB
             return Reject(DeadLetterReason.MissingField, "region is empty");
         }
 
+        if ((TextLimits.TooLong("service", request.Service, TextLimits.MaxNameLength) ?? TextLimits.TooLong("region", request.Region, TextLimits.MaxNameLength)) is { } tooLong)
+        {
+            return Reject(DeadLetterReason.InvalidValue, tooLong);
+        }
+
         if (!double.IsFinite(request.DurationMs) || request.DurationMs < 0)
         {
             return Reject(DeadLetterReason.InvalidValue, $"duration_ms {request.DurationMs} is not a finite, non-negative number of milliseconds");

@@ -15,4 +15,7 @@ public sealed class EmbeddedKafkaTopicProvisioner(EmbeddedKafkaCluster cluster) 
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The development broker takes records of any size: only the producer's own limit applies.</summary>
+    public Task<int?> MaxMessageBytesAsync(string topic, CancellationToken cancellationToken) => Task.FromResult<int?>(null);
 }

@@ -63,7 +63,10 @@ public static class KpiStreamApp
         ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
             : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
-        var topology = Compose(options, catalog, schemas, schemaRegistry, metrics, board);
+        var messageMaxBytes = KafkaSizeLimits.MessageMaxBytes(options.KafkaProperties);
+
+        // Composed once the dead-letter topic's size limit is known, after provisioning below and before the runtime is resolved.
+        Topology topology = null!;
         var streamsOptions = new StreamsOptions
         {
             ApplicationId = options.ApplicationId,
@@ -103,7 +106,9 @@ public static class KpiStreamApp
         ITopicProvisioner provisioner = embedded is not null
             ? new EmbeddedKafkaTopicProvisioner(embedded)
             : new AdminClientTopicProvisioner(new Dictionary<string, string>(options.KafkaProperties) { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
-        await provisioner.EnsureAsync(AllTopics(options, topology), cancellationToken).ConfigureAwait(false);
+        await provisioner.EnsureAsync(TopicsFor(options), cancellationToken).ConfigureAwait(false);
+        var deadLetterMaxBytes = Math.Min(messageMaxBytes, await provisioner.MaxMessageBytesAsync(options.Topics.DeadLetter, cancellationToken).ConfigureAwait(false) ?? int.MaxValue);
+        topology = Compose(options with { Kpi = options.Kpi with { MaxDeadLetterBytes = deadLetterMaxBytes } }, catalog, schemas, schemaRegistry, metrics, board);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);

@@ -13,7 +13,7 @@ namespace KpiStream.Processor.Kpis;
 /// read, and sends each marker to every window-stage partition, where the SLO evaluators keep the
 /// recent ones for deploy correlation. Markers are facts with ids, so a replay re-sends the same.
 /// </summary>
-public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiStreamMetrics metrics) : IProcessor<byte[]?, byte[]?>
+public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiOptions options, KpiStreamMetrics metrics) : IProcessor<byte[]?, byte[]?>
 {
     public const string MarkerChild = "deployment-markers-sink";
     public const string DeadLetterChild = "deployment-dlq-sink";
@@ -27,13 +27,25 @@ public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiSt
         var decoded = codec.Decode(record.Value);
         if (decoded.Value is not { } marker)
         {
-            DeadLetters.Send(_context, metrics, record, decoded.Rejection!, DeadLetterChild);
+            DeadLetters.Send(_context, metrics, record, decoded.Rejection!, options.MaxDeadLetterBytes, DeadLetterChild);
             return;
         }
 
         if (string.IsNullOrWhiteSpace(marker.DeployId) || string.IsNullOrWhiteSpace(marker.Service))
         {
-            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.MissingField, "deploy_id or service is empty"), DeadLetterChild);
+            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.MissingField, "deploy_id or service is empty"), options.MaxDeadLetterBytes, DeadLetterChild);
+            return;
+        }
+
+        var tooLong = TextLimits.TooLong("deploy_id", marker.DeployId, TextLimits.MaxNameLength)
+            ?? TextLimits.TooLong("service", marker.Service, TextLimits.MaxNameLength)
+            ?? TextLimits.TooLong("version", marker.Version, TextLimits.MaxNameLength)
+            ?? TextLimits.TooLong("region", marker.Region, TextLimits.MaxNameLength)
+            ?? TextLimits.TooLong("author", marker.Author, TextLimits.MaxDescriptionLength)
+            ?? TextLimits.TooLong("description", marker.Description, TextLimits.MaxDescriptionLength);
+        if (tooLong is not null)
+        {
+            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.InvalidValue, tooLong), options.MaxDeadLetterBytes, DeadLetterChild);
             return;
         }
 

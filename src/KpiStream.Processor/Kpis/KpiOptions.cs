@@ -1,4 +1,5 @@
 using KpiStream.Core.Validation;
+using KpiStream.Processor.Configuration;
 
 namespace KpiStream.Processor.Kpis;
 
@@ -29,6 +30,13 @@ public sealed record KpiOptions
 
     public int MaxPayloadBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// The largest dead letter the producer may write: its <c>message.max.bytes</c> (librdkafka's
+    /// default 1,000,000), or the dead-letter topic's <c>max.message.bytes</c> where that is lower.
+    /// A rejected record too large for it is written cut to fit (<see cref="DeadLetters"/>).
+    /// </summary>
+    public int MaxDeadLetterBytes { get; init; } = KafkaSizeLimits.DefaultMessageMaxBytes;
+
     public void Validate()
     {
         Require(WindowSize >= TimeSpan.FromSeconds(1) && WindowSize.Ticks % TimeSpan.TicksPerSecond == 0, "window size", "a whole number of seconds, at least 1s", WindowSize);
@@ -43,6 +51,7 @@ public sealed record KpiOptions
         Require(TickInterval > TimeSpan.Zero, "tick interval", "a positive duration", TickInterval);
         Require(IdleAdvanceAfter > TimeSpan.Zero, "idle advance", "a positive duration", IdleAdvanceAfter);
         Require(MaxPayloadBytes is >= 1024 and <= 16 * 1024 * 1024, "max payload", "1 KiB to 16 MiB", MaxPayloadBytes);
+        Require(MaxDeadLetterBytes >= KafkaSizeLimits.MinMessageMaxBytes, "max dead-letter size", $"at least {KafkaSizeLimits.MinMessageMaxBytes} bytes", MaxDeadLetterBytes);
     }
 
     private static void Require(bool condition, string setting, string expected, object actual)

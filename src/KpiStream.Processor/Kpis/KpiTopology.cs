@@ -64,7 +64,7 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "telemetry")
             .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "telemetry")
             .AddSource("deployments-source", topics.Deployments)
-            .AddProcessor("deployments", () => new DeploymentProcessor(deploymentCodec, metrics), "deployments-source")
+            .AddProcessor("deployments", () => new DeploymentProcessor(deploymentCodec, options, metrics), "deployments-source")
             .AddBroadcastSink<string?, DeploymentMarker>(DeploymentProcessor.MarkerChild, RepartitionTopic, _ => null, InternalJson.Serialize, "deployments")
             .AddSink<byte[]?, byte[]?>(DeploymentProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "deployments")
             .AddSource("partials-source", RepartitionTopic)

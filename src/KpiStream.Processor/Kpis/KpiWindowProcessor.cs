@@ -112,7 +112,7 @@ public sealed class KpiWindowProcessor(
             return;
         }
 
-        DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot, stream-time tick or deployment marker of a configured journey"), DeadLetterChild);
+        DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot, stream-time tick or deployment marker of a configured journey"), options.MaxDeadLetterBytes, DeadLetterChild);
     }
 
     public void Close()

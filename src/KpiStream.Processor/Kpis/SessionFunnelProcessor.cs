@@ -66,7 +66,7 @@ public sealed class SessionFunnelProcessor(
         var (valid, rejection) = decoded.Value is { } decodedEvent ? validator.Validate(decodedEvent, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {
-            DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
+            DeadLetters.Send(_context, metrics, record, rejection, options.MaxDeadLetterBytes, DeadLetterChild);
             _partials.Pass(offset);
             return;
         }

@@ -54,7 +54,7 @@ public sealed class TelemetryProcessor(
         var (request, rejection) = decoded.Value is { } value ? validator.Validate(value, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {
-            DeadLetters.Send(_context, metrics, record, rejection, DeadLetterChild);
+            DeadLetters.Send(_context, metrics, record, rejection, options.MaxDeadLetterBytes, DeadLetterChild);
             _partials.Pass(offset);
             return;
         }

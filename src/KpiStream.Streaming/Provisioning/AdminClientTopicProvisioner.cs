@@ -46,4 +46,21 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
 
         logger.LogInformation("Created topics {Topics}", string.Join(", ", missing.Select(t => $"{t.Name}({t.Partitions})")));
     }
+
+    public async Task<int?> MaxMessageBytesAsync(string topic, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(clientConfig).Build();
+        try
+        {
+            var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]).WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
+            return described.Single().Entries.TryGetValue("max.message.bytes", out var entry) && int.TryParse(entry.Value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : null;
+        }
+        catch (Exception e) when (e is KafkaException or TimeoutException)
+        {
+            logger.LogWarning("Could not read max.message.bytes of {Topic} ({Reason}); dead letters are sized by the producer's message.max.bytes only", topic, e.Message);
+            return null;
+        }
+    }
 }

@@ -49,6 +49,38 @@ public class DomainEventValidatorTests
         Assert.False(EventTimeBounds.Default.Admits(Now.AddHours(1).AddMilliseconds(1), Now));
     }
 
+    [Theory]
+    [InlineData("", "web", "region")]
+    [InlineData("eu-west", " ", "device")]
+    public void An_empty_built_in_segment_value_is_an_invalid_value_naming_the_attribute(string region, string device, string attribute)
+    {
+        var (valid, rejection) = _validator.Validate(Events.Of("e1", "checkout_started", "checkout", "s1", Now, region: region, device: device), Now);
+
+        Assert.Null(valid);
+        Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, $"attribute '{attribute}' that journey 'checkout' segments by is empty"), rejection);
+    }
+
+    [Fact]
+    public void A_segment_value_longer_than_128_characters_or_a_currency_that_is_not_an_iso_code_is_an_invalid_value()
+    {
+        var (_, longRegion) = _validator.Validate(Events.Of("e1", "checkout_started", "checkout", "s1", Now, region: new string('r', 129)), Now);
+        var (fits, _) = _validator.Validate(Events.Of("e1", "checkout_started", "checkout", "s1", Now, region: new string('r', 128)), Now);
+        var (_, currency) = _validator.Validate(Events.Of("e1", "checkout_completed", "checkout", "s1", Now, amount: 5, currency: "euro"), Now);
+
+        Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, "attribute 'region' is 129 characters, at most 128 are accepted"), longRegion);
+        Assert.NotNull(fits);
+        Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, "currency is not an ISO 4217 code of three capital letters (got 4 characters 'euro')"), currency);
+    }
+
+    [Fact]
+    public void An_empty_free_form_segment_value_is_an_invalid_value()
+    {
+        var attributes = ImmutableSortedDictionary<string, string>.Empty.Add("experiment", "");
+        var (_, rejection) = _validator.Validate(Events.Of("e1", "search_started", "search", "s1", Now, attributes: attributes), Now);
+
+        Assert.Equal(DeadLetterReason.InvalidValue, rejection!.Reason);
+    }
+
     [Fact]
     public void A_free_form_segment_attribute_makes_the_event_valid()
     {
