@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KpiStream.Core.Kpis;
 using KpiStream.TestSupport;
 using KpiStream.Processor.Hosting;
@@ -29,7 +28,7 @@ public class IndependentClientTests
         Assert.Equal(0, await processor.WaitForExitAsync(Timeout));
         Assert.DoesNotContain(processor.Stdout, l => l.Contains("Embedded Kafka", StringComparison.Ordinal));
 
-        var keys = (await Kcat(bootstrap, "-C", "-t", "kpi.windowed", "-o", "beginning", "-e", "-q", "-f", "%k\\n"))
+        var keys = (await Kcat.RunAsync(bootstrap, "-C", "-t", "kpi.windowed", "-o", "beginning", "-e", "-q", "-f", "%k\\n"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(keys);
         // Segment values are names, or * for an attribute the record does not carry (telemetry knows the region only).
@@ -37,34 +36,11 @@ public class IndependentClientTests
         // 25 minutes of event time: minute windows and five-minute rollups of them are final.
         Assert.Contains(keys, k => k.EndsWith("|300000", StringComparison.Ordinal));
 
-        var raw = await KcatBytes(bootstrap, "-C", "-t", "kpi.windowed", "-p", "0", "-o", "beginning", "-c", "1", "-q", "-f", "%s");
+        var raw = await Kcat.RunBytesAsync(bootstrap, null, "-C", "-t", "kpi.windowed", "-p", "0", "-o", "beginning", "-c", "1", "-q", "-f", "%s");
         var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), TestSchemas.NewRegistry(), "kpi.windowed");
         var window = codec.Decode(raw).Value;
         Assert.NotNull(window);
         Assert.Equal(TimeSpan.FromMinutes(1), window.Window.Size);
         Assert.True(window.Counters.Attempts + window.Counters.Successes + window.Counters.Failures + window.Counters.LateRecords + window.Counters.DuplicateRecords + window.Counters.Requests > 0);
-    }
-
-    private static async Task<string> Kcat(string bootstrap, params string[] args) =>
-        System.Text.Encoding.UTF8.GetString(await KcatBytes(bootstrap, args));
-
-    private static async Task<byte[]> KcatBytes(string bootstrap, params string[] args)
-    {
-        var info = new ProcessStartInfo("kcat") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-b");
-        info.ArgumentList.Add(bootstrap);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var kcat = Process.Start(info) ?? throw new InvalidOperationException("kcat did not start; `make test` installs it.");
-        using var output = new MemoryStream();
-        var copy = kcat.StandardOutput.BaseStream.CopyToAsync(output);
-        var errors = kcat.StandardError.ReadToEndAsync();
-        await kcat.WaitForExitAsync().WaitAsync(Timeout);
-        await copy;
-        Assert.True(kcat.ExitCode == 0, $"kcat {string.Join(' ', args)} exited {kcat.ExitCode}: {await errors}");
-        return output.ToArray();
     }
 }

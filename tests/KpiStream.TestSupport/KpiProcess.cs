@@ -37,6 +37,8 @@ public sealed class KpiProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The last <paramref name="lines"/> lines of stdout and of stderr, for a failure message to show what the process was doing.</summary>
     public string LastOutput(int lines) =>
         $"--- pid {Id}{(_process.HasExited ? $", exited with {_process.ExitCode}" : "")}, last lines of stdout and stderr:\n{string.Join('\n', Stdout.TakeLast(lines))}\n{string.Join('\n', Stderr.TakeLast(lines))}";

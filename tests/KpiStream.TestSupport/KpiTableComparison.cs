@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using KpiStream.Core.Kpis;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
+using KpiStream.Serialization.Registry;
 
 namespace KpiStream.TestSupport;
 
@@ -21,7 +22,8 @@ public static class KpiTableComparison
         InputWindows(output).Select(r => Encoding.UTF8.GetString(r.Message.Key!)).Distinct().Count();
 
     /// <returns>Human-readable differences; empty when the output is exactly <paramref name="expected"/> and every identity was always written with the same bytes.</returns>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, KpiWindow> expected, IEnumerable<ConsumeResult<byte[]?, byte[]?>> output)
+    /// <param name="registry">Where the records' schema ids resolve; the embedded registry's ids by default.</param>
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, KpiWindow> expected, IEnumerable<ConsumeResult<byte[]?, byte[]?>> output, ISchemaRegistry? registry = null)
     {
         var records = InputWindows(output)
             .Select(r => (Key: Encoding.UTF8.GetString(r.Message.Key!), Value: r.Message.Value!))
@@ -32,7 +34,7 @@ public static class KpiTableComparison
             problems.Add($"{identity.Key} was written with different values");
         }
 
-        var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), TestSchemas.NewRegistry(), "kpi.windowed");
+        var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry ?? TestSchemas.NewRegistry(), "kpi.windowed");
         var table = records.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => codec.Decode(g.Last().Value).Value!);
         problems.AddRange(expected.Keys.Except(table.Keys).Select(k => $"{k} is missing"));
         problems.AddRange(table.Keys.Except(expected.Keys).Select(k => $"{k} is not expected"));
