@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KpiStream.UnitTests.Serialization;
+namespace KpiStream.TestSupport;
 
 /// <summary>
 /// A fake of Confluent Schema Registry's REST API (register, fetch by id, look up by subject) on

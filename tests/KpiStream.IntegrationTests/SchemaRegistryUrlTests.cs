@@ -1,0 +1,44 @@
+using KpiStream.IntegrationTests.Support;
+using KpiStream.Serialization.Registry;
+using KpiStream.TestSupport;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// `kpistream run --schema-registry-url` against a Schema Registry served over HTTP (a fake of
+/// Confluent's REST API, as no real one runs here): input schemas resolve through it, output
+/// schemas are registered in it, and the KPIs are exact.
+/// </summary>
+public sealed class SchemaRegistryUrlTests
+{
+    private static readonly DateTimeOffset T0 = StandaloneProcessor.T0;
+
+    [Fact]
+    public async Task A_processor_given_a_registry_url_decodes_input_and_registers_its_outputs_there()
+    {
+        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        using var client = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
+        // The --opt=value form, without the trailing slash the fake's URL has.
+        using var processor = await StandaloneProcessor.StartAsync(
+            [$"--schema-registry-url={registry.Url.ToString().TrimEnd('/')}", "--partitions", "1", "--grace", "5s", "--rollup-windows", "none"],
+            client);
+
+        processor.Produce(
+            0,
+            Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)),
+            Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddSeconds(12), amount: 4200, currency: "EUR"),
+            Events.Of("e3", "checkout_started", "checkout", "s2", T0.AddSeconds(20)),
+            Events.Of("e4", "checkout_failed", "checkout", "s2", T0.AddSeconds(40)));
+        processor.ProduceClosers(1, T0.AddMinutes(13).AddSeconds(10));
+
+        var expected = processor.Expected();
+        var window = Assert.Single(expected).Value;
+        Assert.Equal((2L, 1L, 1L, 2L, 1L), (window.Counters.Attempts, window.Counters.Successes, window.Counters.Failures, window.Counters.SessionsStarted, window.Counters.SessionsConverted));
+        var records = await processor.WaitForWindowsAsync(expected);
+        Assert.Empty(KpiTableComparison.Differences(expected, records, client));
+
+        // The test's producer registered domain-events-value first (id 101); the processor fetched it and registered its own outputs.
+        Assert.Contains("GET /schemas/ids/101", registry.Requests);
+        Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
+    }
+}
