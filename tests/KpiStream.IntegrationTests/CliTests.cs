@@ -65,7 +65,7 @@ public class CliTests
     public async Task Run_with_demo_serves_metrics_health_and_readiness_then_exits_zero_after_its_duration()
     {
         var port = Polling.FreePort();
-        using var process = KpiProcess.Start(["run", "--demo", "--duration", "15s", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-live-view"]);
+        using var process = KpiProcess.Start(["run", "--demo", "--demo-seed", "7", "--duration", "15s", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-live-view"]);
         var bootstrapLine = await process.WaitForLineAsync("bootstrap servers: 127.0.0.1:", Timeout);
         Assert.Matches("^Embedded Kafka \\(development broker\\) bootstrap servers: 127\\.0\\.0\\.1:[0-9]+$", bootstrapLine);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -29,6 +29,7 @@ internal static class RunCommand
         var brokers = CliOptions.Brokers();
         var partitions = CliOptions.Partitions();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
+        var instanceId = new Option<string?>("--instance-id") { Description = "Static group membership: a stable id unique to this instance (e.g. the pod name), so a restart within the session timeout resumes its tasks without a rebalance." };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
         var kafkaProperties = new Option<string[]>("--kafka-property", "-X")
         {
@@ -54,7 +55,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +70,7 @@ internal static class RunCommand
                 EmbeddedBrokers = parse.GetValue(brokers),
                 InputPartitions = parse.GetValue(partitions),
                 ApplicationId = parse.GetValue(applicationId)!,
+                InstanceId = parse.GetValue(instanceId),
                 LiveView = !parse.GetValue(noLiveView),
                 StateDirectory = parse.GetValue(stateDir) ?? defaults.StateDirectory,
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),

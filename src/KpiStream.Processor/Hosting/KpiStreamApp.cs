@@ -75,6 +75,7 @@ public static class KpiStreamApp
             ClientConfig = options.KafkaProperties,
             CommitInterval = options.CommitInterval,
             StreamThreads = options.StreamThreads,
+            InstanceId = options.InstanceId,
             FetchWaitMax = embedded is not null ? EmbeddedKafkaCluster.ConsumerFetchWaitMax : null,
         };
 

@@ -27,6 +27,9 @@ public sealed record RunOptions
 
     public string ApplicationId { get; init; } = "kpistream";
 
+    /// <summary>Static group membership: each stream thread joins as <c>InstanceId-thread</c>; null joins dynamically.</summary>
+    public string? InstanceId { get; init; }
+
     public int EmbeddedBrokers { get; init; } = 1;
 
     /// <summary>Partitions of the input and repartition topics when KpiStream creates them.</summary>
@@ -85,6 +88,11 @@ public sealed record RunOptions
         if (PseudonymizationKey is { Length: < 16 })
         {
             throw new ArgumentException($"{PseudonymizationKeyVariable}: expected at least 16 characters.");
+        }
+
+        if (InstanceId is not null)
+        {
+            KafkaNames.Require(InstanceId, "--instance-id");
         }
 
         Kpi.Validate();

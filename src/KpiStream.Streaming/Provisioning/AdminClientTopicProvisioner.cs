@@ -9,6 +9,9 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    // A broker answers in milliseconds; one without the API (the development broker) never answers, and start-up should not wait long for it.
+    private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
+
     public async Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
         using var admin = new AdminClientBuilder(clientConfig).Build();
@@ -52,7 +55,8 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
         using var admin = new AdminClientBuilder(clientConfig).Build();
         try
         {
-            var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]).WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
+            var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }], new DescribeConfigsOptions { RequestTimeout = DescribeTimeout })
+                .WaitAsync(DescribeTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             return described.Single().Entries.TryGetValue("max.message.bytes", out var entry) && int.TryParse(entry.Value, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
                 ? bytes
                 : null;

@@ -686,6 +686,11 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
             config.FetchWaitMaxMs = (int)wait.TotalMilliseconds;
         }
 
+        if (_options.InstanceId is { } instance)
+        {
+            config.GroupInstanceId = $"{instance}-{Index}";
+        }
+
         return config;
     }
 

@@ -37,6 +37,14 @@ public sealed record StreamsOptions
     /// </summary>
     public TimeSpan? FetchWaitMax { get; init; }
 
+    /// <summary>
+    /// Makes each stream thread a static group member (<c>group.instance.id</c> = this id, '-', the
+    /// thread's index), so an instance restarted with the same id within the session timeout gets
+    /// its partitions back without a rebalance; null for dynamic membership. Unique per instance
+    /// (a pod name, say): two live instances with one id fence each other.
+    /// </summary>
+    public string? InstanceId { get; init; }
+
     /// <summary>Further librdkafka settings (SASL, TLS, ...) passed to every client unchanged.</summary>
     public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
 
@@ -70,6 +78,11 @@ public sealed record StreamsOptions
         if (FetchWaitMax is { } wait && (wait < TimeSpan.FromMilliseconds(1) || wait > TimeSpan.FromMinutes(5)))
         {
             throw new ArgumentException($"Streams option FetchWaitMax: expected 1 ms to 5 min, got {wait}.");
+        }
+
+        if (InstanceId is not null)
+        {
+            KafkaNames.Require(InstanceId, "--instance-id");
         }
 
         if (PollTimeout <= TimeSpan.Zero || MaxBatchSize < 1)

@@ -88,8 +88,9 @@ public sealed class StandaloneProcessor : IDisposable
         }
     }
 
-    /// <summary>The oracle's minute windows of every event produced through <see cref="Produce"/>.</summary>
-    public IReadOnlyDictionary<string, KpiWindow> Expected() => KpiOracle.Expect(_produced, SampleJourneys.Catalog, TimeSpan.FromMinutes(1));
+    /// <summary>The oracle's windows (minutes unless <paramref name="sizes"/> say otherwise) of every event produced through <see cref="Produce"/>.</summary>
+    public IReadOnlyDictionary<string, KpiWindow> Expected(params TimeSpan[] sizes) =>
+        KpiOracle.Expect(_produced, SampleJourneys.Catalog, sizes.Length > 0 ? sizes : [TimeSpan.FromMinutes(1)]);
 
     /// <summary>Waits until kpi.windowed holds every expected window and returns its records; fails naming the differences.</summary>
     public async Task<IReadOnlyList<ConsumeResult<byte[]?, byte[]?>>> WaitForWindowsAsync(IReadOnlyDictionary<string, KpiWindow> expected)

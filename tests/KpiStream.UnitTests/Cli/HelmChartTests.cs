@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.RegularExpressions;
 using KpiStream.Processor.Cli;
 using KpiStream.Processor.Configuration;
@@ -19,9 +20,17 @@ public class HelmChartTests
             .ToList();
         Assert.Contains("--bootstrap-servers=kafka:9092", args);
 
-        var parse = RunCommand.Create().Parse(args);
+        var command = RunCommand.Create();
+        var parse = command.Parse(args);
 
         Assert.Empty(parse.Errors);
+        // Values convert when read as their type, not when parsed: read each as the run action does.
+        var getValue = typeof(ParseResult).GetMethods().Single(m => m.Name == nameof(ParseResult.GetValue) && m.IsGenericMethodDefinition
+            && m.GetParameters()[0].ParameterType is { IsGenericType: true } p && p.GetGenericTypeDefinition() == typeof(Option<>));
+        foreach (var option in command.Options)
+        {
+            getValue.MakeGenericMethod(option.ValueType).Invoke(parse, [option]);
+        }
     }
 
     [Fact]
@@ -39,6 +48,7 @@ public class HelmChartTests
         "--grace" or "--idle-advance-after" => "30s",
         "--stream-threads" => "1",
         "--partitions" => "6",
+        "--instance-id" => "kpistream-7d9f-abcde",
         _ => "value",
     };
 }

@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using KpiStream.IntegrationTests.Support;
+using KpiStream.Processor.Conventions;
+using KpiStream.TestSupport;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// `kpistream run` options passed through the real command line to a running process, each with
+/// an effect the test can see; and a check that every option the README documents is exercised so
+/// by some test here.
+/// </summary>
+public sealed partial class CommandLineOptionsTests
+{
+    private static readonly DateTimeOffset T0 = StandaloneProcessor.T0;
+
+    [Fact]
+    public async Task Deployment_options_name_the_topics_group_state_and_cluster_and_the_kpis_stay_exact()
+    {
+        var stateDirectory = Path.Combine(Path.GetTempPath(), $"kpistream-options-{Guid.NewGuid():N}");
+        using var processor = await StandaloneProcessor.StartAsync(
+            [
+                "--application-id", "team-a", "--topic-prefix", "team1.", "--state-dir", stateDirectory, "--brokers", "2", "--partitions", "2",
+                "--commit-interval", "200ms", "--idle-advance-after", "20s", "--grace", "5s", "--rollup-windows", "5m",
+            ],
+            topics: TopicNames.WithPrefix("team1."));
+
+        processor.Produce(0, Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)), Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddMinutes(2), amount: 700, currency: "USD"));
+        processor.Produce(1, Events.Of("e3", "login_attempted", "login", "s2", T0.AddSeconds(30), region: "us-east"), Events.Of("e4", "login_failed", "login", "s2", T0.AddSeconds(35), region: "us-east"));
+        processor.ProduceClosers(2, T0.AddMinutes(17));
+
+        var expected = processor.Expected(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+        Assert.Contains(expected.Values, w => w.Window.Size == TimeSpan.FromMinutes(5) && w.Counters.SessionsConverted == 1 && w.Counters.Revenue.Equals(KpiStream.Core.Kpis.CurrencyAmounts.Of("USD", 700)));
+        var records = await processor.WaitForWindowsAsync(expected);
+        Assert.Empty(KpiTableComparison.Differences(expected, records));
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = processor.Bootstrap }).Build();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, metadata.Brokers.Count);
+        var topics = metadata.Topics.Select(t => t.Topic).ToHashSet();
+        Assert.Contains("team1.domain-events", topics);
+        Assert.Contains("team-a-partials-by-journey-repartition", topics);
+        Assert.DoesNotContain("kpi.windowed", topics);
+        Assert.Equal(2, metadata.Topics.Single(t => t.Topic == "team1.domain-events").Partitions.Count);
+        Assert.True(Directory.Exists(Path.Combine(stateDirectory, "team-a")), $"no team-a under {stateDirectory}");
+    }
+
+    [Fact]
+    public async Task An_instance_id_makes_each_stream_thread_a_static_group_member()
+    {
+        // librdkafka's configuration dump (debug=conf) shows what each consumer was given.
+        using var processor = await StandaloneProcessor.StartAsync(["--instance-id", "pod-a", "--stream-threads", "2", "--kafka-property", "debug=conf"]);
+
+        var lines = processor.Process.Stdout.Concat(processor.Process.Stderr).ToList();
+        Assert.Contains(lines, l => l.Contains("StreamThread-1-consumer", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("StreamThread-2-consumer", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_run_option_in_the_readme_is_passed_to_a_running_process_by_some_test()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var table = readme[readme.IndexOf("`run` options:", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n\n", table.IndexOf("| ---", StringComparison.Ordinal), StringComparison.Ordinal)];
+        var documented = OptionName().Matches(table).Select(m => m.Groups[1].Value).Distinct().ToList();
+        // This file's own literals count: the test above passes many of them.
+        Assert.True(documented.Count >= 20, $"read only {documented.Count} options from the README's table: {string.Join(' ', documented)}");
+
+        var directory = Path.Combine(RepositoryPaths.Root, "tests", "KpiStream.IntegrationTests");
+        var tests = string.Concat(Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        var untested = documented.Where(option => !tests.Contains($"\"{option}\"", StringComparison.Ordinal) && !tests.Contains($"\"{option}=", StringComparison.Ordinal));
+        Assert.True(!untested.Any(), $"documented but never passed to a running process: {string.Join(' ', untested)}");
+    }
+
+    // The option names in the first column of a table row, such as "| `--demo-speed-up`, `--demo-seed` |".
+    [GeneratedRegex(@"`(-X|--[a-z-]+)`(?=[^|]*\|[^|]*\|[^|]*\|\s*$)", RegexOptions.Multiline)]
+    private static partial Regex OptionName();
+}
