@@ -64,6 +64,11 @@ public sealed class DomainEventValidator(JourneyCatalog catalog, EventTimeBounds
             }
         }
 
+        if (domainEvent.AmountMinor is { } amount && (amount > TextLimits.MaxAmountMinor || amount < -TextLimits.MaxAmountMinor))
+        {
+            return Reject(DeadLetterReason.InvalidValue, $"amount_minor {amount} is beyond ±{TextLimits.MaxAmountMinor}");
+        }
+
         if (domainEvent.Currency is { } currency && !TextLimits.IsCurrencyCode(currency))
         {
             return Reject(DeadLetterReason.InvalidValue, $"currency is not an ISO 4217 code of three capital letters (got {Math.Min(currency.Length, 16)} characters '{currency[..Math.Min(currency.Length, 16)]}')");

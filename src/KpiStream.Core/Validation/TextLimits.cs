@@ -1,7 +1,7 @@
 namespace KpiStream.Core.Validation;
 
 /// <summary>
-/// Bounds on the free text of input records that reaches state and outputs (segment values,
+/// Bounds on the free text and amounts of input records that reaches state and outputs (segment values,
 /// currencies, service names, deploy markers). Without them one record could make a partial, a KPI
 /// window or an alert larger than any producer accepts, and so stop the stream that carries it.
 /// </summary>
@@ -12,6 +12,13 @@ public static class TextLimits
 
     /// <summary>A deploy marker's author and description.</summary>
     public const int MaxDescriptionLength = 1024;
+
+    /// <summary>
+    /// Largest amount of one event, in minor units either way (10 billion in a currency of two
+    /// decimals). Revenue sums are checked; amounts near <see cref="long.MaxValue"/> would overflow
+    /// them on the second event and fail every replay of that record.
+    /// </summary>
+    public const long MaxAmountMinor = 1_000_000_000_000;
 
     /// <summary>Currencies are ISO 4217 codes: three capital letters.</summary>
     public static bool IsCurrencyCode(string currency) =>

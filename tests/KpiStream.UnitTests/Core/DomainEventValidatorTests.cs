@@ -70,6 +70,8 @@ public class DomainEventValidatorTests
         Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, "attribute 'region' is 129 characters, at most 128 are accepted"), longRegion);
         Assert.NotNull(fits);
         Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, "currency is not an ISO 4217 code of three capital letters (got 4 characters 'euro')"), currency);
+        var (_, huge) = _validator.Validate(Events.Of("e1", "checkout_completed", "checkout", "s1", Now, amount: long.MaxValue, currency: "EUR"), Now);
+        Assert.Equal(new Rejection(DeadLetterReason.InvalidValue, $"amount_minor {long.MaxValue} is beyond ±1000000000000"), huge);
     }
 
     [Fact]
