@@ -90,6 +90,16 @@ public sealed record RunOptions
             throw new ArgumentException($"{PseudonymizationKeyVariable}: expected at least 16 characters.");
         }
 
+        KafkaNames.Require(ApplicationId, "--application-id");
+        KafkaNames.Require(TopicNames.Repartition(ApplicationId), "--application-id");
+        foreach (var topic in new[] { Topics.DomainEvents, Topics.ServiceTelemetry, Topics.Deployments, Topics.KpiWindowed, Topics.KpiAlerts, Topics.DeadLetter })
+        {
+            if (!KafkaNames.IsValid(topic))
+            {
+                throw new ArgumentException($"--topic-prefix: expected letters, digits, '.', '_' and '-', short enough that every topic name stays within {KafkaNames.MaxLength} characters, got a prefix that makes '{topic}'.");
+            }
+        }
+
         if (InstanceId is not null)
         {
             KafkaNames.Require(InstanceId, "--instance-id");

@@ -55,10 +55,7 @@ public sealed record StreamsOptions
             throw new ArgumentException("Streams option StateDirectory: expected a writable directory for the tasks' RocksDB stores.");
         }
 
-        if (string.IsNullOrWhiteSpace(ApplicationId))
-        {
-            throw new ArgumentException("Streams option ApplicationId: expected a non-empty consumer group id.");
-        }
+        KafkaNames.Require(ApplicationId, "--application-id");
 
         if (string.IsNullOrWhiteSpace(BootstrapServers))
         {

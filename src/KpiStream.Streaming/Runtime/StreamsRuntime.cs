@@ -21,9 +21,9 @@ public sealed class StreamsRuntime : IDisposable
     public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
         options.Validate();
-        var applicationDirectory = Path.Combine(options.StateDirectory, options.ApplicationId);
-        RemoveStateOfDeadInstances(applicationDirectory);
-        _stateDirectory = Path.Combine(applicationDirectory, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var applicationDirectory = InstanceStateDirectory.ApplicationDirectory(options.StateDirectory, options.ApplicationId);
+        InstanceStateDirectory.RemoveThoseOfDeadInstances(applicationDirectory);
+        _stateDirectory = InstanceStateDirectory.Create(applicationDirectory);
         _threads = [.. Enumerable.Range(1, options.StreamThreads)
             .Select(index => new StreamThread(index, topology, options, observer, clock, logger, Path.Combine(_stateDirectory, $"thread-{index}")))];
     }
@@ -74,25 +74,6 @@ public sealed class StreamsRuntime : IDisposable
         if (Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);
-        }
-    }
-
-    /// <summary>Instances on this host keep state under their process id; a killed one cannot clean up after itself.</summary>
-    private static void RemoveStateOfDeadInstances(string applicationDirectory)
-    {
-        if (!Directory.Exists(applicationDirectory))
-        {
-            return;
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(applicationDirectory))
-        {
-            var owner = Path.GetFileName(directory).Split('-')[0];
-            var alive = int.TryParse(owner, out var pid) && (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}"));
-            if (!alive)
-            {
-                Directory.Delete(directory, recursive: true);
-            }
         }
     }
 }
