@@ -94,6 +94,23 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Demo_event_time_that_catches_up_with_the_wall_clock_keeps_to_it_and_is_never_out_of_range()
+    {
+        // Five minutes behind at 1000x: caught up after 0.3 s; without keeping to the wall clock it would be an hour ahead 3.6 s later.
+        using var processor = await Support.StandaloneProcessor.StartAsync(["--demo", "--demo-speed-up", "1000", "--demo-start-behind", "5m"]);
+        await Task.Delay(TimeSpan.FromSeconds(20));
+
+        var metrics = await processor.MetricsAsync();
+        var consumed = PrometheusText.Samples(metrics, MetricNames.RecordsConsumed + "{topic=\"domain-events\"}").Single();
+        Assert.True(consumed > 20, $"only {consumed} domain events consumed");
+        Assert.Contains("reason=\"not-wire-format\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("reason=\"timestamp-out-of-range\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            TopicReader.ReadAll(processor.Bootstrap, processor.Topics.DeadLetter),
+            r => r.Message.Headers.TryGetLastBytes(HeaderNames.DeadLetterReason, out var reason) && System.Text.Encoding.UTF8.GetString(reason) == "timestamp-out-of-range");
+    }
+
+    [Fact]
     public async Task Sigterm_stops_the_processor_gracefully_with_exit_code_zero()
     {
         using var process = KpiProcess.Start(["run", "--demo", "--metrics-port", "0", "--no-live-view"]);

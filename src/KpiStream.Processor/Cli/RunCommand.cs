@@ -46,6 +46,7 @@ internal static class RunCommand
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
+        var startBehind = CliOptions.Duration("--demo-start-behind", "How far behind the wall clock demo event time starts; it runs sped up until it catches up, then keeps to the wall clock (default 24h).");
         var seed = new Option<int>("--demo-seed") { Description = "Seed of the demo traffic.", DefaultValueFactory = _ => 42 };
         var scenario = new Option<string>("--scenario")
         {
@@ -55,7 +56,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -78,7 +79,13 @@ internal static class RunCommand
                 StreamThreads = parse.GetValue(streamThreads),
                 KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
-                Demo = parse.GetValue(demo) ? new DemoOptions { SpeedUp = parse.GetValue(speedUp), Seed = parse.GetValue(seed), Scenario = DemoScenario.Find(parse.GetValue(scenario)!)! } : null,
+                Demo = parse.GetValue(demo) ? new DemoOptions
+                {
+                    SpeedUp = parse.GetValue(speedUp),
+                    StartBehindNow = parse.GetValue(startBehind) ?? new DemoOptions().StartBehindNow,
+                    Seed = parse.GetValue(seed),
+                    Scenario = DemoScenario.Find(parse.GetValue(scenario)!)!,
+                } : null,
                 Kpi = defaults.Kpi with
                 {
                     Grace = parse.GetValue(grace) ?? defaults.Kpi.Grace,

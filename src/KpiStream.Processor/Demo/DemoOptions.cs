@@ -22,9 +22,20 @@ public sealed record DemoOptions
 
     public void Validate()
     {
-        if (SpeedUp is < 1 or > 1000 || SessionsPerSecond is <= 0 or > 10_000 || MalformedShare is < 0 or > 1)
+        // Negated ranges, so that NaN fails them too.
+        if (!(SpeedUp is >= 1 and <= 1000))
         {
-            throw new ArgumentException("Demo options: expected speed-up 1..1000, sessions per second 0..10000 and malformed share 0..1.");
+            throw new ArgumentException($"--demo-speed-up: expected 1 to 1000, got {SpeedUp.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!(StartBehindNow >= TimeSpan.Zero && StartBehindNow <= TimeSpan.FromDays(6)))
+        {
+            throw new ArgumentException($"--demo-start-behind: expected 0s to 6d (events older than 7 days are refused), got {StartBehindNow}.");
+        }
+
+        if (!(SessionsPerSecond is > 0 and <= 10_000) || !(MalformedShare is >= 0 and <= 1))
+        {
+            throw new ArgumentException("Demo options: expected sessions per second above 0 and at most 10000 and a malformed share of 0 to 1.");
         }
     }
 }

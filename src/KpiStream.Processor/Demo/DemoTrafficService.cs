@@ -27,14 +27,13 @@ public sealed class DemoTrafficService(
         var telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry);
         var deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments);
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 20, EnableIdempotence = true }).Build();
-        var wallStart = clock.GetUtcNow();
-        // Starting on a whole minute puts scenario onsets on minute boundaries, so a scenario's input
-        // falls into the same minute buckets on every run.
-        var behind = wallStart - options.StartBehindNow;
-        var eventStart = behind - TimeSpan.FromTicks(behind.UtcTicks % TimeSpan.TicksPerMinute);
+        var eventClock = new DemoClock(clock.GetUtcNow(), options);
+        var eventStart = eventClock.EventStart;
         var generator = new DemoTrafficGenerator(options, topics, eventStart);
         long produced = 0;
-        logger.LogInformation("Demo traffic: {Rate} sessions/s of event time at {SpeedUp}x, event time starting {Start:O}", options.SessionsPerSecond, options.SpeedUp, eventStart);
+        logger.LogInformation(
+            "Demo traffic: {Rate} sessions/s of event time at {SpeedUp}x, event time starting {Start:O}; it catches up with the wall clock at {CatchUp:O} and keeps to it from then on",
+            options.SessionsPerSecond, options.SpeedUp, eventStart, eventClock.CatchesUpAt);
         if (options.Scenario.Journey is not null)
         {
             logger.LogInformation(
@@ -43,7 +42,7 @@ public sealed class DemoTrafficService(
         }
         while (!stoppingToken.IsCancellationRequested)
         {
-            var now = eventStart + ((clock.GetUtcNow() - wallStart) * options.SpeedUp);
+            var now = eventClock.EventTimeAt(clock.GetUtcNow());
             foreach (var record in generator.Advance(now))
             {
                 var value = record.Payload switch
