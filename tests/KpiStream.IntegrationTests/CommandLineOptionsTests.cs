@@ -47,14 +47,17 @@ public sealed partial class CommandLineOptionsTests
     }
 
     [Fact]
-    public async Task An_instance_id_makes_each_stream_thread_a_static_group_member()
+    public async Task An_instance_id_makes_each_stream_thread_a_static_group_member_and_client_settings_reach_every_client()
     {
-        // librdkafka's configuration dump (debug=conf) shows what each consumer was given.
-        using var processor = await StandaloneProcessor.StartAsync(["--instance-id", "pod-a", "--stream-threads", "2", "--kafka-property", "debug=conf"]);
+        // librdkafka's configuration dump (debug=conf) shows what each client was given.
+        using var processor = await StandaloneProcessor.StartAsync(["--instance-id", "pod-a", "--stream-threads", "2", "--demo", "--kafka-property", "debug=conf", "-X", "client.id=team-x"]);
 
         var lines = processor.Process.Stdout.Concat(processor.Process.Stderr).ToList();
-        Assert.Contains(lines, l => l.Contains("StreamThread-1-consumer", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-1", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("StreamThread-2-consumer", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-2", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("|team-x-StreamThread-1-consumer#", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("|team-x-StreamThread-2-consumer#", StringComparison.Ordinal) && l.EndsWith("group.instance.id = pod-a-2", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("|team-x-StreamThread-1-producer#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("|team-x-StreamThread-1-restore#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("|team-x-demo#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class RealBrokerTests
         var prefix = $"t{Guid.NewGuid():N}-"[..12];
         var config = SampleJourneys.WriteToTempFile();
         var options = new RunOptions { ApplicationId = prefix + "app", InputPartitions = 6, ConfigPath = config, Topics = TopicNames.WithPrefix(prefix) };
-        await new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap! }, NullLogger<AdminClientTopicProvisioner>.Instance)
+        await new AdminClientTopicProvisioner(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap! }, TimeSpan.FromSeconds(60), NullLogger<AdminClientTopicProvisioner>.Instance)
             .EnsureAsync(KpiStreamApp.TopicsFor(options), CancellationToken.None);
         var input = new SyntheticInput(sessions: 25_500, seed: 11, TimeSpan.FromMinutes(15), partitions: 6);
         input.Produce(bootstrap!, options.Topics.DomainEvents);

@@ -65,7 +65,8 @@ internal static class CliOptions
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (DurationText.TryParse(text, out var duration))
+            // Zero parses; whether it is allowed is each setting's range, checked with the other options.
+            if (DurationText.TryParse(text, out var duration, allowZero: true))
             {
                 return duration;
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
 
 namespace KpiStream.Processor.Cli;
@@ -13,16 +14,27 @@ internal static class KafkaCommand
         var brokers = CliOptions.Brokers();
         var partitions = CliOptions.Partitions();
         var applicationId = new Option<string>("--application-id") { Description = "Application id whose internal topics to create.", DefaultValueFactory = _ => "kpistream" };
+        var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of the input and output topics to create, as given to `run`.", DefaultValueFactory = _ => "" };
         var config = CliOptions.Config();
         var command = new Command("kafka", "Run only the embedded Kafka-protocol cluster (a development broker, not for production) until stopped.")
         {
-            brokers, partitions, applicationId, config,
+            brokers, partitions, applicationId, topicPrefix, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var cluster = EmbeddedKafkaCluster.Start(parse.GetValue(brokers));
-            var defaults = new RunOptions { ApplicationId = parse.GetValue(applicationId)!, InputPartitions = parse.GetValue(partitions), ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!) };
-            foreach (var topic in KpiStreamApp.TopicsFor(defaults))
+            // The topics `run` with the same options needs; checked as `run` checks them, before the cluster starts.
+            var options = new RunOptions
+            {
+                ApplicationId = parse.GetValue(applicationId)!,
+                Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
+                EmbeddedBrokers = parse.GetValue(brokers),
+                InputPartitions = parse.GetValue(partitions),
+                ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
+            };
+            options.Validate();
+            var topics = KpiStreamApp.TopicsFor(options);
+            using var cluster = EmbeddedKafkaCluster.Start(options.EmbeddedBrokers);
+            foreach (var topic in topics)
             {
                 cluster.CreateTopic(topic.Name, topic.Partitions);
             }

@@ -17,6 +17,7 @@ internal static class RunCommand
         var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9464 };
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
+        var startupTimeout = CliOptions.Duration("--startup-timeout", "How long start-up waits for the Kafka cluster to answer before it gives up with exit code 1 (default 60s).");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
         var idleAdvanceAfter = CliOptions.Duration("--idle-advance-after", "How long an input partition may be silent before its stream time follows the wall clock (lagging by as much), so windows close when traffic stops (default 30s).");
         var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");
@@ -36,13 +37,6 @@ internal static class RunCommand
             Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
             AllowMultipleArgumentsPerToken = false,
         };
-        kafkaProperties.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens.Where(t => !t.Value.Contains('=', StringComparison.Ordinal)))
-            {
-                result.AddError($"--kafka-property: expected key=value, got '{token.Value}'.");
-            }
-        });
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
@@ -56,7 +50,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +62,7 @@ internal static class RunCommand
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
                 MetricsPort = parse.GetValue(metricsPort),
                 Duration = parse.GetValue(duration),
+                StartupTimeout = parse.GetValue(startupTimeout) ?? defaults.StartupTimeout,
                 EmbeddedBrokers = parse.GetValue(brokers),
                 InputPartitions = parse.GetValue(partitions),
                 ApplicationId = parse.GetValue(applicationId)!,
@@ -77,7 +72,7 @@ internal static class RunCommand
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 StreamThreads = parse.GetValue(streamThreads),
-                KafkaProperties = (parse.GetValue(kafkaProperties) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]),
+                KafkaProperties = KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions
                 {
@@ -93,24 +88,7 @@ internal static class RunCommand
                     RollupWindows = parse.GetValue(rollups) is { } list && DurationText.TryParseList(list, out var sizes) ? sizes : defaults.Kpi.RollupWindows,
                 },
             };
-            try
-            {
-                return await KpiStreamApp.RunAsync(options, Console.Out, cancellationToken);
-            }
-            catch (ConfigurationException e)
-            {
-                foreach (var error in e.Errors)
-                {
-                    Console.Error.WriteLine(error);
-                }
-
-                return 2;
-            }
-            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
+            return await KpiStreamApp.RunAsync(options, Console.Out, cancellationToken);
         });
         return command;
     }

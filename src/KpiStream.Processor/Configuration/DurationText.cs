@@ -8,7 +8,8 @@ public static partial class DurationText
 {
     public const string Expected = "a duration such as 500ms, 30s, 15m, 2h or 28d";
 
-    public static bool TryParse(string? text, out TimeSpan duration)
+    /// <param name="allowZero">Whether 0 (in any unit) is a duration here; where it is not, it does not parse.</param>
+    public static bool TryParse(string? text, out TimeSpan duration, bool allowZero = false)
     {
         duration = default;
         var match = text is null ? Match.Empty : Pattern().Match(text.Trim());
@@ -26,7 +27,7 @@ public static partial class DurationText
             "h" => TimeSpan.FromHours(amount),
             _ => TimeSpan.FromDays(amount),
         };
-        return duration > TimeSpan.Zero;
+        return duration > TimeSpan.Zero || allowZero;
     }
 
     public const string ExpectedList = "a comma-separated list of durations such as 5m,1h, or none";
@@ -59,7 +60,8 @@ public static partial class DurationText
 
     /// <summary>The inverse of <see cref="Parse"/>: the largest unit that divides the duration exactly (90s, 5m, 1h).</summary>
     public static string Format(TimeSpan duration) =>
-        duration.Ticks % TimeSpan.TicksPerDay == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerDay}d")
+        duration == TimeSpan.Zero ? "0s"
+        : duration.Ticks % TimeSpan.TicksPerDay == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerDay}d")
         : duration.Ticks % TimeSpan.TicksPerHour == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerHour}h")
         : duration.Ticks % TimeSpan.TicksPerMinute == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerMinute}m")
         : duration.Ticks % TimeSpan.TicksPerSecond == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerSecond}s")

@@ -13,20 +13,36 @@ namespace KpiStream.Processor.Demo;
 public sealed class DemoTrafficService(
     DemoOptions options,
     TopicNames topics,
-    string bootstrapServers,
+    IReadOnlyDictionary<string, string> clientConfig,
     SchemaSet schemas,
     ISchemaRegistry registry,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<DemoTrafficService> logger) : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A demo that fails stops the process with exit code 1: a demo that silently stopped would look like a healthy journey gone quiet.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProduceAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogCritical(e, "Demo traffic failed; stopping");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task ProduceAsync(CancellationToken stoppingToken)
     {
         var events = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents);
         var telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry);
         var deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments);
-        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 20, EnableIdempotence = true }).Build();
+        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig(clientConfig.ToDictionary()) { LingerMs = 20, EnableIdempotence = true }).Build();
         var eventClock = new DemoClock(clock.GetUtcNow(), options);
         var eventStart = eventClock.EventStart;
         var generator = new DemoTrafficGenerator(options, topics, eventStart);

@@ -34,6 +34,8 @@ public static class KpiStreamApp
         options.Validate();
         var catalog = JourneysFile.Load(options.ConfigPath);
         var schemas = SchemaSet.Load(options.SchemasDirectory);
+        StartupChecks.EnsureStateDirectoryWritable(options.StateDirectory);
+        StartupChecks.EnsurePortFree(options.MetricsPort);
 
         using var embedded = options.BootstrapServers is null ? EmbeddedKafkaCluster.Start(options.EmbeddedBrokers) : null;
         var bootstrap = options.BootstrapServers ?? embedded!.BootstrapServers;
@@ -94,7 +96,7 @@ public static class KpiStreamApp
 
         if (options.Demo is { } demo)
         {
-            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DemoTrafficService>(sp, demo, bootstrap));
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DemoTrafficService>(sp, demo, ClientConfig(options, bootstrap, "demo")));
         }
 
         if (options.Duration is { } duration)
@@ -106,7 +108,7 @@ public static class KpiStreamApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KpiStream");
         ITopicProvisioner provisioner = embedded is not null
             ? new EmbeddedKafkaTopicProvisioner(embedded)
-            : new AdminClientTopicProvisioner(new Dictionary<string, string>(options.KafkaProperties) { ["bootstrap.servers"] = bootstrap }, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
+            : new AdminClientTopicProvisioner(ClientConfig(options, bootstrap, "admin"), options.StartupTimeout, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
         await provisioner.EnsureAsync(TopicsFor(options), cancellationToken).ConfigureAwait(false);
         var deadLetterMaxBytes = Math.Min(messageMaxBytes, await provisioner.MaxMessageBytesAsync(options.Topics.DeadLetter, cancellationToken).ConfigureAwait(false) ?? int.MaxValue);
         topology = Compose(options with { Kpi = options.Kpi with { MaxDeadLetterBytes = deadLetterMaxBytes } }, catalog, schemas, schemaRegistry, metrics, board);
@@ -114,12 +116,32 @@ public static class KpiStreamApp
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);
         logger.LogInformation("Journeys {Journeys}; topology:{NewLine}{Topology}", string.Join(", ", catalog.Journeys.Select(j => j.Name)), Environment.NewLine, topology.Describe());
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // Taken since the check at start-up.
+            throw new StartupException($"--metrics-port: cannot listen on port {options.MetricsPort} ({e.Message}).", e);
+        }
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         output.WriteLine($"Metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return Environment.ExitCode;
     }
+
+    /// <summary>
+    /// The <c>-X</c> settings for a client of the host's own, with its bootstrap servers and a
+    /// client id of the given role under the <c>client.id</c> prefix (the application id by default).
+    /// </summary>
+    private static Dictionary<string, string> ClientConfig(RunOptions options, string bootstrap, string role) =>
+        new(options.KafkaProperties)
+        {
+            ["bootstrap.servers"] = bootstrap,
+            ["client.id"] = $"{options.KafkaProperties.GetValueOrDefault("client.id", options.ApplicationId)}-{role}",
+        };
 
     /// <summary>Every topic `run` with these options needs, internal ones included: for provisioning a broker ahead of time.</summary>
     public static IReadOnlyList<TopicSpec> TopicsFor(RunOptions options)

@@ -1,3 +1,4 @@
+using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Kpis;
@@ -37,6 +38,9 @@ public sealed record RunOptions
 
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>How long start-up waits for an external cluster to answer before it gives up with exit code 1.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Longest time between commits of outputs, state changes and input positions while records flow.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -65,19 +69,26 @@ public sealed record RunOptions
             throw new ArgumentException($"--metrics-port: expected 0 (any free port) to 65535, got {MetricsPort}.");
         }
 
-        if (EmbeddedBrokers is < 1 or > 9 || InputPartitions is < 1 or > 256)
-        {
-            throw new ArgumentException("--brokers: expected 1 to 9; --partitions: expected 1 to 256.");
-        }
+        ValidateCluster(EmbeddedBrokers, InputPartitions);
 
         if (StreamThreads is < 1 or > StreamsOptions.MaxStreamThreads)
         {
             throw new ArgumentException($"--stream-threads: expected 1 to {StreamsOptions.MaxStreamThreads}, got {StreamThreads}.");
         }
 
+        if (CommitInterval < TimeSpan.FromMilliseconds(10) || CommitInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"--commit-interval: expected 10ms to 1m, got {DurationText.Format(CommitInterval)}.");
+        }
+
+        if (StartupTimeout < TimeSpan.FromSeconds(1) || StartupTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"--startup-timeout: expected 1s to 1h, got {DurationText.Format(StartupTimeout)}.");
+        }
+
         if (Duration is { } d && d <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"--duration: expected a positive duration, got {d}.");
+            throw new ArgumentException($"--duration: expected a positive duration, got {DurationText.Format(d)}.");
         }
 
         if (BootstrapServers is not null && string.IsNullOrWhiteSpace(PseudonymizationKey))
@@ -107,5 +118,21 @@ public sealed record RunOptions
 
         Kpi.Validate();
         Demo?.Validate();
+        KafkaSizeLimits.MessageMaxBytes(KafkaProperties);
+        KafkaClientSettings.Validate(KafkaProperties);
+    }
+
+    /// <summary>The embedded cluster's size, shared by `run` and `kafka`.</summary>
+    public static void ValidateCluster(int brokers, int partitions)
+    {
+        if (brokers is < 1 or > 9)
+        {
+            throw new ArgumentException($"--brokers: expected 1 to 9, got {brokers}.");
+        }
+
+        if (partitions is < 1 or > 256)
+        {
+            throw new ArgumentException($"--partitions: expected 1 to 256, got {partitions}.");
+        }
     }
 }

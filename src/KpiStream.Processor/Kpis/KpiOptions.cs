@@ -42,23 +42,25 @@ public sealed record KpiOptions
         Require(WindowSize >= TimeSpan.FromSeconds(1) && WindowSize.Ticks % TimeSpan.TicksPerSecond == 0, "window size", "a whole number of seconds, at least 1s", WindowSize);
         foreach (var rollup in RollupWindows)
         {
-            Require(rollup > WindowSize && rollup.Ticks % WindowSize.Ticks == 0 && rollup <= TimeSpan.FromDays(1), "rollup window", $"a multiple of the {WindowSize} window size, longer than it and at most 1d", rollup);
+            Require(rollup > WindowSize && rollup.Ticks % WindowSize.Ticks == 0 && rollup <= TimeSpan.FromDays(1), "--rollup-windows", $"multiples of the {DurationText.Format(WindowSize)} window size, longer than it and at most 1d", rollup);
         }
 
-        Require(RollupWindows.Distinct().Count() == RollupWindows.Count, "rollup windows", "no size listed twice", string.Join(", ", RollupWindows));
-        Require(Grace >= TimeSpan.Zero && Grace <= TimeSpan.FromHours(1), "grace", "0s to 1h", Grace);
+        Require(RollupWindows.Distinct().Count() == RollupWindows.Count, "--rollup-windows", "no size listed twice", string.Join(",", RollupWindows.Select(DurationText.Format)));
+        Require(Grace >= TimeSpan.Zero && Grace <= TimeSpan.FromHours(1), "--grace", "0s to 1h", Grace);
         Require(DeduplicationHorizon >= WindowSize, "deduplication horizon", "at least the window size", DeduplicationHorizon);
         Require(TickInterval > TimeSpan.Zero, "tick interval", "a positive duration", TickInterval);
-        Require(IdleAdvanceAfter > TimeSpan.Zero, "idle advance", "a positive duration", IdleAdvanceAfter);
+        Require(IdleAdvanceAfter > TimeSpan.Zero, "--idle-advance-after", "a positive duration", IdleAdvanceAfter);
         Require(MaxPayloadBytes is >= 1024 and <= 16 * 1024 * 1024, "max payload", "1 KiB to 16 MiB", MaxPayloadBytes);
         Require(MaxDeadLetterBytes >= KafkaSizeLimits.MinMessageMaxBytes, "max dead-letter size", $"at least {KafkaSizeLimits.MinMessageMaxBytes} bytes", MaxDeadLetterBytes);
     }
 
+    /// <param name="setting">The command-line option where there is one, otherwise a description prefixed "KPI option".</param>
     private static void Require(bool condition, string setting, string expected, object actual)
     {
         if (!condition)
         {
-            throw new ArgumentException($"KPI option {setting}: expected {expected}, got {actual}.");
+            var name = setting.StartsWith("--", StringComparison.Ordinal) ? setting : $"KPI option {setting}";
+            throw new ArgumentException($"{name}: expected {expected}, got {(actual is TimeSpan duration ? DurationText.Format(duration) : actual)}.");
         }
     }
 }

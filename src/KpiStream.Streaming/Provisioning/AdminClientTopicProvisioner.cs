@@ -4,25 +4,30 @@ using Microsoft.Extensions.Logging;
 
 namespace KpiStream.Streaming.Provisioning;
 
-/// <summary>Creates missing topics through the Kafka Admin API and refuses existing ones with the wrong partition count.</summary>
-public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, string> clientConfig, ILogger<AdminClientTopicProvisioner> logger) : ITopicProvisioner
+/// <summary>
+/// Creates missing topics through the Kafka Admin API and refuses existing ones with the wrong
+/// partition count. Waits for the cluster up to <paramref name="reachTimeout"/>, saying once per
+/// attempt that it cannot reach it, rather than echoing every failed connection librdkafka retries.
+/// </summary>
+public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, string> clientConfig, TimeSpan reachTimeout, ILogger<AdminClientTopicProvisioner> logger) : ITopicProvisioner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MetadataAttempt = TimeSpan.FromSeconds(5);
 
     // A broker answers in milliseconds; one without the API (the development broker) never answers, and start-up should not wait long for it.
     private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
 
     public async Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(clientConfig).Build();
-        var metadata = admin.GetMetadata(Timeout);
+        using var admin = NewAdminClient();
+        var metadata = await MetadataAsync(admin, cancellationToken).ConfigureAwait(false);
         var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
         foreach (var topic in topics.Where(t => existing.ContainsKey(t.Name)))
         {
             if (existing[topic.Name] != topic.Partitions)
             {
-                throw new InvalidOperationException(
-                    $"Topic '{topic.Name}' has {existing[topic.Name]} partitions, KpiStream is configured for {topic.Partitions}; align the configuration or the topic.");
+                throw new ProvisioningException(
+                    $"Topic '{topic.Name}' has {existing[topic.Name]} partitions, KpiStream is configured for {topic.Partitions} (--partitions); align the option or the topic.");
             }
         }
 
@@ -40,11 +45,15 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
                 NumPartitions = t.Partitions,
                 ReplicationFactor = t.ReplicationFactor,
                 Configs = t.Configs?.ToDictionary(),
-            })).WaitAsync(cancellationToken).ConfigureAwait(false);
+            })).WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
             // Another instance created them first.
+        }
+        catch (Exception e) when (e is KafkaException or TimeoutException)
+        {
+            throw new ProvisioningException($"Could not create topics {string.Join(", ", missing.Select(t => t.Name))} at {Servers}: {e.Message}", e);
         }
 
         logger.LogInformation("Created topics {Topics}", string.Join(", ", missing.Select(t => $"{t.Name}({t.Partitions})")));
@@ -52,7 +61,7 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
 
     public async Task<int?> MaxMessageBytesAsync(string topic, CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(clientConfig).Build();
+        using var admin = NewAdminClient();
         try
         {
             var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }], new DescribeConfigsOptions { RequestTimeout = DescribeTimeout })
@@ -65,6 +74,32 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
         {
             logger.LogWarning("Could not read max.message.bytes of {Topic} ({Reason}); dead letters are sized by the producer's message.max.bytes only", topic, e.Message);
             return null;
+        }
+    }
+
+    private string Servers => clientConfig.GetValueOrDefault("bootstrap.servers", "?");
+
+    // librdkafka logs every failed connection; the attempts below say what matters once each.
+    private IAdminClient NewAdminClient() => new AdminClientBuilder(clientConfig).SetLogHandler((_, _) => { }).Build();
+
+    private async Task<Metadata> MetadataAsync(IAdminClient admin, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + reachTimeout;
+        while (true)
+        {
+            try
+            {
+                // GetMetadata blocks; off the caller's thread so a stop is not held up by it.
+                return await Task.Run(() => admin.GetMetadata(MetadataAttempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException e) when (DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("Kafka at {Servers} is not reachable yet ({Reason}); trying again until {Deadline:HH:mm:ss}", Servers, e.Error.Reason, deadline);
+            }
+            catch (KafkaException e)
+            {
+                throw new ProvisioningException($"Kafka at {Servers} could not be reached within {reachTimeout.TotalSeconds:0} s (--startup-timeout): {e.Error.Reason}.", e);
+            }
         }
     }
 }

@@ -76,7 +76,8 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
         _clock = clock;
         _logger = logger;
         _stateDirectory = stateDirectory;
-        _clientId = $"{options.ApplicationId}-StreamThread-{index}";
+        // -X client.id, where given, prefixes every client id, so that quotas and broker logs can tell the clients apart.
+        _clientId = $"{options.ClientConfig.GetValueOrDefault("client.id", options.ApplicationId)}-StreamThread-{index}";
         _onDelivered = OnDelivered;
         _backPressure = new InputBackPressure(clock);
         _restorer = new TaskRestorer(

@@ -43,6 +43,7 @@ public class RunCommandTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Equal("Streams option CommitInterval: expected 10 ms to 1 min, got 00:05:00.", error.Message);
+        Assert.Equal("--commit-interval: expected 10ms to 1m, got 5m.", Assert.Throws<ArgumentException>(new RunOptions { CommitInterval = TimeSpan.FromMinutes(5) }.Validate).Message);
         Assert.Empty(RunCommand.Create().Parse(["--commit-interval", "250ms"]).Errors);
     }
 
@@ -68,7 +69,7 @@ public class RunCommandTests
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
-        Assert.Equal("KPI option idle advance: expected a positive duration, got 00:00:00.", error.Message);
+        Assert.Equal("--idle-advance-after: expected a positive duration, got 0s.", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using KpiStream.Processor.Hosting;
+using KpiStream.TestSupport;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// Every mistake a user can make on the command line or in the environment, made against the real
+/// process: one line naming the option, the value and what was expected, a non-zero exit code,
+/// never a stack trace, and nothing touched outside the state directory.
+/// </summary>
+public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.StandaloneKafka>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly Dictionary<string, string> Key = new() { [RunOptions.PseudonymizationKeyVariable] = "startup-mistakes-key-0123456789" };
+    private readonly StandaloneKafka _kafka;
+
+    public StartupMistakesTests(StandaloneKafka kafka) => _kafka = kafka;
+
+    public static TheoryData<string[], int, string> CommandLineMistakes => new()
+    {
+        { ["run", "--metrics-port", "abc"], 2, "Cannot parse argument 'abc' for option '--metrics-port' as expected type 'System.Int32'." },
+        { ["run", "-X", "foo.bar=1"], 2, "-X: librdkafka refused the settings: No such configuration property: \"foo.bar\"." },
+        { ["run", "-X", "=1"], 2, "-X: expected key=value with a librdkafka setting as the key, got '=1'." },
+        { ["run", "-X", "acks=1", "-X", "acks=all"], 2, "-X acks: given twice; give each setting once." },
+        { ["run", "-X", "message.max.bytes=12"], 2, "-X message.max.bytes: expected 1000 to 1000000000 bytes, got '12'." },
+        { ["run", "--application-id", ""], 2, "--application-id: expected letters, digits, '.', '_' and '-', at most 249 characters, not '.' or '..', got ''." },
+        { ["run", "--demo", "--demo-speed-up", "NaN"], 2, "--demo-speed-up: expected 1 to 1000, got NaN." },
+        { ["run", "--commit-interval", "5ms"], 2, "--commit-interval: expected 10ms to 1m, got 5ms." },
+        { ["run", "--grace", "2h"], 2, "--grace: expected 0s to 1h, got 2h." },
+        { ["run", "--state-dir", "/proc/kpistream-state"], 2, "--state-dir: expected a directory KpiStream can write to, got '/proc/kpistream-state'" },
+        { ["run", "--bootstrap-servers", "127.0.0.1:1", "--startup-timeout", "2s"], 1, "Kafka at 127.0.0.1:1 could not be reached within 2 s (--startup-timeout): " },
+        { ["kafka", "--brokers", "0"], 2, "--brokers: expected 1 to 9, got 0." },
+        { ["kafka", "--brokers", "10"], 2, "--brokers: expected 1 to 9, got 10." },
+        { ["kafka", "--partitions", "0"], 2, "--partitions: expected 1 to 256, got 0." },
+        { ["kafka", "--partitions", "300"], 2, "--partitions: expected 1 to 256, got 300." },
+        { ["kafka", "--config", "/nonexistent.yaml"], 2, "/nonexistent.yaml: file not found" },
+        { ["kafka", "--application-id", ""], 2, "--application-id: expected letters, digits, '.', '_' and '-', at most 249 characters, not '.' or '..', got ''." },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandLineMistakes))]
+    public async Task A_mistake_ends_in_one_line_and_a_non_zero_exit_code(string[] args, int exitCode, string message)
+    {
+        var (exit, process) = await KpiProcess.RunAsync(args, Timeout, Key);
+        using (process)
+        {
+            AssertOneLine(process, exitCode, exit, message);
+        }
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_is_a_file_is_refused()
+    {
+        var file = Path.GetTempFileName();
+
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--state-dir", file], Timeout);
+        using (process)
+        {
+            AssertOneLine(process, 2, exit, $"--state-dir: expected a directory KpiStream can write to, got '{file}' (it is a file).");
+        }
+    }
+
+    [Fact]
+    public async Task A_metrics_port_in_use_is_named()
+    {
+        using var listener = new TcpListener(IPAddress.IPv6Any, 0);
+        listener.Server.DualMode = true;
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], Timeout);
+        using (process)
+        {
+            AssertOneLine(process, 1, exit, $"--metrics-port: cannot listen on port {port} (");
+        }
+    }
+
+    [Fact]
+    public async Task Topics_with_another_partition_count_are_named_with_both_counts()
+    {
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--bootstrap-servers", _kafka.Bootstrap, "--partitions", "3", "--no-live-view"], Timeout, Key);
+        using (process)
+        {
+            AssertOneLine(process, 1, exit, "Topic 'domain-events' has 6 partitions, KpiStream is configured for 3 (--partitions); align the option or the topic.");
+        }
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../x")]
+    [InlineData("/abs")]
+    [InlineData("a/b")]
+    public async Task A_hostile_application_id_is_refused_before_anything_touches_the_disk(string applicationId)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"kpistream-hostile-{Guid.NewGuid():N}");
+        var precious = Path.Combine(root, "precious", "file.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(precious)!);
+        await File.WriteAllTextAsync(precious, "keep me");
+        var state = Path.Combine(root, "state");
+
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--state-dir", state, "--application-id", applicationId, "--duration", "15s"], Timeout);
+        using (process)
+        {
+            AssertOneLine(process, 2, exit, $"--application-id: expected letters, digits, '.', '_' and '-', at most 249 characters, not '.' or '..', got '{applicationId}'.");
+        }
+
+        Assert.Equal("keep me", await File.ReadAllTextAsync(precious));
+        Assert.False(Directory.Exists(state));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_grace_of_zero_is_accepted()
+    {
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--grace", "0s", "--duration", "3s", "--metrics-port", "0", "--no-live-view"], Timeout);
+        using (process)
+        {
+            Assert.True(exit == 0, process.LastOutput(20));
+            Assert.Empty(process.Stderr);
+        }
+    }
+
+    private static void AssertOneLine(KpiProcess process, int expectedExit, int exit, string message)
+    {
+        var detail = process.LastOutput(20);
+        Assert.True(exit == expectedExit, $"exit code {exit}, expected {expectedExit}\n{detail}");
+        var lines = process.Stderr.Where(l => !l.StartsWith("See 'kpistream", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 1 && lines[0].StartsWith(message, StringComparison.Ordinal), $"expected one line starting '{message}'\n{detail}");
+        Assert.DoesNotContain(process.Stdout.Concat(process.Stderr), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>`kpistream kafka` with KpiStream's default topics (6 partitions), shared by the tests that need a cluster.</summary>
+    public sealed class StandaloneKafka : IAsyncLifetime
+    {
+        private KpiProcess _process = null!;
+
+        public string Bootstrap { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            _process = KpiProcess.Start(["kafka"]);
+            Bootstrap = TestSupport.Bootstrap.FromLine(await _process.WaitForLineAsync("bootstrap servers:", Timeout));
+        }
+
+        public Task DisposeAsync()
+        {
+            _process.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+}
