@@ -61,6 +61,28 @@ public sealed partial class CommandLineOptionsTests
     }
 
     [Fact]
+    public async Task Kafka_given_the_same_application_id_and_topic_prefix_as_run_creates_every_topic_run_needs()
+    {
+        using var kafka = KpiProcess.Start(["kafka", "--application-id", "team-b", "--topic-prefix", "team2.", "--partitions", "2"]);
+        var bootstrap = Bootstrap.FromLine(await kafka.WaitForLineAsync("bootstrap servers:", StandaloneProcessor.Timeout));
+        var port = Polling.FreePort();
+
+        // Without the topics `run` would wait for CreateTopics, which the development broker does not serve, and fail.
+        using var run = KpiProcess.Start(
+            [
+                "run", "--bootstrap-servers", bootstrap, "--application-id", "team-b", "--topic-prefix", "team2.", "--partitions", "2",
+                "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--startup-timeout", "20s", "-X", "fetch.wait.max.ms=10",
+            ],
+            new Dictionary<string, string> { [Processor.Hosting.RunOptions.PseudonymizationKeyVariable] = "kafka-prefix-test-key-0123" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Polling.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, StandaloneProcessor.Timeout);
+
+        Assert.DoesNotContain(run.Stdout, l => l.Contains("Created topics", StringComparison.Ordinal));
+        Assert.Contains("kpistream_assigned_tasks 7\n", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_run_option_in_the_readme_is_passed_to_a_running_process_by_some_test()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
