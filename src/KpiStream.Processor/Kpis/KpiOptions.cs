@@ -31,6 +31,13 @@ public sealed record KpiOptions
     public int MaxPayloadBytes { get; init; } = 1024 * 1024;
 
     /// <summary>
+    /// Events one session is followed for (its deduplication record keeps each id, about 26 bytes);
+    /// later events of the session are dead-lettered as invalid-value. A customer's journey has a
+    /// handful; thousands are a bot or a bug, and would grow one state entry without bound.
+    /// </summary>
+    public int MaxEventsPerSession { get; init; } = 1000;
+
+    /// <summary>
     /// The largest dead letter the producer may write: its <c>message.max.bytes</c> (librdkafka's
     /// default 1,000,000), or the dead-letter topic's <c>max.message.bytes</c> where that is lower.
     /// A rejected record too large for it is written cut to fit (<see cref="DeadLetters"/>).
@@ -50,6 +57,7 @@ public sealed record KpiOptions
         Require(DeduplicationHorizon >= WindowSize, "deduplication horizon", "at least the window size", DeduplicationHorizon);
         Require(TickInterval > TimeSpan.Zero, "tick interval", "a positive duration", TickInterval);
         Require(IdleAdvanceAfter > TimeSpan.Zero, "--idle-advance-after", "a positive duration", IdleAdvanceAfter);
+        Require(MaxEventsPerSession is >= 2 and <= 10_000, "events per session", "2 to 10000", MaxEventsPerSession);
         Require(MaxPayloadBytes is >= 1024 and <= 16 * 1024 * 1024, "max payload", "1 KiB to 16 MiB", MaxPayloadBytes);
         Require(MaxDeadLetterBytes >= KafkaSizeLimits.MinMessageMaxBytes, "max dead-letter size", $"at least {KafkaSizeLimits.MinMessageMaxBytes} bytes", MaxDeadLetterBytes);
     }

@@ -94,6 +94,13 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
+        if (session is { Events.Count: var counted } && counted >= options.MaxEventsPerSession)
+        {
+            // Its entry holds every id it counted: unbounded, one session's entry would outgrow any changelog record.
+            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.InvalidValue, $"session already counted {counted} events of journey '{journey.Name}', the most one session is followed for"), options.MaxDeadLetterBytes, DeadLetterChild);
+            return;
+        }
+
         var step = JourneyFunnel.Apply(journey, valid.Role, domainEvent, session?.Start, session?.Successes ?? SuccessTimes.None, options.WindowSize);
         _partials.Apply(offset, step.Deltas);
         // The id is new here: had this session counted it at this offset or later, its applied offset would not be below this one.

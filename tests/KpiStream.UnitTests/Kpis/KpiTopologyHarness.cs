@@ -31,7 +31,8 @@ internal sealed class KpiTopologyHarness : IDisposable
     private bool _telemetryPiped;
 
     /// <param name="idleAdvanceAfter">Null: input never counts as idle.</param>
-    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null)
+    /// <param name="maxEventsPerSession">Events one session is followed for.</param>
+    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null, int maxEventsPerSession = 1000)
     {
         Clock = new FakeTimeProvider(now);
         var registry = TestSchemas.NewRegistry();
@@ -48,7 +49,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             TestSchemas.Set,
             registry,
             new Pseudonymizer(Encoding.UTF8.GetBytes("harness-key-0123456789")),
-            new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365) },
+            new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365), MaxEventsPerSession = maxEventsPerSession },
             InputPartitions,
             new KpiStreamMetrics(Metrics),
             Board);

@@ -327,6 +327,22 @@ public class KpiTopologyTests
             && expected.All(kv => actual.TryGetValue(kv.Key, out var w) && w == kv.Value);
     }
 
+    [Fact]
+    public void Events_of_a_session_past_the_most_it_is_followed_for_are_dead_lettered_not_counted()
+    {
+        using var harness = new KpiTopologyHarness(T0, maxEventsPerSession: 3);
+        harness.Pipe(Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)));
+        harness.Pipe(Events.Of("e2", "checkout_failed", "checkout", "s1", T0.AddSeconds(6)));
+        harness.Pipe(Events.Of("e3", "checkout_failed", "checkout", "s1", T0.AddSeconds(7)));
+        harness.Pipe(Events.Of("e4", "checkout_completed", "checkout", "s1", T0.AddSeconds(8), amount: 5, currency: "EUR"));
+        harness.AdvanceAllPartitions(CheckoutMinute0Final);
+
+        var window = Assert.Single(harness.Table(Minute)).Value;
+        Assert.Equal(KpiCounters.Zero with { Attempts = 1, Failures = 2, SessionsStarted = 1 }, window.Counters);
+        var dead = Assert.Single(harness.DeadLetters());
+        Assert.Equal(("invalid-value", "session already counted 3 events of journey 'checkout', the most one session is followed for"), (Header(dead, HeaderNames.DeadLetterReason), Header(dead, HeaderNames.DeadLetterDetail)));
+    }
+
     [Property(MaxTest = 60)]
     public bool Events_that_arrive_out_of_event_time_order_within_the_grace_period_give_the_oracle_table(int seed, PositiveInt sessionCount)
     {
