@@ -10,7 +10,7 @@ using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Registry;
 using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Runtime;
-using KpiStream.Streaming.Topology;
+using KpiStream.Streaming.Topologies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -11,7 +11,7 @@ using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
 using KpiStream.Streaming.Stores;
-using KpiStream.Streaming.Topology;
+using KpiStream.Streaming.Topologies;
 
 namespace KpiStream.Processor.Kpis;
 

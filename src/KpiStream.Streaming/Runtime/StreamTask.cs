@@ -3,7 +3,7 @@ using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Stores;
-using KpiStream.Streaming.Topology;
+using KpiStream.Streaming.Topologies;
 
 namespace KpiStream.Streaming.Runtime;
 
@@ -23,7 +23,7 @@ internal sealed class StreamTask : IDisposable
     private readonly IRecordOutput _output;
 
     /// <param name="stateDirectory">Root of the task's RocksDB stores; null keeps them in memory.</param>
-    public StreamTask(TaskId id, SubTopology subTopology, Topology.Topology topology, IRecordOutput output, TimeProvider clock, string? stateDirectory)
+    public StreamTask(TaskId id, SubTopology subTopology, Topology topology, IRecordOutput output, TimeProvider clock, string? stateDirectory)
     {
         _output = output;
         Id = id;

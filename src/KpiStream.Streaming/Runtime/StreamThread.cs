@@ -1,3 +1,4 @@
+using KpiStream.Streaming.Topologies;
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
@@ -38,7 +39,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     // librdkafka's fetcher wakes by itself at least once a second: a wake-up that takes longer saves nothing.
     private static readonly TimeSpan FetcherWakeUpTimeout = TimeSpan.FromSeconds(1);
-    private readonly Topology.Topology _topology;
+    private readonly Topology _topology;
     private readonly StreamsOptions _options;
     private readonly IRuntimeObserver _observer;
     private readonly TimeProvider _clock;
@@ -67,7 +68,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
     private long _recordsSinceCommit;
 
     /// <param name="stateDirectory">This thread's own root for its tasks' stores: a task moving between threads of one instance never meets a directory still in use.</param>
-    public StreamThread(int index, Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger logger, string stateDirectory)
+    public StreamThread(int index, Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger logger, string stateDirectory)
     {
         Index = index;
         _topology = topology;
@@ -353,7 +354,7 @@ internal sealed class StreamThread : IRecordOutput, IDisposable
 
     private void WriteChangelog(StreamTask task, IChangeLoggedStore store)
     {
-        var topic = Topology.Topology.ChangelogTopic(_options.ApplicationId, store.Name);
+        var topic = Topology.ChangelogTopic(_options.ApplicationId, store.Name);
         // A commit writes tens of thousands of changelog records: one partition and timestamp for all of them.
         var changelog = new TopicPartition(topic, task.Id.Partition);
         var timestamp = new Timestamp(_clock.GetUtcNow());

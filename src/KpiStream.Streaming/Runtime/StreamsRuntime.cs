@@ -1,3 +1,4 @@
+using KpiStream.Streaming.Topologies;
 using Microsoft.Extensions.Logging;
 
 namespace KpiStream.Streaming.Runtime;
@@ -18,7 +19,7 @@ public sealed class StreamsRuntime : IDisposable
     private readonly StreamThread[] _threads;
     private readonly string _stateDirectory;
 
-    public StreamsRuntime(Topology.Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
+    public StreamsRuntime(Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger<StreamsRuntime> logger)
     {
         options.Validate();
         var applicationDirectory = InstanceStateDirectory.ApplicationDirectory(options.StateDirectory, options.ApplicationId);

@@ -1,7 +1,7 @@
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Stores;
-using KpiStream.Streaming.Topology;
+using KpiStream.Streaming.Topologies;
 
 namespace KpiStream.Streaming.Runtime;
 

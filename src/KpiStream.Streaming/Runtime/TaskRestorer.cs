@@ -1,3 +1,4 @@
+using KpiStream.Streaming.Topologies;
 using Confluent.Kafka;
 using KpiStream.Streaming.Stores;
 using Microsoft.Extensions.Logging;
@@ -50,7 +51,7 @@ internal sealed class TaskRestorer(
         {
             foreach (var store in task.ChangeLoggedStores)
             {
-                var changelog = new TopicPartition(Topology.Topology.ChangelogTopic(applicationId, store.Name), task.Id.Partition);
+                var changelog = new TopicPartition(Topology.ChangelogTopic(applicationId, store.Name), task.Id.Partition);
                 var end = changelogEnds.Execute(_ => _consumer.QueryWatermarkOffsets(changelog, EndQueryTimeout).High.Value, cancellationToken);
                 restores.Add((changelog, new ChangelogRestore(restoring, store, end, started)));
             }

@@ -2,7 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Streaming.Runtime;
-using KpiStream.Streaming.Topology;
+using KpiStream.Streaming.Topologies;
 using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests.Support;
@@ -45,7 +45,7 @@ public sealed class CopyRun : IDisposable
     public string CheckpointStore => Topology.SubTopologyOf(Input).CheckpointStore;
 
     /// <summary>The checkpoint store's changelog, the one topic a restore reads.</summary>
-    public string CheckpointChangelog => Streaming.Topology.Topology.ChangelogTopic(ApplicationId, CheckpointStore);
+    public string CheckpointChangelog => Streaming.Topologies.Topology.ChangelogTopic(ApplicationId, CheckpointStore);
 
     /// <param name="clientConfig">librdkafka settings on top of the run's own.</param>
     public StreamsOptions Options(IReadOnlyDictionary<string, string>? clientConfig = null) => new()

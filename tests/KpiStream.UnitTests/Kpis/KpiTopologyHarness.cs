@@ -9,7 +9,7 @@ using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Streaming.Runtime;
-using KpiStream.Streaming.Testing;
+using KpiStream.Streaming.TestUtils;
 using KpiStream.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;

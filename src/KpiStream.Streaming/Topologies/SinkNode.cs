@@ -1,7 +1,7 @@
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Runtime;
 
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>Serializes records and hands them to the task's producer; a broadcast sink writes each record to every partition.</summary>
 internal sealed class SinkNode<TKey, TValue>(string name, string topic, bool broadcast, Func<TKey, byte[]?> serializeKey, Func<TValue, byte[]?> serializeValue)

@@ -1,4 +1,4 @@
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>A connected part of the topology, fed by its own source topics and run as one task per partition.</summary>
 public sealed class SubTopology

@@ -1,6 +1,6 @@
 using KpiStream.Streaming.Runtime;
 
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>A node instance inside one task, receiving records of any type from its parents.</summary>
 internal interface IRuntimeNode

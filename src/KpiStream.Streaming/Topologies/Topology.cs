@@ -2,7 +2,7 @@ using System.Text;
 using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Stores;
 
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>An immutable description of processors, stores and topics, built by <see cref="TopologyBuilder"/>.</summary>
 public sealed class Topology

@@ -1,4 +1,4 @@
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>A node as declared in the topology; the runtime instantiates it once per task.</summary>
 internal abstract record NodeDefinition(string Name, IReadOnlyList<string> Parents);

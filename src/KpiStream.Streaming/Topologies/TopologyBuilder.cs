@@ -3,7 +3,7 @@ using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Stores;
 
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>
 /// Declares sources, processors, stores and sinks by name. Sources emit raw

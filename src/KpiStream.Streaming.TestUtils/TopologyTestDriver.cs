@@ -1,10 +1,11 @@
+using KpiStream.Streaming.Topologies;
 using System.Collections.Immutable;
 using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Runtime;
 
-namespace KpiStream.Streaming.Testing;
+namespace KpiStream.Streaming.TestUtils;
 
 /// <summary>
 /// Runs a topology synchronously without a broker, as Kafka Streams' TopologyTestDriver does:
@@ -14,7 +15,7 @@ namespace KpiStream.Streaming.Testing;
 /// </summary>
 public sealed class TopologyTestDriver : IRecordOutput, IDisposable
 {
-    private readonly Topology.Topology _topology;
+    private readonly Topology _topology;
     private readonly IReadOnlyDictionary<string, int> _partitions;
     private readonly TimeProvider _clock;
     private readonly Dictionary<(string Topic, int Partition), StreamTask> _tasks = [];
@@ -23,7 +24,7 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
     private readonly Dictionary<(string Topic, int Partition), List<OutgoingRecord>> _logs = [];
 
     /// <param name="partitions">Partition count of every topic the topology reads or writes.</param>
-    public TopologyTestDriver(Topology.Topology topology, IReadOnlyDictionary<string, int> partitions, TimeProvider clock)
+    public TopologyTestDriver(Topology topology, IReadOnlyDictionary<string, int> partitions, TimeProvider clock)
     {
         _topology = topology;
         _partitions = partitions;

@@ -2,7 +2,7 @@ using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Runtime;
 
-namespace KpiStream.Streaming.Topology;
+namespace KpiStream.Streaming.Topologies;
 
 internal sealed class ProcessorNode<TKey, TValue>(string name, IProcessor<TKey, TValue> processor) : IRuntimeNode
 {
