@@ -19,8 +19,9 @@ public sealed class StandaloneProcessor : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    // Ten minutes ahead of now, on a whole minute: inside the accepted event-time range, far from the wall-clock idle advance.
-    public static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000).AddMinutes(10);
+    // Ten minutes ahead of now, on a five-minute boundary (so a scenario of a few minutes falls in one 5m window): inside the
+    // accepted event-time range, far from the wall-clock idle advance.
+    public static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 300_000 * 300_000).AddMinutes(10);
 
     private readonly IProducer<string?, byte[]?> _producer;
     private readonly AvroCodec<DomainEvent> _events;
