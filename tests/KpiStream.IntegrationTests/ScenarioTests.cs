@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using KpiStream.Core.Slos;
 using KpiStream.IntegrationTests.Support;
 using KpiStream.Processor.Demo;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.TestSupport;
@@ -78,9 +78,9 @@ public partial class ScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Logins_that_stop_arriving_page_for_silence_within_the_quiet_window_and_resolve_when_they_return()
     {
-        var (onset, alerts) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceDetector.AlertName && a.Status == AlertStatus.Resolved));
+        var (onset, alerts) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceJudge.AlertName && a.Status == AlertStatus.Resolved));
 
-        var page = alerts.First(a => a.Slo == SilenceDetector.AlertName && a.Status == AlertStatus.Firing);
+        var page = alerts.First(a => a.Slo == SilenceJudge.AlertName && a.Status == AlertStatus.Firing);
         var detected = page.StartedAt - onset;
         output.WriteLine($"traffic-drop: silence paged {detected.TotalMinutes:0.0} min after the onset (quiet window {SilenceRule.Default.Quiet.TotalMinutes:0} min); resolved at +{(alerts.Single(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved).EndedAt!.Value - onset).TotalMinutes:0.0} min");
         Assert.Equal(("login", "*", AlertSeverity.Page), (page.Journey, page.SegmentKey, page.Severity));
@@ -91,7 +91,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
         // input stopped depending on its scheduling; before, a run resolved at 37:01 without this one).
         var resolved = alerts.Single(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved);
         Assert.InRange(resolved.EndedAt!.Value - onset, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30) + TimeSpan.FromMinutes(5) + Evaluation + Evaluation + Evaluation);
-        Assert.DoesNotContain(alerts, a => a.Slo != SilenceDetector.AlertName);
+        Assert.DoesNotContain(alerts, a => a.Slo != SilenceJudge.AlertName);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 

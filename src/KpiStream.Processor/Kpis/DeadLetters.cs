@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Conventions;
-using KpiStream.Processor.Observability;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 
@@ -71,7 +70,7 @@ public static class DeadLetters
     }
 
     /// <summary>Counts and forwards the record being processed to the dead-letter sink <paramref name="childName"/>.</summary>
-    public static void Send(IProcessorContext context, KpiStreamMetrics metrics, Record<byte[]?, byte[]?> original, Rejection rejection, int maxBytes, string childName)
+    public static void Send(IProcessorContext context, IKpiMetrics metrics, Record<byte[]?, byte[]?> original, Rejection rejection, int maxBytes, string childName)
     {
         var source = context.RecordMetadata ?? throw new InvalidOperationException("Dead letters are sent while processing a record, never from a punctuation.");
         metrics.DeadLettered(source.Topic, rejection.Reason);

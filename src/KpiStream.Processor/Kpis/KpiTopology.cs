@@ -6,7 +6,12 @@ using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Conventions;
-using KpiStream.Processor.Observability;
+using KpiStream.Processor.Kpis.Alerting;
+using KpiStream.Processor.Kpis.Funnel;
+using KpiStream.Processor.Kpis.Partials;
+using KpiStream.Processor.Kpis.State;
+using KpiStream.Processor.Kpis.Telemetry;
+using KpiStream.Processor.Kpis.Windows;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
@@ -16,11 +21,16 @@ using KpiStream.Streaming.Topologies;
 namespace KpiStream.Processor.Kpis;
 
 /// <summary>
-/// Wires the KPI topology: domain-events (keyed by session) → funnel (validate, dead-letter,
-/// deduplicate, pre-aggregate per journey, segment and minute), and service-telemetry → telemetry
-/// (validate, attribute to journeys, pre-aggregate) → partial snapshots and stream-time ticks on
-/// the repartition topic keyed by journey → windows → kpi.windowed, and SLO evaluation → kpi.alerts.
+/// Wires the KPI topology and owns the names of its nodes and stores: domain-events (keyed by
+/// session) → funnel (validate, dead-letter, deduplicate, pre-aggregate per journey, segment and
+/// minute), and service-telemetry → telemetry (validate, attribute to journeys, pre-aggregate) →
+/// partial snapshots and stream-time ticks on the repartition topic keyed by journey → windows →
+/// kpi.windowed, and every closed minute → alerting → kpi.alerts.
 /// </summary>
+/// <remarks>
+/// Store names are also changelog topic names, so renaming one loses its state on upgrade. Within
+/// a processor, stores are flushed in the order they are declared here.
+/// </remarks>
 public sealed class KpiTopology(
     string applicationId,
     TopicNames topics,
@@ -30,9 +40,43 @@ public sealed class KpiTopology(
     Pseudonymizer pseudonymizer,
     KpiOptions options,
     int inputPartitions,
-    KpiStreamMetrics metrics,
-    LatestKpiBoard board)
+    IKpiMetrics metrics,
+    IKpiBoard board)
 {
+    public const string FunnelPartialsStore = "funnel-partials";
+    public const string FunnelSessionsStore = "funnel-sessions";
+    public const string FunnelClockStore = "funnel-clock";
+    public const string FunnelSnapshotsSink = "partial-snapshots-sink";
+    public const string FunnelTicksSink = "stream-time-ticks-sink";
+    public const string FunnelDeadLetterSink = "funnel-dlq-sink";
+
+    public const string TelemetryPartialsStore = "telemetry-partials";
+    public const string TelemetryClockStore = "telemetry-clock";
+    public const string TelemetrySnapshotsSink = "telemetry-snapshots-sink";
+    public const string TelemetryTicksSink = "telemetry-ticks-sink";
+    public const string TelemetryDeadLetterSink = "telemetry-dlq-sink";
+
+    public const string DeploymentMarkersSink = "deployment-markers-sink";
+    public const string DeploymentDeadLetterSink = "deployment-dlq-sink";
+
+    public const string WindowBucketsStore = "window-buckets";
+    public const string WindowRollupsStore = "window-rollups";
+    public const string WindowWatermarksStore = "window-watermarks";
+    public const string KpiWindowedSink = "kpi-windowed-sink";
+    public const string WindowDeadLetterSink = "window-dlq-sink";
+
+    public const string AlertingNode = "alerting";
+    public const string AlertLifecyclesStore = "alert-lifecycles";
+    public const string AlertOutcomesStore = "alert-outcomes";
+    public const string AlertDeploysStore = "alert-deploys";
+    public const string AlertProgressStore = "alert-progress";
+    public const string KpiAlertsSink = "kpi-alerts-sink";
+
+    private const string FunnelNode = "funnel";
+    private const string TelemetryNode = "telemetry";
+    private const string DeploymentsNode = "deployments";
+    private const string WindowsNode = "windows";
+
     public string RepartitionTopic => TopicNames.Repartition(applicationId);
 
     public Topology Build()
@@ -46,52 +90,49 @@ public sealed class KpiTopology(
         var telemetryValidator = new ServiceTelemetryValidator(catalog, options.EventTimeBounds);
         var deploymentCodec = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments, options.MaxPayloadBytes);
 
-        return new TopologyBuilder()
+        var builder = new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
-            .AddProcessor("funnel", () => new SessionFunnelProcessor(ingestCodec, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
-            .AddSink<string, PartialSnapshot>(SessionFunnelProcessor.SnapshotChild, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, "funnel")
-            .AddBroadcastSink<string?, StreamTimeTick>(SessionFunnelProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "funnel")
-            .AddSink<byte[]?, byte[]?>(SessionFunnelProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "funnel")
-            // Declaration order is flush order: see SessionFunnelProcessor's remarks.
-            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "funnel")
-            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.SessionsStore, SessionKeySerde.Instance, SessionStateSerde.Instance), "funnel")
-            .AddStateStore(StoreDefinition.KeyValue(SessionFunnelProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "funnel")
+            .AddProcessor(FunnelNode, () => new SessionFunnelProcessor(ingestCodec, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
+            .AddSink<string, PartialSnapshot>(FunnelSnapshotsSink, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, FunnelNode)
+            .AddBroadcastSink<string?, StreamTimeTick>(FunnelTicksSink, RepartitionTopic, _ => null, InternalJson.Serialize, FunnelNode)
+            .AddSink<byte[]?, byte[]?>(FunnelDeadLetterSink, topics.DeadLetter, Raw, Raw, FunnelNode)
+            // See SessionFunnelProcessor's remarks for why partials come first.
+            .AddStateStore(StoreDefinition.KeyValue(FunnelPartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), FunnelNode)
+            .AddStateStore(StoreDefinition.KeyValue(FunnelSessionsStore, SessionKeySerde.Instance, SessionStateSerde.Instance), FunnelNode)
+            .AddStateStore(StoreDefinition.KeyValue(FunnelClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), FunnelNode)
             .AddSource("telemetry-source", topics.ServiceTelemetry)
-            .AddProcessor("telemetry", () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
-            .AddSink<string, PartialSnapshot>(TelemetryProcessor.SnapshotChild, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, "telemetry")
-            .AddBroadcastSink<string?, StreamTimeTick>(TelemetryProcessor.TickChild, RepartitionTopic, _ => null, InternalJson.Serialize, "telemetry")
-            .AddSink<byte[]?, byte[]?>(TelemetryProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "telemetry")
-            .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.PartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), "telemetry")
-            .AddStateStore(StoreDefinition.KeyValue(TelemetryProcessor.ClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), "telemetry")
+            .AddProcessor(TelemetryNode, () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
+            .AddSink<string, PartialSnapshot>(TelemetrySnapshotsSink, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, TelemetryNode)
+            .AddBroadcastSink<string?, StreamTimeTick>(TelemetryTicksSink, RepartitionTopic, _ => null, InternalJson.Serialize, TelemetryNode)
+            .AddSink<byte[]?, byte[]?>(TelemetryDeadLetterSink, topics.DeadLetter, Raw, Raw, TelemetryNode)
+            .AddStateStore(StoreDefinition.KeyValue(TelemetryPartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), TelemetryNode)
+            .AddStateStore(StoreDefinition.KeyValue(TelemetryClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), TelemetryNode)
             .AddSource("deployments-source", topics.Deployments)
-            .AddProcessor("deployments", () => new DeploymentProcessor(deploymentCodec, options, metrics), "deployments-source")
-            .AddBroadcastSink<string?, DeploymentMarker>(DeploymentProcessor.MarkerChild, RepartitionTopic, _ => null, InternalJson.Serialize, "deployments")
-            .AddSink<byte[]?, byte[]?>(DeploymentProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "deployments")
+            .AddProcessor(DeploymentsNode, () => new DeploymentProcessor(deploymentCodec, options, metrics), "deployments-source")
+            .AddBroadcastSink<string?, DeploymentMarker>(DeploymentMarkersSink, RepartitionTopic, _ => null, InternalJson.Serialize, DeploymentsNode)
+            .AddSink<byte[]?, byte[]?>(DeploymentDeadLetterSink, topics.DeadLetter, Raw, Raw, DeploymentsNode)
             .AddSource("partials-source", RepartitionTopic)
-            .AddProcessor("windows", () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
-            .AddSink<string, KpiWindow>(KpiWindowProcessor.KpiChild, topics.KpiWindowed, Utf8, kpiCodec.Encode, "windows")
-            .AddSink<byte[]?, byte[]?>(KpiWindowProcessor.DeadLetterChild, topics.DeadLetter, Raw, Raw, "windows")
-            .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.BucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), "windows")
-            .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.RollupsStore, Utf8KeySerde.Instance, StoreJson.For<RollupBucket>()), "windows")
-            .AddProcessor(KpiWindowProcessor.SloChild, () => new SloEvaluator(catalog, metrics, board), "windows")
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.HoursStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SloChild)
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SloChild)
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.BusinessStore, Utf8KeySerde.Instance, StoreJson.For<JourneyBusiness>()), KpiWindowProcessor.SloChild)
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.DeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), KpiWindowProcessor.SloChild)
-            .AddStateStore(StoreDefinition.KeyValue(SloEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SloChild)
-            .AddProcessor(KpiWindowProcessor.SilenceChild, () => new SilenceDetector(catalog, SilenceRule.Default, metrics, board), "windows")
-            .AddProcessor(KpiWindowProcessor.CompositeChild, () => new CompositeAlertEvaluator(catalog, metrics, board), "windows")
-            .AddSink<string, SloAlert>(SloEvaluator.AlertChild, topics.KpiAlerts, Utf8, alertCodec.Encode, KpiWindowProcessor.SloChild, KpiWindowProcessor.SilenceChild, KpiWindowProcessor.CompositeChild)
-            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.ActivityStore, Utf8KeySerde.Instance, StoreJson.For<SliMinute>()), KpiWindowProcessor.SilenceChild)
-            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.SilenceChild)
-            .AddStateStore(StoreDefinition.KeyValue(SilenceDetector.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.SilenceChild)
-            .AddStateStore(StoreDefinition.KeyValue(CompositeAlertEvaluator.MinutesStore, Utf8KeySerde.Instance, StoreJson.For<JourneyMinute>()), KpiWindowProcessor.CompositeChild)
-            .AddStateStore(StoreDefinition.KeyValue(CompositeAlertEvaluator.AlertsStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), KpiWindowProcessor.CompositeChild)
-            .AddStateStore(StoreDefinition.KeyValue(CompositeAlertEvaluator.DeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), KpiWindowProcessor.CompositeChild)
-            .AddStateStore(StoreDefinition.KeyValue(CompositeAlertEvaluator.ProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), KpiWindowProcessor.CompositeChild)
-            // Watermarks last: a visible watermark implies the buckets and SLO state it moved are visible too.
-            .AddStateStore(StoreDefinition.KeyValue(KpiWindowProcessor.WatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), "windows")
+            .AddProcessor(WindowsNode, () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
+            .AddSink<string, KpiWindow>(KpiWindowedSink, topics.KpiWindowed, Utf8, kpiCodec.Encode, WindowsNode)
+            .AddSink<byte[]?, byte[]?>(WindowDeadLetterSink, topics.DeadLetter, Raw, Raw, WindowsNode)
+            .AddStateStore(StoreDefinition.KeyValue(WindowBucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), WindowsNode)
+            .AddStateStore(StoreDefinition.KeyValue(WindowRollupsStore, Utf8KeySerde.Instance, StoreJson.For<RollupBucket>()), WindowsNode)
+            .AddProcessor(AlertingNode, () => new AlertingProcessor(catalog, AlertJudges.Create(catalog, metrics, board), metrics, board), WindowsNode)
+            .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alertCodec.Encode, AlertingNode);
+
+        // The judges' history first, the stage's own state after it and its progress last: visible progress implies visible alert state.
+        foreach (var store in AlertJudges.Create(catalog, metrics, board).SelectMany(j => j.Stores))
+        {
+            builder.AddStateStore(store, AlertingNode);
+        }
+
+        return builder
+            .AddStateStore(StoreDefinition.KeyValue(AlertLifecyclesStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), AlertingNode)
+            .AddStateStore(StoreDefinition.KeyValue(AlertOutcomesStore, Utf8KeySerde.Instance, StoreJson.For<JourneyBusiness>()), AlertingNode)
+            .AddStateStore(StoreDefinition.KeyValue(AlertDeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), AlertingNode)
+            .AddStateStore(StoreDefinition.KeyValue(AlertProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), AlertingNode)
+            // Watermarks last: a visible watermark implies the buckets and alert state it moved are visible too.
+            .AddStateStore(StoreDefinition.KeyValue(WindowWatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), WindowsNode)
             .Build();
     }
 

@@ -1,7 +1,10 @@
 using System.Globalization;
+using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
 using KpiStream.Streaming.Runtime;
 using Prometheus;
 
@@ -11,9 +14,9 @@ namespace KpiStream.Processor.Observability;
 /// The processor's Prometheus metrics. Label values are bounded: topics and journeys come from
 /// configuration, reasons from a fixed enum, partitions from the topic layout.
 /// </summary>
-public sealed class KpiStreamMetrics : IRuntimeObserver
+public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
 {
-    public SloMetrics Slos { get; }
+    private readonly SloMetrics _slos;
 
     private readonly Counter _consumed;
     private readonly Counter _produced;
@@ -42,7 +45,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
     public KpiStreamMetrics(CollectorRegistry registry)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-        Slos = new SloMetrics(factory);
+        _slos = new SloMetrics(factory);
         _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka and handed to a task, per topic (not those fetched for a task still restoring, which it reads again).", MetricNames.TopicLabel);
         _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records written in committed transactions, per topic.", MetricNames.TopicLabel);
         _deadLettered = factory.CreateCounter(MetricNames.RecordsDeadLettered, "Records sent to the dead-letter topic, per source topic and reason.", MetricNames.TopicLabel, MetricNames.ReasonLabel);
@@ -131,4 +134,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver
 
     /// <remarks>Labelled by service: bounded by the services that send telemetry, which operators control.</remarks>
     public void UnattributedRequest(string service) => _unattributed.WithLabels(service).Inc();
+
+    public void SloStatus(string journey, string segment, string slo, IReadOnlyDictionary<string, double> burnRates, ErrorBudget budget) =>
+        _slos.Status(journey, segment, slo, burnRates, budget);
+
+    public void AlertChanged(SloAlert alert) => _slos.AlertChanged(alert);
 }

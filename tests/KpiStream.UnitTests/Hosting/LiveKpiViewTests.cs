@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Hosting;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

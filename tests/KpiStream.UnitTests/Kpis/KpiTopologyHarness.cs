@@ -4,6 +4,7 @@ using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Hosting;
 using KpiStream.Processor.Kpis;
 using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;

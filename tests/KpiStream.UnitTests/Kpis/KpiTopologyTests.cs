@@ -6,6 +6,8 @@ using KpiStream.Core.Events;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Windows;
 using KpiStream.Processor.Conventions;
+using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Partials;
 using KpiStream.Streaming.Runtime;
 using KpiStream.TestSupport;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Windows;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Partials;
+using KpiStream.Processor.Kpis.State;
 
 namespace KpiStream.UnitTests.Kpis;
 

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Funnel;
 
 namespace KpiStream.UnitTests.Kpis;
 

@@ -2,7 +2,8 @@ using System.Collections.Immutable;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
 using KpiStream.Core.Windows;
-using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Funnel;
+using KpiStream.Processor.Kpis.State;
 
 namespace KpiStream.UnitTests.Kpis;
 

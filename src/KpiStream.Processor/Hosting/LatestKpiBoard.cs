@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using KpiStream.Core.Kpis;
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
+using KpiStream.Processor.Kpis.Windows;
+
+namespace KpiStream.Processor.Hosting;
+
+/// <summary>
+/// What the live terminal view shows: the newest KPI window per journey and segment, each
+/// journey's SLOs as last judged, the alerts firing now and the last ones resolved. The newest window is almost always still open (final
+/// ones lag by the conversion timeout), so its values may grow.
+/// </summary>
+/// <remarks>
+/// Minute buckets are kept as they are and merged when read: a bucket changes with every partial
+/// snapshot stage 2 receives, and the view reads it about once a second.
+/// </remarks>
+public sealed class LatestKpiBoard : IKpiBoard
+{
+    private const int ResolvedKept = 5;
+
+    private readonly ConcurrentDictionary<(string Journey, string Segment), MinuteBucket> _latest = new();
+    private readonly ConcurrentDictionary<string, SloAlert> _firing = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SloAlert> _resolved = new();
+    private readonly ConcurrentDictionary<(string Journey, string Slo), SloStatus> _slos = new();
+
+    public void Update(MinuteBucket bucket) =>
+        _latest.AddOrUpdate((bucket.Journey, bucket.Segment.Key), bucket, (_, current) => bucket.Window.Start >= current.Window.Start ? bucket : current);
+
+    public void Update(SloAlert alert)
+    {
+        if (alert.Status == AlertStatus.Firing)
+        {
+            _firing[alert.AlertId] = alert;
+            return;
+        }
+
+        _firing.TryRemove(alert.AlertId, out _);
+        _resolved.Enqueue(alert);
+        while (_resolved.Count > ResolvedKept)
+        {
+            _resolved.TryDequeue(out _);
+        }
+    }
+
+    public void Update(SloStatus status) => _slos[(status.Journey, status.Slo)] = status;
+
+    public IReadOnlyList<SloStatus> Slos() =>
+        [.. _slos.Values.OrderBy(s => s.Journey, StringComparer.Ordinal).ThenBy(s => s.Slo, StringComparer.Ordinal)];
+
+    public IReadOnlyList<KpiWindow> Snapshot() =>
+        _latest.Values.OrderBy(b => b.Journey, StringComparer.Ordinal).ThenBy(b => b.Segment.Key, StringComparer.Ordinal).Select(b => b.Merged()).ToList();
+
+    /// <summary>Firing alerts, most urgent and highest impact first, then the last resolved ones.</summary>
+    public IReadOnlyList<SloAlert> Alerts() =>
+        [.. _firing.Values.OrderBy(a => a.Severity).ThenByDescending(a => a.Impact.Score), .. _resolved.Reverse()];
+}

@@ -1,0 +1,14 @@
+namespace KpiStream.Processor.Kpis.Alerting;
+
+/// <summary>How the stage estimates an alert's customer impact.</summary>
+public abstract record ImpactBasis;
+
+/// <summary>
+/// From the journey's outcomes: the sessions in the <paramref name="During"/> before the alert's
+/// minute end, and the conversions they lost against the hour ending at <paramref name="BaselineEnd"/>,
+/// priced at that hour's average order value.
+/// </summary>
+public sealed record OutcomesOverSpan(TimeSpan During, DateTimeOffset BaselineEnd) : ImpactBasis;
+
+/// <summary>Sessions that should have arrived and did not (silence): nothing converted, no price known.</summary>
+public sealed record MissingSessions(long Sessions) : ImpactBasis;

@@ -1,0 +1,29 @@
+using KpiStream.Core.Journeys;
+using KpiStream.Core.Slos;
+
+namespace KpiStream.Processor.Kpis.Alerting;
+
+/// <summary>
+/// One subject in memory: an SLO of a journey in one segment or all of them, with its minute ledger
+/// (the policy's history: its longest window or the 3 days of reported burn rates) and hour ledger (the SLO period, for the budget).
+/// Rebuilt from the stores when the task starts.
+/// </summary>
+public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentKey)
+{
+    /// <summary>The segment key of the journey-wide subject, the one that alerts, with one alert per severity.</summary>
+    public const string AllSegments = "*";
+
+    public JourneySpec Journey { get; } = journey;
+
+    public SloSpec Slo { get; } = slo;
+
+    public string SegmentKey { get; } = segmentKey;
+
+    public string Key { get; } = KeyOf(slo.Name, journey.Name, segmentKey);
+
+    public SliLedger Minutes { get; } = new(TimeSpan.FromMinutes(1), slo.Alerting.History.Minutes);
+
+    public SliLedger Hours { get; } = new(TimeSpan.FromHours(1), (int)Math.Ceiling(slo.Period.TotalHours));
+
+    public static string KeyOf(string slo, string journey, string segmentKey) => $"{slo}|{journey}|{segmentKey}";
+}

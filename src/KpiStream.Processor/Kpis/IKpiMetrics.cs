@@ -1,0 +1,29 @@
+using KpiStream.Core.Slos;
+using KpiStream.Core.Validation;
+using KpiStream.Processor.Kpis.Alerting;
+
+namespace KpiStream.Processor.Kpis;
+
+/// <summary>What the KPI processors report about their work, for the metrics endpoint.</summary>
+public interface IKpiMetrics
+{
+    void DeadLettered(string sourceTopic, DeadLetterReason reason);
+
+    void LateRecord(string journey);
+
+    void DuplicateRecord(string journey);
+
+    /// <summary>A partial snapshot reached stage 2 after its window was emitted.</summary>
+    void LatePartial(string journey);
+
+    /// <summary>A request of a service no journey lists.</summary>
+    void UnattributedRequest(string service);
+
+    /// <param name="latency">From ingesting the record that made the window final to emitting it.</param>
+    void WindowEmitted(string journey, TimeSpan size, TimeSpan latency, DateTimeOffset emittedAt);
+
+    /// <summary>An SLO of a journey and segment (or <c>*</c>) as judged at the end of the latest closed minute.</summary>
+    void SloStatus(string journey, string segment, string slo, IReadOnlyDictionary<string, double> burnRates, ErrorBudget budget);
+
+    void AlertChanged(SloAlert alert);
+}

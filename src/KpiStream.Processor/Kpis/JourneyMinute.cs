@@ -1,6 +1,0 @@
-using KpiStream.Core.Kpis;
-
-namespace KpiStream.Processor.Kpis;
-
-/// <summary>A journey's counters in one closed minute, all segments summed, as stored for composite alerts.</summary>
-public sealed record JourneyMinute(string Journey, DateTimeOffset Start, KpiCounters Counters);
