@@ -1,6 +1,4 @@
 using KpiStream.Streaming.Records;
-using KpiStream.Streaming.Runtime;
-using KpiStream.Streaming.Stores;
 
 namespace KpiStream.Streaming.Processors;
 

@@ -6,7 +6,7 @@ using KpiStream.Streaming.Topologies;
 namespace KpiStream.Streaming.Runtime;
 
 /// <summary>The context of one task; each processor node gets a view of it that knows the node's children and stores.</summary>
-internal sealed class TaskProcessorContext
+internal sealed class TaskProcessorContext : ITaskHost
 {
     private readonly StreamTask _task;
 

@@ -1,3 +1,5 @@
+using KpiStream.Streaming.Processors;
+
 namespace KpiStream.Streaming.Stores;
 
 public interface IKeyValueStore<TKey, TValue> : IStateStore

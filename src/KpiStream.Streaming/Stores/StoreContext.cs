@@ -1,4 +1,4 @@
-using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Processors;
 
 namespace KpiStream.Streaming.Stores;
 

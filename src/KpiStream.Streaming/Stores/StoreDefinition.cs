@@ -1,3 +1,5 @@
+using KpiStream.Streaming.Processors;
+
 namespace KpiStream.Streaming.Stores;
 
 /// <summary>How to create a named, change-logged key-value store for each task that needs it.</summary>

@@ -1,11 +1,10 @@
-using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.Streaming.Topologies;
 
 /// <summary>A node instance inside one task, receiving records of any type from its parents.</summary>
 internal interface IRuntimeNode
 {
-    void Init(TaskProcessorContext context);
+    void Init(ITaskHost host);
 
     void Receive(object record);
 

@@ -1,12 +1,11 @@
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
-using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.Streaming.Topologies;
 
 internal sealed class ProcessorNode<TKey, TValue>(string name, IProcessor<TKey, TValue> processor) : IRuntimeNode
 {
-    public void Init(TaskProcessorContext context) => processor.Init(context.ForNode(name));
+    public void Init(ITaskHost host) => processor.Init(host.ForNode(name));
 
     public void Receive(object record) =>
         processor.Process(record as Record<TKey, TValue>

@@ -1,5 +1,4 @@
 using KpiStream.Streaming.Records;
-using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.Streaming.Topologies;
 
@@ -7,16 +6,16 @@ namespace KpiStream.Streaming.Topologies;
 internal sealed class SinkNode<TKey, TValue>(string name, string topic, bool broadcast, Func<TKey, byte[]?> serializeKey, Func<TValue, byte[]?> serializeValue)
     : IRuntimeNode
 {
-    private TaskProcessorContext? _context;
+    private IRecordOutput? _output;
 
-    public void Init(TaskProcessorContext context) => _context = context;
+    public void Init(ITaskHost host) => _output = host.Output;
 
     public void Receive(object record)
     {
         var typed = record as Record<TKey, TValue>
             ?? throw new InvalidCastException($"Sink '{name}' expects Record<{typeof(TKey).Name}, {typeof(TValue).Name}> but was forwarded {record.GetType()}.");
         var output = new OutgoingRecord(topic, null, serializeKey(typed.Key), serializeValue(typed.Value), typed.Timestamp, typed.Headers);
-        var sink = _context!.Output;
+        var sink = _output!;
         if (!broadcast)
         {
             sink.Send(output);

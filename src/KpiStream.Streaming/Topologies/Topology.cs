@@ -20,6 +20,9 @@ public sealed class Topology
 
     public IReadOnlyList<string> SourceTopics { get; }
 
+    /// <summary>Topics a sink writes to every partition of: their partition counts are needed before the first record.</summary>
+    internal IReadOnlyList<string> BroadcastTopics => [.. SubTopologies.SelectMany(s => s.Nodes).OfType<SinkDefinition>().Where(s => s.Broadcast).Select(s => s.Topic).Distinct()];
+
     /// <summary>The changelog topic of a store: compacted, one partition per task of its sub-topology.</summary>
     public static string ChangelogTopic(string applicationId, string storeName) => $"{applicationId}-{storeName}-changelog";
 

@@ -9,7 +9,7 @@ using KpiStream.Processor.Kpis;
 using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
-using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Topologies;
 using KpiStream.Streaming.TestUtils;
 using KpiStream.TestSupport;
 using Microsoft.Extensions.Time.Testing;

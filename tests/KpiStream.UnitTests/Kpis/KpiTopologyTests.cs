@@ -8,7 +8,7 @@ using KpiStream.Core.Windows;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Kpis;
 using KpiStream.Processor.Kpis.Partials;
-using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Topologies;
 using KpiStream.TestSupport;
 
 namespace KpiStream.UnitTests.Kpis;

@@ -1,5 +1,5 @@
 using System.Text;
-using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Stores;
 
 namespace KpiStream.UnitTests.Streaming;

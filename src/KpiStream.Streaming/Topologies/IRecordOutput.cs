@@ -1,4 +1,4 @@
-namespace KpiStream.Streaming.Runtime;
+namespace KpiStream.Streaming.Topologies;
 
 /// <summary>Where sinks deliver serialized records: the runtime's producer.</summary>
 internal interface IRecordOutput

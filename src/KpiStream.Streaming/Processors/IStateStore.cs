@@ -1,4 +1,4 @@
-namespace KpiStream.Streaming.Stores;
+namespace KpiStream.Streaming.Processors;
 
 /// <summary>State owned by one task; the runtime opens and closes it with the task.</summary>
 public interface IStateStore

@@ -1,4 +1,4 @@
-namespace KpiStream.Streaming.Runtime;
+namespace KpiStream.Streaming.Processors;
 
 /// <summary>A unit of work: one partition of one sub-topology's source topics.</summary>
 public readonly record struct TaskId(int SubTopology, int Partition)
