@@ -18,6 +18,12 @@ public sealed record CompositeCondition(
     TimeSpan? Baseline,
     long MinimumSamples)
 {
+    /// <summary>Without an explicit window, a signal is read over the last five minutes.</summary>
+    public static readonly TimeSpan DefaultOver = TimeSpan.FromMinutes(5);
+
+    /// <summary>Fewer samples than this (attempts, outcomes or requests) in a window and a condition does not hold.</summary>
+    public const long DefaultMinimumSamples = 20;
+
     // Thresholds written as round decimals (8%) must hold at exactly that change despite binary rounding.
     private const double Tolerance = 1e-9;
 

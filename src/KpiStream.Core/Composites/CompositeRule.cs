@@ -18,6 +18,9 @@ public sealed record CompositeRule(
     TimeSpan ResolveAfter,
     Uri? Runbook)
 {
+    /// <summary>Without an explicit value, an alert resolves after five clear minutes.</summary>
+    public static readonly TimeSpan DefaultResolveAfter = TimeSpan.FromMinutes(5);
+
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     /// <summary>Minute evaluations the conditions must hold at in a row.</summary>

@@ -18,14 +18,6 @@ public static partial class JourneysFile
         ["risesBy"] = SignalComparison.RisesBy,
     };
 
-    /// <summary>Without an explicit <c>over</c>, a signal is read over the last five minutes.</summary>
-    public static readonly TimeSpan DefaultConditionWindow = TimeSpan.FromMinutes(5);
-
-    /// <summary>Fewer samples than this (attempts, outcomes or requests) in a window and a condition does not hold.</summary>
-    public const long DefaultMinimumSamples = 20;
-
-    public static readonly TimeSpan DefaultCompositeResolveAfter = TimeSpan.FromMinutes(5);
-
     private sealed partial class Reader
     {
         private ImmutableArray<CompositeRule> ReadCompositeAlerts(YamlMappingNode journey, string journeyPath, IEnumerable<string> sloNames)
@@ -70,7 +62,7 @@ public static partial class JourneysFile
             var name = Name(node, path, "name");
             var severity = Severity(node, path);
             var holdFor = WholeMinutes(node, path, "for", allowZero: true) ?? TimeSpan.Zero;
-            var resolveAfter = Duration(node, path, "resolveAfter", required: false) ?? DefaultCompositeResolveAfter;
+            var resolveAfter = Duration(node, path, "resolveAfter", required: false) ?? CompositeRule.DefaultResolveAfter;
             var runbook = Runbook(node, path);
             var conditions = ImmutableArray.CreateBuilder<CompositeCondition>();
             if (Child(node, path, "when") is { } whenNode)
@@ -115,7 +107,7 @@ public static partial class JourneysFile
             var comparison = Comparisons[given[0]];
             var relative = comparison is SignalComparison.DropsBy or SignalComparison.RisesBy;
             var threshold = relative ? Fraction(node, path, given[0], comparison == SignalComparison.DropsBy ? 1 : 100) : Number(node, path, given[0], double.MinValue, double.MaxValue);
-            var over = WholeMinutes(node, path, "over", allowZero: false) ?? DefaultConditionWindow;
+            var over = WholeMinutes(node, path, "over", allowZero: false) ?? CompositeCondition.DefaultOver;
             var baseline = WholeMinutes(node, path, "baseline", allowZero: false);
             if (relative && baseline is null && !node.Children.ContainsKey("baseline"))
             {
@@ -126,7 +118,7 @@ public static partial class JourneysFile
                 Error(baselineNode, $"{path}.baseline", $"expected no baseline: only dropsBy and risesBy compare with one");
             }
 
-            long minimumSamples = DefaultMinimumSamples;
+            long minimumSamples = CompositeCondition.DefaultMinimumSamples;
             if (Scalar(node, path, "minimumSamples", required: false) is { } samplesNode
                 && (!long.TryParse(samplesNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out minimumSamples) || minimumSamples > 1_000_000_000))
             {

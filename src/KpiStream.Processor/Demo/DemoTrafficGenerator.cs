@@ -1,16 +1,17 @@
 using System.Collections.Immutable;
 using System.Text;
 using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
 using KpiStream.Processor.Conventions;
 
 namespace KpiStream.Processor.Demo;
 
 /// <summary>
-/// Seeded, realistic journey traffic: sessions start across regions, plans and devices, most
-/// succeed after a short think time, a few fail and more abandon; each outcome comes with the
-/// service request that served it. Healthy failure shares sit well inside the shipped SLOs (at
-/// least five times under each budget, so a young history does not ticket on noise); the
-/// options' scenario injects one fault at a known onset.
+/// Seeded, realistic traffic for the journeys of the journeys file (each journey's first start,
+/// success and failure event type, and its first service): sessions start across regions, plans
+/// and devices, most succeed after a short think time, a few fail and more abandon, as the
+/// journey's <see cref="DemoProfile"/> says; each outcome comes with the service request that
+/// served it. The options' scenario injects one fault at a known onset.
 /// </summary>
 /// <remarks>
 /// The records depend only on the seed and event time, not on how often the caller advances:
@@ -25,13 +26,8 @@ public sealed class DemoTrafficGenerator
     private static readonly string[] Plans = ["free", "pro", "enterprise"];
     private static readonly string[] Devices = ["web", "ios", "android"];
 
-    private static readonly DemoJourney[] Journeys =
-    [
-        new("checkout", "checkout_started", "checkout_completed", "checkout_failed", "checkout-api", "POST /orders", Weight: 0.5, SuccessShare: 0.999, AbandonShare: 0.08, MedianLatencyMs: 320),
-        new("login", "login_attempted", "login_succeeded", "login_failed", "auth-api", "POST /sessions", Weight: 0.35, SuccessShare: 0.9999, AbandonShare: 0.02, MedianLatencyMs: 90),
-        new("signup", "signup_started", "signup_completed", "signup_failed", "accounts-api", "POST /accounts", Weight: 0.15, SuccessShare: 0.998, AbandonShare: 0.2, MedianLatencyMs: 210),
-    ];
-
+    private readonly DemoJourney[] _journeys;
+    private readonly double _totalWeight;
     private readonly DemoOptions _options;
     private readonly TopicNames _topics;
     private readonly DateTimeOffset _start;
@@ -45,8 +41,10 @@ public sealed class DemoTrafficGenerator
     private long _order;
 
     /// <param name="start">Event time at which the demo's traffic begins; scenario onsets count from it.</param>
-    public DemoTrafficGenerator(DemoOptions options, TopicNames topics, DateTimeOffset start)
+    public DemoTrafficGenerator(DemoOptions options, TopicNames topics, JourneyCatalog catalog, DateTimeOffset start)
     {
+        _journeys = [.. catalog.Journeys.Select(DemoJourney.Of)];
+        _totalWeight = _journeys.Sum(j => j.Profile.Weight);
         _options = options;
         _topics = topics;
         _start = start;
@@ -95,7 +93,11 @@ public sealed class DemoTrafficGenerator
         }
 
         // The bad version goes out at the onset and is rolled back at the end.
-        var service = Journeys.Single(j => j.Name == Scenario.Journey).Service;
+        if (_journeys.SingleOrDefault(j => j.Name == Scenario.Journey)?.Service is not { } service)
+        {
+            return;
+        }
+
         foreach (var (offset, deployed) in new[] { (Scenario.Onset, version), (Scenario.Onset + Scenario.Duration, BaselineVersion) })
         {
             var at = _start + offset;
@@ -115,19 +117,28 @@ public sealed class DemoTrafficGenerator
         var segment = (Region: Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
         var user = $"user-{_random.Next(1, 50_000)}";
         Schedule(Event(journey, journey.Start, session, user, segment, at, amount: null, service: null), at);
-        var abandonShare = Scenario.Affects(journey.Name, Elapsed(at)) && Scenario.AbandonShare is { } giveUp ? giveUp : journey.AbandonShare;
+        var abandonShare = Scenario.Affects(journey.Name, Elapsed(at)) && Scenario.AbandonShare is { } giveUp ? giveUp : journey.Profile.AbandonShare;
         if (_random.NextDouble() < abandonShare)
         {
             return;
         }
 
         var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 85));
-        var successShare = Scenario.Affects(journey.Name, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.SuccessShare;
+        var successShare = Scenario.Affects(journey.Name, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.Profile.SuccessShare;
         var succeeded = _random.NextDouble() < successShare;
-        var amount = journey.Name == "checkout" && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
-        var outcome = Event(journey, succeeded ? journey.Success : journey.Failure, session, user, segment, outcomeAt, amount, journey.Service);
+        var amount = journey.Profile.Revenue && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
+        // A journey without a failure event type ends a failed session unfinished.
+        if ((succeeded ? journey.Success : journey.Failure) is not { } type)
+        {
+            return;
+        }
+
+        var outcome = Event(journey, type, session, user, segment, outcomeAt, amount, journey.Service);
         Schedule(outcome, outcomeAt);
-        Schedule(Telemetry(outcome), outcomeAt);
+        if (journey.Service is { } service)
+        {
+            Schedule(Telemetry(journey, service, outcome), outcomeAt);
+        }
     }
 
     private DomainEvent Event(DemoJourney journey, string type, string session, string user, (string Region, string Plan, string Device) segment, DateTimeOffset at, long? amount, string? service) =>
@@ -147,16 +158,15 @@ public sealed class DemoTrafficGenerator
             service,
             ImmutableSortedDictionary<string, string>.Empty);
 
-    private DemoRecord Telemetry(DomainEvent outcome)
+    private DemoRecord Telemetry(DemoJourney journey, string service, DomainEvent outcome)
     {
-        var journey = Journeys.Single(j => j.Name == outcome.Journey);
         var failed = outcome.EventType == journey.Failure;
         var faulty = Scenario.Affects(journey.Name, Elapsed(outcome.OccurredAt));
         // Log-normal latencies around the journey's median, with a heavier tail on failures.
-        var latency = journey.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
+        var latency = journey.Profile.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
         var status = failed && _random.NextDouble() < 0.6 ? 503 : 200;
         return new DemoRecord(_topics.ServiceTelemetry, outcome.TraceId, new ServiceTelemetry(
-            journey.Service,
+            service,
             journey.Operation,
             outcome.TraceId,
             outcome.OccurredAt,
@@ -186,16 +196,16 @@ public sealed class DemoTrafficGenerator
 
     private DemoJourney PickJourney()
     {
-        var roll = _random.NextDouble();
-        foreach (var journey in Journeys)
+        var roll = _random.NextDouble() * _totalWeight;
+        foreach (var journey in _journeys)
         {
-            if ((roll -= journey.Weight) < 0)
+            if ((roll -= journey.Profile.Weight) < 0)
             {
                 return journey;
             }
         }
 
-        return Journeys[^1];
+        return _journeys[^1];
     }
 
     private string Pick(string[] values) => values[_random.Next(values.Length)];
@@ -203,5 +213,13 @@ public sealed class DemoTrafficGenerator
     private double NextGaussian() =>
         Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
 
-    private sealed record DemoJourney(string Name, string Start, string Success, string Failure, string Service, string Operation, double Weight, double SuccessShare, double AbandonShare, double MedianLatencyMs);
+    /// <param name="Service">The journey's first service, whose requests the demo reports; null for none.</param>
+    private sealed record DemoJourney(string Name, string Start, string Success, string? Failure, string? Service, string Operation, DemoProfile Profile)
+    {
+        public static DemoJourney Of(JourneySpec spec)
+        {
+            var profile = DemoProfile.For(spec.Name);
+            return new(spec.Name, spec.StartEvents[0], spec.SuccessEvents[0], spec.FailureEvents.FirstOrDefault(), spec.Services.FirstOrDefault(), profile.Operation ?? $"POST /{spec.Name}", profile);
+        }
+    }
 }

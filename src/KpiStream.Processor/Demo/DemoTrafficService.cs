@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
@@ -13,6 +14,7 @@ namespace KpiStream.Processor.Demo;
 public sealed class DemoTrafficService(
     DemoOptions options,
     TopicNames topics,
+    JourneyCatalog catalog,
     IReadOnlyDictionary<string, string> clientConfig,
     SchemaSet schemas,
     ISchemaRegistry registry,
@@ -45,7 +47,7 @@ public sealed class DemoTrafficService(
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig(clientConfig.ToDictionary()) { LingerMs = 20, EnableIdempotence = true }).Build();
         var eventClock = new DemoClock(clock.GetUtcNow(), options);
         var eventStart = eventClock.EventStart;
-        var generator = new DemoTrafficGenerator(options, topics, eventStart);
+        var generator = new DemoTrafficGenerator(options, topics, catalog, eventStart);
         long produced = 0;
         logger.LogInformation(
             "Demo traffic: {Rate} sessions/s of event time at {SpeedUp}x, event time starting {Start:O}; it catches up with the wall clock at {CatchUp:O} and keeps to it from then on",

@@ -85,6 +85,7 @@ public static class KpiStreamApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options.Topics);
         services.AddSingleton(schemas);
+        services.AddSingleton(catalog);
         services.AddSingleton(schemaRegistry);
         services.AddSingleton(board);
         services.AddSingleton(sp => new StreamsRuntime(topology, streamsOptions, metrics, TimeProvider.System, sp.GetRequiredService<ILogger<StreamsRuntime>>()));

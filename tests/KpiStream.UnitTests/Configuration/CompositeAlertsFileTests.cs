@@ -52,16 +52,16 @@ public class CompositeAlertsFileTests
         var slow = rules[0];
         Assert.Equal(
             [
-                new CompositeCondition(KpiSignal.LatencyP95Ms, SignalComparison.Above, 1500, TimeSpan.FromMinutes(1), null, JourneysFile.DefaultMinimumSamples),
-                new CompositeCondition(KpiSignal.Conversion, SignalComparison.DropsBy, 0.08, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), JourneysFile.DefaultMinimumSamples),
+                new CompositeCondition(KpiSignal.LatencyP95Ms, SignalComparison.Above, 1500, TimeSpan.FromMinutes(1), null, CompositeCondition.DefaultMinimumSamples),
+                new CompositeCondition(KpiSignal.Conversion, SignalComparison.DropsBy, 0.08, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), CompositeCondition.DefaultMinimumSamples),
             ],
             slow.When.ToArray());
         Assert.Equal(
             new CompositeRule("slow-and-abandoned", AlertSeverity.Page, slow.When, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), new Uri("https://runbooks.example.com/checkout/slow")),
             slow);
         var gone = rules[1];
-        Assert.Equal(new CompositeCondition(KpiSignal.AttemptsPerMinute, SignalComparison.Below, 1, JourneysFile.DefaultConditionWindow, null, 0), Assert.Single(gone.When));
-        Assert.Equal((AlertSeverity.Ticket, TimeSpan.Zero, JourneysFile.DefaultCompositeResolveAfter, (Uri?)null), (gone.Severity, gone.For, gone.ResolveAfter, gone.Runbook));
+        Assert.Equal(new CompositeCondition(KpiSignal.AttemptsPerMinute, SignalComparison.Below, 1, CompositeCondition.DefaultOver, null, 0), Assert.Single(gone.When));
+        Assert.Equal((AlertSeverity.Ticket, TimeSpan.Zero, CompositeRule.DefaultResolveAfter, (Uri?)null), (gone.Severity, gone.For, gone.ResolveAfter, gone.Runbook));
     }
 
     [Theory]

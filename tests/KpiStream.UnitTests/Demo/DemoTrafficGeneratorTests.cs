@@ -1,6 +1,9 @@
 using KpiStream.Core.Events;
+using KpiStream.Core.Journeys;
+using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
+using KpiStream.TestSupport;
 using Xunit;
 
 namespace KpiStream.UnitTests.Demo;
@@ -8,6 +11,7 @@ namespace KpiStream.UnitTests.Demo;
 public sealed class DemoTrafficGeneratorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+    private static readonly JourneyCatalog ShippedJourneys = JourneysFile.Load(Path.Combine(RepositoryPaths.Root, "config", "journeys.yaml"));
     private static readonly string[] StartTypes = ["checkout_started", "login_attempted", "signup_started"];
 
     [Fact]
@@ -53,7 +57,7 @@ public sealed class DemoTrafficGeneratorTests
 
     private static List<DemoRecord> Run(DemoScenario scenario, IEnumerable<TimeSpan> steps)
     {
-        var generator = new DemoTrafficGenerator(new DemoOptions { Scenario = scenario, MalformedShare = 0.01 }, new TopicNames(), Start);
+        var generator = new DemoTrafficGenerator(new DemoOptions { Scenario = scenario, MalformedShare = 0.01 }, new TopicNames(), ShippedJourneys, Start);
         var records = new List<DemoRecord>();
         var last = Start;
         foreach (var step in steps)

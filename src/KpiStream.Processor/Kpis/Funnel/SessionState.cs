@@ -12,8 +12,8 @@ namespace KpiStream.Processor.Kpis.Funnel;
 /// </summary>
 /// <remarks>
 /// A value held inline in the store's cache, with its start inline too: every open session stays
-/// in memory until its horizon, and as objects (entry, start, key text) they were most of what the
-/// GC copied through its generations. Only a session of more than two ids has an array (<see cref="SeenEvents"/>).
+/// in memory until its horizon, so the GC should not have to trace it. Only a session of more than
+/// two ids has an array (<see cref="SeenEvents"/>).
 /// </remarks>
 /// <param name="Start">Null while only outcomes were seen (no start event yet).</param>
 /// <param name="UserPseudonym">Keyed hash of the user who started it; raw user ids never reach state.</param>

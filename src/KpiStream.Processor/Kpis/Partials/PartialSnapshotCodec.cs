@@ -11,10 +11,8 @@ namespace KpiStream.Processor.Kpis.Partials;
 /// Snapshots written as JSON by earlier versions still read.
 /// </summary>
 /// <remarks>
-/// As JSON a snapshot took about 750 bytes, most of them field names; this form takes about 80.
-/// The repartition topic is keyed by journey, so all of a journey's snapshots land on one partition:
-/// the benchmark's cold three-hour run put 5.1 MB of JSON on one, about all that the development
-/// broker keeps per partition (0.6 MB in this form).
+/// Binary because the repartition topic is keyed by journey: all of a journey's snapshots land on
+/// one partition, and as JSON (mostly field names) they outgrew what the development broker keeps per partition.
 /// </remarks>
 public static class PartialSnapshotCodec
 {
