@@ -19,9 +19,12 @@ public sealed record JourneySpec(
     ImmutableArray<string> Services,
     TimeSpan ConversionTimeout,
     ImmutableArray<SloSpec> Slos,
-    double Criticality = 1,
-    double Stage = 0)
+    double Criticality = JourneySpec.DefaultCriticality,
+    double Stage = JourneySpec.DefaultStage)
 {
+    public const double DefaultCriticality = 1;
+    public const double DefaultStage = 0;
+
     /// <summary>Alerts on combinations of this journey's KPIs, beside its SLOs.</summary>
     public ImmutableArray<CompositeRule> CompositeAlerts { get; init; } = [];
 

@@ -129,6 +129,8 @@ public class JourneysFileTests
     [InlineData("fast-burn-only", "workbook", "policies.yaml:3:5: alertPolicies[0].name: expected a unique policy name, 'workbook' is already declared (built in)")]
     [InlineData("runbook: https://runbooks.example.com/checkout", "runbook: see the wiki", "policies.yaml:29:18: journeys[0].slos[0].runbook: expected an absolute http(s) URL, got 'see the wiki'")]
     [InlineData("period: 28d", "period: 2d", "policies.yaml:30:9: journeys[0].slos[1].period: expected a period at least as long as the longest window of alert policy 'workbook' (3d), got '2d'")]
+    [InlineData("name: checkout-default", "name: checkout-success", "policies.yaml:30:9: journeys[0].slos[1].name: expected a name no other SLO or composite alert of the journey has, 'checkout-success' is taken")]
+    [InlineData("name: checkout-default", "name: silence", "policies.yaml:30:9: journeys[0].slos[1].name: expected a name other than 'silence', which the silence alert of every journey has")]
     public void Alert_policy_errors_name_file_line_field_and_expectation(string original, string replacement, string expected)
     {
         var yaml = WithPolicies.Replace(original, replacement, StringComparison.Ordinal);
