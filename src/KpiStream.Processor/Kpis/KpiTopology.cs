@@ -41,7 +41,8 @@ public sealed class KpiTopology(
     KpiOptions options,
     int inputPartitions,
     IKpiMetrics metrics,
-    IKpiBoard board)
+    IKpiBoard board,
+    Func<IReadOnlyList<IAlertJudge>>? alertJudges = null)
 {
     public const string FunnelPartialsStore = "funnel-partials";
     public const string FunnelSessionsStore = "funnel-sessions";
@@ -78,6 +79,9 @@ public sealed class KpiTopology(
     private const string WindowsNode = "windows";
 
     public string RepartitionTopic => TopicNames.Repartition(applicationId);
+
+    /// <summary>A fresh set of judges for each task: <see cref="AlertJudges"/> unless the caller brings its own.</summary>
+    private IReadOnlyList<IAlertJudge> Judges() => alertJudges?.Invoke() ?? AlertJudges.Create(catalog, metrics, board);
 
     public Topology Build()
     {
@@ -117,11 +121,11 @@ public sealed class KpiTopology(
             .AddSink<byte[]?, byte[]?>(WindowDeadLetterSink, topics.DeadLetter, Raw, Raw, WindowsNode)
             .AddStateStore(StoreDefinition.KeyValue(WindowBucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), WindowsNode)
             .AddStateStore(StoreDefinition.KeyValue(WindowRollupsStore, Utf8KeySerde.Instance, StoreJson.For<RollupBucket>()), WindowsNode)
-            .AddProcessor(AlertingNode, () => new AlertingProcessor(catalog, AlertJudges.Create(catalog, metrics, board), metrics, board), WindowsNode)
+            .AddProcessor(AlertingNode, () => new AlertingProcessor(catalog, Judges(), metrics, board), WindowsNode)
             .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alertCodec.Encode, AlertingNode);
 
         // The judges' history first, the stage's own state after it and its progress last: visible progress implies visible alert state.
-        foreach (var store in AlertJudges.Create(catalog, metrics, board).SelectMany(j => j.Stores))
+        foreach (var store in Judges().SelectMany(j => j.Stores))
         {
             builder.AddStateStore(store, AlertingNode);
         }

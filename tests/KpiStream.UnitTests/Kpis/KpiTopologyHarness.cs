@@ -6,6 +6,7 @@ using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
 using KpiStream.Processor.Kpis;
+using KpiStream.Processor.Kpis.Alerting;
 using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
@@ -33,7 +34,8 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     /// <param name="idleAdvanceAfter">Null: input never counts as idle.</param>
     /// <param name="maxEventsPerSession">Events one session is followed for.</param>
-    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null, int maxEventsPerSession = 1000)
+    /// <param name="alertJudges">The alert kinds to judge; the product's (<see cref="AlertJudges"/>) by default.</param>
+    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null, int maxEventsPerSession = 1000, Func<IReadOnlyList<IAlertJudge>>? alertJudges = null)
     {
         Clock = new FakeTimeProvider(now);
         var registry = TestSchemas.NewRegistry();
@@ -53,7 +55,8 @@ internal sealed class KpiTopologyHarness : IDisposable
             new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365), MaxEventsPerSession = maxEventsPerSession },
             InputPartitions,
             new KpiStreamMetrics(Metrics),
-            Board);
+            Board,
+            alertJudges);
         RepartitionTopic = topology.RepartitionTopic;
         _driver = new TopologyTestDriver(
             topology.Build(),
