@@ -3,6 +3,7 @@ using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Hosting;
+using KpiStream.Processor.Kpis;
 
 namespace KpiStream.Processor.Cli;
 
@@ -27,6 +28,12 @@ internal static class RunCommand
             Description = "Stream threads, each a consumer-group member with its own tasks; more use more cores for the same partitions (default 1; 1 to 64).",
             DefaultValueFactory = _ => 1,
         };
+        var deadLetterPayloads = new Option<string>("--dead-letter-payloads")
+        {
+            Description = "What a dead letter keeps of a record that cannot be decoded (and so cannot have its personal fields pseudonymized): keep (as it came, for replay) or drop (only the reason and source).",
+            DefaultValueFactory = _ => "keep",
+        };
+        deadLetterPayloads.AcceptOnlyFromAmong("keep", "drop");
         var brokers = CliOptions.Brokers();
         var partitions = CliOptions.Partitions();
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
@@ -50,7 +57,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -86,6 +93,7 @@ internal static class RunCommand
                     Grace = parse.GetValue(grace) ?? defaults.Kpi.Grace,
                     IdleAdvanceAfter = parse.GetValue(idleAdvanceAfter) ?? defaults.Kpi.IdleAdvanceAfter,
                     RollupWindows = parse.GetValue(rollups) is { } list && DurationText.TryParseList(list, out var sizes) ? sizes : defaults.Kpi.RollupWindows,
+                    UndecodablePayloads = parse.GetValue(deadLetterPayloads) == "drop" ? DeadLetterPayloads.Drop : DeadLetterPayloads.Keep,
                 },
             };
             return await KpiStreamApp.RunAsync(options, Console.Out, cancellationToken);

@@ -9,8 +9,14 @@ public static class HeaderNames
     public const string SourcePartition = "kpistream.dlq.source.partition";
     public const string SourceOffset = "kpistream.dlq.source.offset";
 
-    /// <summary>Says a dead letter's value is <c>truncated</c> (a prefix of the original) or <c>omitted</c>, so it could be written within the size limit.</summary>
+    /// <summary>
+    /// Says a dead letter's value is <c>truncated</c> (a prefix of the original) or <c>omitted</c>, so it could be written
+    /// within the size limit, or <c>dropped</c> because it could not be decoded and the operator keeps no such payloads.
+    /// </summary>
     public const string DeadLetterPayload = "kpistream.dlq.payload";
+
+    /// <summary>The personal fields of a dead letter's value replaced by their pseudonyms, comma-separated (e.g. <c>user_id,attributes.email</c>).</summary>
+    public const string DeadLetterPseudonymized = "kpistream.dlq.pseudonymized";
 
     /// <summary>Says a dead letter's key is <c>truncated</c> (a prefix of the original) to fit the size limit.</summary>
     public const string DeadLetterKey = "kpistream.dlq.key";
@@ -26,6 +32,6 @@ public static class HeaderNames
     /// <summary>Marks a stream-time tick on the repartition topic: no payload, its timestamp is the sender's stream time.</summary>
     public const string StreamTimeTick = "kpistream.tick";
 
-    /// <summary>Marks a deployment marker on the repartition topic, sent to every partition so each journey's evaluator sees it.</summary>
+    /// <summary>Marks a deployment marker on the repartition topic, sent to every partition so each journey's alerting sees it.</summary>
     public const string Deployment = "kpistream.deploy";
 }

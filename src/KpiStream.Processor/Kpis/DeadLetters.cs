@@ -69,6 +69,19 @@ public static class DeadLetters
         return new Record<byte[]?, byte[]?>(key, value, original.Timestamp, headers);
     }
 
+    /// <summary>
+    /// A record that could not be decoded, as <paramref name="payloads"/> says to keep it: whole, or
+    /// only its key, with a header saying the rest was dropped.
+    /// </summary>
+    public static Record<byte[]?, byte[]?> Undecodable(Record<byte[]?, byte[]?> original, DeadLetterPayloads payloads) =>
+        payloads == DeadLetterPayloads.Keep || original.Value is null
+            ? original
+            : new Record<byte[]?, byte[]?>(original.Key, null, original.Timestamp, [Header(HeaderNames.DeadLetterPayload, "dropped")]);
+
+    /// <summary>A record that decoded, with its value re-encoded by the caller so that its personal fields are pseudonymized, said in a header.</summary>
+    public static Record<byte[]?, byte[]?> Pseudonymized(Record<byte[]?, byte[]?> original, byte[] value, IEnumerable<string> fields) =>
+        original with { Value = value, Headers = original.Headers.Add(Header(HeaderNames.DeadLetterPseudonymized, string.Join(",", fields))) };
+
     /// <summary>Counts and forwards the record being processed to the dead-letter sink <paramref name="childName"/>.</summary>
     public static void Send(IProcessorContext context, IKpiMetrics metrics, Record<byte[]?, byte[]?> original, Rejection rejection, int maxBytes, string childName)
     {

@@ -44,6 +44,8 @@ public sealed record KpiOptions
     /// </summary>
     public int MaxDeadLetterBytes { get; init; } = KafkaSizeLimits.DefaultMessageMaxBytes;
 
+    public DeadLetterPayloads UndecodablePayloads { get; init; } = DeadLetterPayloads.Keep;
+
     public void Validate()
     {
         Require(WindowSize >= TimeSpan.FromSeconds(1) && WindowSize.Ticks % TimeSpan.TicksPerSecond == 0, "window size", "a whole number of seconds, at least 1s", WindowSize);

@@ -101,6 +101,33 @@ public sealed class AvroCodec<T>
         }
     }
 
+    /// <summary>
+    /// The record re-encoded after <paramref name="edit"/>, exactly as its writer wrote it otherwise
+    /// (every field of the writer's schema, framed with the same schema id), so that it can be read
+    /// and replayed like the original; null when it does not decode. For dead letters, not the hot path.
+    /// </summary>
+    public byte[]? Rewrite(byte[] framed, Action<GenericRecord> edit)
+    {
+        if (!WireFormat.TryReadHeader(framed, out var schemaId) || _registry.GetByIdAsync(schemaId).GetAwaiter().GetResult() is not { } writerSchema)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var input = new MemoryStream(framed, WireFormat.HeaderLength, framed.Length - WireFormat.HeaderLength, writable: false);
+            var record = new GenericDatumReader<GenericRecord>(writerSchema, writerSchema).Read(null!, new BinaryDecoder(input));
+            edit(record);
+            using var output = new MemoryStream();
+            new GenericDatumWriter<GenericRecord>(writerSchema).Write(record, new BinaryEncoder(output));
+            return WireFormat.Frame(schemaId, output.GetBuffer().AsSpan(0, (int)output.Length));
+        }
+        catch (Exception e) when (e is AvroException or EndOfStreamException or InvalidDataException or InvalidCastException or IOException or ArgumentException or OverflowException)
+        {
+            return null;
+        }
+    }
+
     private GenericDatumReader<GenericRecord>? CreateReader(int schemaId)
     {
         var writerSchema = _registry.GetByIdAsync(schemaId).GetAwaiter().GetResult();

@@ -58,6 +58,30 @@ public class JourneysFileTests
     }
 
     [Fact]
+    public void Personal_fields_are_user_id_and_the_attributes_the_file_names()
+    {
+        var yaml = SampleJourneys.Yaml.Replace("apiVersion: kpistream/v1\n", "apiVersion: kpistream/v1\npersonalFields: [user_id, attributes.email]\n", StringComparison.Ordinal);
+
+        var catalog = JourneysFile.Parse(yaml, "personal.yaml");
+
+        Assert.Equal(["email"], catalog.PersonalFields.Attributes.ToArray());
+        Assert.Equal(["user_id", "attributes.email"], catalog.PersonalFields.Names);
+        Assert.Empty(SampleJourneys.Catalog.PersonalFields.Attributes);
+    }
+
+    [Theory]
+    [InlineData("[email]", "personal.yaml:2:18: personalFields[0]: expected user_id or attributes.<name> (an entry of a domain event's attributes), got 'email'")]
+    [InlineData("[attributes.experiment]", "personal.yaml:2:18: personalFields[0]: expected a field no journey segments by, but journey 'search' segments by 'experiment'")]
+    public void A_personal_field_is_user_id_or_an_attribute_no_journey_segments_by(string fields, string expected)
+    {
+        var yaml = SampleJourneys.Yaml.Replace("apiVersion: kpistream/v1\n", $"apiVersion: kpistream/v1\npersonalFields: {fields}\n", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ConfigurationException>(() => JourneysFile.Parse(yaml, "personal.yaml"));
+
+        Assert.Equal([expected], error.Errors);
+    }
+
+    [Fact]
     public void All_errors_are_reported_at_once()
     {
         var yaml = SampleJourneys.Yaml.Replace("conversionTimeout: 10m", "conversionTimeout: soon", StringComparison.Ordinal).Replace("conversionTimeout: 2m", "conversionTimeout: 2 minutes", StringComparison.Ordinal);

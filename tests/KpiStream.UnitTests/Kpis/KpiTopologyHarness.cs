@@ -51,7 +51,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             SampleJourneys.Catalog,
             TestSchemas.Set,
             registry,
-            new Pseudonymizer(Encoding.UTF8.GetBytes("harness-key-0123456789")),
+            new Pseudonymizer(Encoding.UTF8.GetBytes(PseudonymizationKey)),
             new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365), MaxEventsPerSession = maxEventsPerSession },
             InputPartitions,
             new KpiStreamMetrics(Metrics),
@@ -72,6 +72,8 @@ internal sealed class KpiTopologyHarness : IDisposable
             },
             Clock);
     }
+
+    public const string PseudonymizationKey = "harness-key-0123456789";
 
     public TopicNames Topics { get; } = new();
 

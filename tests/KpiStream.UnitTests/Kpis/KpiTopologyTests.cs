@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using KpiStream.Core.Events;
 using KpiStream.Core.Kpis;
+using KpiStream.Core.Privacy;
 using KpiStream.Core.Windows;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Kpis;
@@ -293,6 +294,29 @@ public class KpiTopologyTests
         Assert.Null(dead[6].Value);
         Assert.Empty(harness.Repartitioned());
         Assert.Equal(1, SampleValue(harness, MetricNames.RecordsDeadLettered, "domain-events", "missing-journey"));
+    }
+
+    [Fact]
+    public void A_record_that_decodes_is_dead_lettered_with_its_user_id_pseudonymized_and_as_readable_as_before()
+    {
+        using var harness = new KpiTopologyHarness(T0);
+        var withUser = Events.Of("e1", "checkout_started", null, "s1", T0, user: "MARKER-user-7");
+        var withoutUser = Events.Of("e2", "checkout_started", null, "s2", T0, user: null);
+        harness.Pipe(withUser);
+        harness.Pipe(withoutUser);
+        harness.Commit();
+
+        var dead = harness.DeadLetters();
+        Assert.Equal(["missing-journey", "missing-journey"], dead.Select(d => Header(d, HeaderNames.DeadLetterReason)));
+        Assert.DoesNotContain("MARKER", Encoding.Latin1.GetString(dead[0].Value!), StringComparison.Ordinal);
+        var pseudonym = new Pseudonymizer(Encoding.UTF8.GetBytes(KpiTopologyHarness.PseudonymizationKey)).Pseudonymize("MARKER-user-7").ToString();
+        var decoded = harness.Events.Decode(dead[0].Value).Value!;
+        Assert.Empty(decoded.Attributes);
+        Assert.Equal(withUser with { UserId = pseudonym }, decoded with { Attributes = withUser.Attributes });
+        Assert.Equal("user_id", Header(dead[0], HeaderNames.DeadLetterPseudonymized));
+        // Nothing personal to replace: the record as it came.
+        Assert.Equal(harness.Events.Encode(withoutUser), dead[1].Value);
+        Assert.Null(Header(dead[1], HeaderNames.DeadLetterPseudonymized));
     }
 
     [Property(MaxTest = 60)]

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using KpiStream.Core.Composites;
 using KpiStream.Core.Journeys;
+using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
 
 namespace KpiStream.Processor.Configuration.Journeys;
@@ -20,7 +21,7 @@ public static class JourneysSpecMapper
                 policy.MinimumBadEvents);
         }
 
-        return new JourneyCatalog(spec.Journeys.Select(j => ToJourney(j, policies)), spec.ImpactWeights);
+        return new JourneyCatalog(spec.Journeys.Select(j => ToJourney(j, policies)), spec.ImpactWeights, new PersonalFields([.. spec.PersonalAttributes.Select(a => a.Name).Distinct()]));
     }
 
     private static JourneySpec ToJourney(JourneySpecV1 journey, Dictionary<string, AlertPolicy> policies) =>

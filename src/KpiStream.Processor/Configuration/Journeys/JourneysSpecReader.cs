@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KpiStream.Core.Journeys;
+using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -18,7 +19,7 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
 {
     public const string ApiVersion = "kpistream/v1";
 
-    private static readonly string[] TopLevelFields = ["apiVersion", "impactWeights", "alertPolicies", "journeys"];
+    private static readonly string[] TopLevelFields = ["apiVersion", "impactWeights", "personalFields", "alertPolicies", "journeys"];
     private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "slos", "compositeAlerts"];
     private static readonly string[] WeightFields = ["reach", "duration"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
@@ -58,11 +59,48 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
 
         var policies = ReadPolicies(root);
         var journeys = RequiredList(root, "", "journeys", "expected a non-empty list of journeys", ReadJourney, missing: "expected a list of journeys, found none");
-        return new JourneysSpecV1(weights, policies, journeys);
+        return new JourneysSpecV1(weights, policies, journeys, ReadPersonalFields(root));
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
     private static partial Regex NamePattern();
+
+    /// <summary><c>user_id</c> (personal anyway) and <c>attributes.&lt;name&gt;</c> entries.</summary>
+    private ImmutableArray<PersonalAttributeSpecV1> ReadPersonalFields(YamlMappingNode root)
+    {
+        if (Child(root, "", "personalFields", required: false) is not { } list)
+        {
+            return [];
+        }
+
+        if (list is not YamlSequenceNode sequence)
+        {
+            errors.Add(list.Start, "personalFields", $"expected a list of fields such as [{PersonalFields.UserId}, {PersonalFields.AttributePrefix}email]");
+            return [];
+        }
+
+        var attributes = ImmutableArray.CreateBuilder<PersonalAttributeSpecV1>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"personalFields[{i}]";
+            var item = sequence.Children[i];
+            var name = (item as YamlScalarNode)?.Value ?? "";
+            if (name == PersonalFields.UserId)
+            {
+                continue;
+            }
+
+            if (name.StartsWith(PersonalFields.AttributePrefix, StringComparison.Ordinal) && name.Length > PersonalFields.AttributePrefix.Length)
+            {
+                attributes.Add(new PersonalAttributeSpecV1(item.Start, path, name[PersonalFields.AttributePrefix.Length..]));
+                continue;
+            }
+
+            errors.Add(item.Start, path, $"expected {PersonalFields.UserId} or {PersonalFields.AttributePrefix}<name> (an entry of a domain event's attributes), got '{name}'");
+        }
+
+        return attributes.ToImmutable();
+    }
 
     private JourneySpecV1 ReadJourney(YamlMappingNode node, string path)
     {

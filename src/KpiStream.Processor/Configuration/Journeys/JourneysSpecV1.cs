@@ -11,7 +11,10 @@ namespace KpiStream.Processor.Configuration.Journeys;
 // file and its field path, so that the validator can point at what it refuses.
 
 /// <param name="Policies">Declared alert policies, in file order; the built-in workbook policy is not among them.</param>
-public sealed record JourneysSpecV1(ImpactWeights ImpactWeights, ImmutableArray<AlertPolicySpecV1> Policies, ImmutableArray<JourneySpecV1> Journeys);
+/// <param name="PersonalAttributes">The <c>attributes</c> entries declared personal, besides <c>user_id</c>, which always is.</param>
+public sealed record JourneysSpecV1(ImpactWeights ImpactWeights, ImmutableArray<AlertPolicySpecV1> Policies, ImmutableArray<JourneySpecV1> Journeys, ImmutableArray<PersonalAttributeSpecV1> PersonalAttributes);
+
+public sealed record PersonalAttributeSpecV1(Mark At, string Path, string Name);
 
 /// <param name="Complete">Whether every field was read without an error.</param>
 public sealed record AlertPolicySpecV1(Mark At, string Path, string? Name, TimeSpan? ResolveAfter, int MinimumBadEvents, ImmutableArray<BurnRateRuleSpecV1> Rules, bool Complete);

@@ -16,6 +16,15 @@ public sealed class JourneysSpecValidator(SpecErrors errors)
     public void Validate(JourneysSpecV1 spec)
     {
         var policies = Policies(spec.Policies);
+        foreach (var personal in spec.PersonalAttributes)
+        {
+            // A segment value is written to every KPI record: a personal one would leave the processor as written.
+            if (spec.Journeys.FirstOrDefault(j => j.SegmentBy.Contains(personal.Name)) is { } journey)
+            {
+                errors.Add(personal.At, personal.Path, $"expected a field no journey segments by, but journey '{journey.Name}' segments by '{personal.Name}'");
+            }
+        }
+
         var journeyNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var journey in spec.Journeys)
         {

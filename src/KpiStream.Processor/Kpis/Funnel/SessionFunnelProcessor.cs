@@ -33,7 +33,7 @@ public sealed class SessionFunnelProcessor(
     KpiOptions options,
     IKpiMetrics metrics) : IProcessor<byte[]?, byte[]?>, ICommitListener
 {
-
+    private readonly PersonalFieldsRedactor _redactor = new(codec, catalog.PersonalFields, pseudonymizer);
     private readonly MinutePartials _partials = new(catalog, options, sourceIdBase: 0, advanceBeforeFirstInput: true);
     private readonly ExpiryIndex<UInt128> _sessionsExpiry = new();
     private IProcessorContext _context = null!;
@@ -62,7 +62,7 @@ public sealed class SessionFunnelProcessor(
         var (valid, rejection) = decoded.Value is { } decodedEvent ? validator.Validate(decodedEvent, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {
-            DeadLetters.Send(_context, metrics, record, rejection, options.MaxDeadLetterBytes, KpiTopology.FunnelDeadLetterSink);
+            DeadLetter(decoded.Value is null ? DeadLetters.Undecodable(record, options.UndecodablePayloads) : Redacted(record), rejection);
             _partials.Pass(offset);
             return;
         }
@@ -93,7 +93,7 @@ public sealed class SessionFunnelProcessor(
         if (session is { Events.Count: var counted } && counted >= options.MaxEventsPerSession)
         {
             // Its entry holds every id it counted: unbounded, one session's entry would outgrow any changelog record.
-            DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.InvalidValue, $"session already counted {counted} events of journey '{journey.Name}', the most one session is followed for"), options.MaxDeadLetterBytes, KpiTopology.FunnelDeadLetterSink);
+            DeadLetter(Redacted(record), new Rejection(DeadLetterReason.InvalidValue, $"session already counted {counted} events of journey '{journey.Name}', the most one session is followed for"));
             return;
         }
 
@@ -118,6 +118,18 @@ public sealed class SessionFunnelProcessor(
                 step.Successes));
         }
     }
+
+    private void DeadLetter(Record<byte[]?, byte[]?> letter, Rejection rejection) =>
+        DeadLetters.Send(_context, metrics, letter, rejection, options.MaxDeadLetterBytes, KpiTopology.FunnelDeadLetterSink);
+
+    /// <summary>A record that decoded, with its personal fields pseudonymized; without its value in the unlikely case it does not re-encode.</summary>
+    private Record<byte[]?, byte[]?> Redacted(Record<byte[]?, byte[]?> record) =>
+        _redactor.Redact(record.Value!) switch
+        {
+            { Replaced.Count: 0 } => record,
+            { } redacted => DeadLetters.Pseudonymized(record, redacted.Value, redacted.Replaced),
+            null => DeadLetters.Undecodable(record, DeadLetterPayloads.Drop),
+        };
 
     public void BeforeCommit()
     {

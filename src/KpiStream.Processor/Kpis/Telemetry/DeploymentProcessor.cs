@@ -15,7 +15,6 @@ namespace KpiStream.Processor.Kpis.Telemetry;
 /// </summary>
 public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiOptions options, IKpiMetrics metrics) : IProcessor<byte[]?, byte[]?>
 {
-
     private IProcessorContext _context = null!;
 
     public void Init(IProcessorContext context) => _context = context;
@@ -25,7 +24,7 @@ public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiOp
         var decoded = codec.Decode(record.Value);
         if (decoded.Value is not { } marker)
         {
-            DeadLetters.Send(_context, metrics, record, decoded.Rejection!, options.MaxDeadLetterBytes, KpiTopology.DeploymentDeadLetterSink);
+            DeadLetters.Send(_context, metrics, DeadLetters.Undecodable(record, options.UndecodablePayloads), decoded.Rejection!, options.MaxDeadLetterBytes, KpiTopology.DeploymentDeadLetterSink);
             return;
         }
 

@@ -28,7 +28,6 @@ public sealed class TelemetryProcessor(
     int domainEventPartitions,
     IKpiMetrics metrics) : IProcessor<byte[]?, byte[]?>, ICommitListener
 {
-
     private readonly MinutePartials _partials = new(catalog, options, sourceIdBase: domainEventPartitions, advanceBeforeFirstInput: false);
     private IProcessorContext _context = null!;
 
@@ -50,7 +49,7 @@ public sealed class TelemetryProcessor(
         var (request, rejection) = decoded.Value is { } value ? validator.Validate(value, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {
-            DeadLetters.Send(_context, metrics, record, rejection, options.MaxDeadLetterBytes, KpiTopology.TelemetryDeadLetterSink);
+            DeadLetters.Send(_context, metrics, decoded.Value is null ? DeadLetters.Undecodable(record, options.UndecodablePayloads) : record, rejection, options.MaxDeadLetterBytes, KpiTopology.TelemetryDeadLetterSink);
             _partials.Pass(offset);
             return;
         }

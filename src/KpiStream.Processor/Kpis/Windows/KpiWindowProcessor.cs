@@ -33,7 +33,6 @@ public sealed class KpiWindowProcessor(
     IKpiMetrics metrics,
     IKpiBoard board) : IProcessor<byte[]?, byte[]?>
 {
-
     private IProcessorContext _context = null!;
     private IKeyValueStore<string, MinuteBucket> _buckets = null!;
     private IKeyValueStore<string, RollupBucket> _rollups = null!;
@@ -105,7 +104,7 @@ public sealed class KpiWindowProcessor(
             return;
         }
 
-        DeadLetters.Send(_context, metrics, record, new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot, stream-time tick or deployment marker of a configured journey"), options.MaxDeadLetterBytes, KpiTopology.WindowDeadLetterSink);
+        DeadLetters.Send(_context, metrics, DeadLetters.Undecodable(record, options.UndecodablePayloads), new Rejection(DeadLetterReason.UndecodableAvro, "not a partial snapshot, stream-time tick or deployment marker of a configured journey"), options.MaxDeadLetterBytes, KpiTopology.WindowDeadLetterSink);
     }
 
     public void Close()
