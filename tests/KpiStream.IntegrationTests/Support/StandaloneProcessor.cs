@@ -48,11 +48,12 @@ public sealed class StandaloneProcessor : IDisposable
 
     /// <summary>Starts `kpistream run` with the sample journeys, no live view and a free metrics port, plus <paramref name="args"/>, and waits until it is ready.</summary>
     /// <param name="registry">Where the test's producer registers its writer schema; the embedded registry's ids by default.</param>
-    public static async Task<StandaloneProcessor> StartAsync(IEnumerable<string> args, ISchemaRegistry? registry = null, TopicNames? topics = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="config">The journeys file; the sample journeys by default.</param>
+    public static async Task<StandaloneProcessor> StartAsync(IEnumerable<string> args, ISchemaRegistry? registry = null, TopicNames? topics = null, IReadOnlyDictionary<string, string>? environment = null, string? config = null)
     {
         var port = Polling.FreePort();
         var process = KpiProcess.Start(
-            ["run", "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", port.ToString(CultureInfo.InvariantCulture), .. args],
+            ["run", "--config", config ?? SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", port.ToString(CultureInfo.InvariantCulture), .. args],
             environment);
         try
         {
