@@ -49,6 +49,7 @@ public class HelmChartTests
         "--stream-threads" => "1",
         "--partitions" => "6",
         "--instance-id" => "kpistream-7d9f-abcde",
+        "--dead-letter-payloads" => "keep",
         _ => "value",
     };
 }
