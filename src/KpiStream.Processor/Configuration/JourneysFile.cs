@@ -20,11 +20,21 @@ public static class JourneysFile
             throw new ConfigurationException([$"{path}: file not found"]);
         }
 
+        if (new FileInfo(path).Length is var size && size > YamlLimits.MaxBytes)
+        {
+            throw new ConfigurationException([$"{path}: {size} bytes; expected a journeys file of at most {YamlLimits.MaxBytes} bytes"]);
+        }
+
         return Parse(File.ReadAllText(path), path);
     }
 
     public static JourneyCatalog Parse(string yaml, string fileName)
     {
+        if (YamlLimits.Check(yaml, fileName) is { } tooBig)
+        {
+            throw new ConfigurationException([tooBig]);
+        }
+
         YamlStream stream = [];
         try
         {
