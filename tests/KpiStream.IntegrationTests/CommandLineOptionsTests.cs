@@ -83,6 +83,20 @@ public sealed partial class CommandLineOptionsTests
     }
 
     [Fact]
+    public async Task The_metrics_address_is_the_one_address_health_and_metrics_answer_on()
+    {
+        var port = Polling.FreePort();
+        // All of 127.0.0.0/8 is this machine's: listening on .2 alone leaves .1 unanswered.
+        using var run = KpiProcess.Start(["run", "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-address", "127.0.0.2", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var http = new HttpClient();
+        await Polling.UntilAsync(async () => (await http.GetAsync($"http://127.0.0.2:{port}/readyz")).IsSuccessStatusCode, StandaloneProcessor.Timeout);
+
+        Assert.Contains("kpistream_assigned_tasks", await http.GetStringAsync($"http://127.0.0.2:{port}/metrics"), StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/healthz"));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, Assert.IsType<System.Net.Sockets.SocketException>(refused.InnerException).SocketErrorCode);
+    }
+
+    [Fact]
     public void Every_run_option_in_the_readme_is_passed_to_a_running_process_by_some_test()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));

@@ -29,6 +29,8 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         { ["run", "--demo", "--demo-speed-up", "NaN"], 2, "--demo-speed-up: expected 1 to 1000, got NaN." },
         { ["run", "--commit-interval", "5ms"], 2, "--commit-interval: expected 10ms to 1m, got 5ms." },
         { ["run", "--grace", "2h"], 2, "--grace: expected 0s to 1h, got 2h." },
+        { ["run", "--metrics-address", "localhost"], 2, "--metrics-address: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got 'localhost'." },
+        { ["run", "--metrics-address", "192.0.2.1"], 1, "--metrics-address: 192.0.2.1 is not an address of this machine (" },
         { ["run", "--state-dir", "/proc/kpistream-state"], 2, "--state-dir: expected a directory KpiStream can write to, got '/proc/kpistream-state'" },
         { ["run", "--bootstrap-servers", "127.0.0.1:1", "--startup-timeout", "2s"], 1, "Kafka at 127.0.0.1:1 could not be reached within 2 s (--startup-timeout): " },
         { ["kafka", "--brokers", "0"], 2, "--brokers: expected 1 to 9, got 0." },

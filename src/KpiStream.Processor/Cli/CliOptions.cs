@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using KpiStream.Processor.Configuration;
 
 namespace KpiStream.Processor.Cli;
@@ -55,6 +56,22 @@ internal static class CliOptions
             }
 
             result.AddError($"{name}: expected an absolute http(s) URL such as http://schema-registry:8081, got '{text}'.");
+            return null;
+        },
+    };
+
+    public static Option<IPAddress?> IpAddress(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (IPAddress.TryParse(text, out var address))
+            {
+                return address;
+            }
+
+            result.AddError($"{name}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got '{text}'.");
             return null;
         },
     };

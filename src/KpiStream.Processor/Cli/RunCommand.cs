@@ -16,6 +16,7 @@ internal static class RunCommand
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers; without it an embedded development cluster is started." };
         var registryUrl = CliOptions.HttpUrl("--schema-registry-url", "Confluent Schema Registry URL; without it the embedded registry serves schemas/.");
         var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9464 };
+        var metricsAddress = CliOptions.IpAddress("--metrics-address", "Address /metrics, /healthz and /readyz listen on, e.g. 127.0.0.1 (default: every address of the machine).");
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
         var startupTimeout = CliOptions.Duration("--startup-timeout", "How long start-up waits for the Kafka cluster to answer before it gives up with exit code 1 (default 60s).");
@@ -57,7 +58,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +69,7 @@ internal static class RunCommand
                 BootstrapServers = parse.GetValue(bootstrap),
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
                 MetricsPort = parse.GetValue(metricsPort),
+                MetricsAddress = parse.GetValue(metricsAddress),
                 Duration = parse.GetValue(duration),
                 StartupTimeout = parse.GetValue(startupTimeout) ?? defaults.StartupTimeout,
                 EmbeddedBrokers = parse.GetValue(brokers),

@@ -35,7 +35,7 @@ public static class KpiStreamApp
         var catalog = JourneysFile.Load(options.ConfigPath);
         var schemas = SchemaSet.Load(options.SchemasDirectory);
         StartupChecks.EnsureStateDirectoryWritable(options.StateDirectory);
-        StartupChecks.EnsurePortFree(options.MetricsPort);
+        StartupChecks.EnsurePortFree(options.MetricsAddress, options.MetricsPort);
 
         using var embedded = options.BootstrapServers is null ? EmbeddedKafkaCluster.Start(options.EmbeddedBrokers) : null;
         var bootstrap = options.BootstrapServers ?? embedded!.BootstrapServers;
@@ -45,7 +45,17 @@ public static class KpiStreamApp
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (options.MetricsAddress is { } address)
+            {
+                k.Listen(address, options.MetricsPort);
+            }
+            else
+            {
+                k.ListenAnyIP(options.MetricsPort);
+            }
+        });
         builder.Logging.ClearProviders().AddSimpleConsole(c =>
         {
             c.SingleLine = true;

@@ -1,3 +1,4 @@
+using System.Net;
 using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
@@ -22,6 +23,9 @@ public sealed record RunOptions
     public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schemas");
 
     public int MetricsPort { get; init; } = 9464;
+
+    /// <summary>The address /metrics, /healthz and /readyz listen on; null for every address of the machine.</summary>
+    public IPAddress? MetricsAddress { get; init; }
 
     /// <summary>Where tasks keep their RocksDB stores; rebuilt from changelogs on start, so it may be ephemeral.</summary>
     public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "kpistream-state");

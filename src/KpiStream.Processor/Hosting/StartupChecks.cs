@@ -32,24 +32,24 @@ internal static class StartupChecks
         }
     }
 
-    /// <summary>The metrics port can be listened on (0 always can: the system picks one).</summary>
-    public static void EnsurePortFree(int port)
+    /// <summary>The metrics port can be listened on at <paramref name="address"/> (null: every address); 0 always can, the system picks one.</summary>
+    public static void EnsurePortFree(IPAddress? address, int port)
     {
-        if (port == 0)
-        {
-            return;
-        }
-
         try
         {
-            // Kestrel listens on every address, IPv6 with IPv4 mapped where it can: probe the same.
-            using var listener = new TcpListener(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, port);
-            if (Socket.OSSupportsIPv6)
+            // Kestrel listens on every address, IPv6 with IPv4 mapped where it can, unless given one: probe the same.
+            var any = address is null && Socket.OSSupportsIPv6;
+            using var listener = new TcpListener(address ?? (any ? IPAddress.IPv6Any : IPAddress.Any), port);
+            if (any)
             {
                 listener.Server.DualMode = true;
             }
 
             listener.Start();
+        }
+        catch (SocketException e) when (address is not null && e.SocketErrorCode == SocketError.AddressNotAvailable)
+        {
+            throw new StartupException($"--metrics-address: {address} is not an address of this machine ({e.Message}).", e);
         }
         catch (SocketException e)
         {
