@@ -61,6 +61,20 @@ public sealed partial class CommandLineOptionsTests
     }
 
     [Fact]
+    public async Task Settings_from_a_kafka_config_file_reach_every_client()
+    {
+        var settings = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(settings, ["# as a mounted secret would hold them", "debug=conf", "client.id=from-file"]);
+        using var processor = await StandaloneProcessor.StartAsync(["--demo", "--kafka-config", settings]);
+
+        var lines = processor.Process.Stdout.Concat(processor.Process.Stderr).ToList();
+        foreach (var client in new[] { "StreamThread-1-consumer", "StreamThread-1-producer", "StreamThread-1-restore", "demo" })
+        {
+            Assert.Contains(lines, l => l.Contains($"|from-file-{client}#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Kafka_given_the_same_application_id_and_topic_prefix_as_run_creates_every_topic_run_needs()
     {
         using var kafka = KpiProcess.Start(["kafka", "--application-id", "team-b", "--topic-prefix", "team2.", "--partitions", "2"]);

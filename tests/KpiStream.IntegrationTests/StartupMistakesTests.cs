@@ -31,6 +31,7 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         { ["run", "--grace", "2h"], 2, "--grace: expected 0s to 1h, got 2h." },
         { ["run", "--metrics-address", "localhost"], 2, "--metrics-address: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got 'localhost'." },
         { ["run", "--metrics-address", "192.0.2.1"], 1, "--metrics-address: 192.0.2.1 is not an address of this machine (" },
+        { ["run", "--kafka-config", "/nonexistent.properties"], 2, "--kafka-config: expected a file of key=value lines, '/nonexistent.properties' does not exist." },
         { ["run", "--state-dir", "/proc/kpistream-state"], 2, "--state-dir: expected a directory KpiStream can write to, got '/proc/kpistream-state'" },
         { ["run", "--bootstrap-servers", "127.0.0.1:1", "--startup-timeout", "2s"], 1, "Kafka at 127.0.0.1:1 could not be reached within 2 s (--startup-timeout): " },
         { ["kafka", "--brokers", "0"], 2, "--brokers: expected 1 to 9, got 0." },
@@ -76,6 +77,22 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         using (process)
         {
             AssertOneLine(process, 1, exit, $"--metrics-port: cannot listen on port {port} (");
+        }
+    }
+
+    [Fact]
+    public async Task A_cluster_that_refuses_the_clients_authentication_fails_start_up_at_once_without_showing_the_secret()
+    {
+        // The development broker serves no SASL handshake, so any SASL login is refused, as a wrong password would be.
+        var settings = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(settings, ["# from a mounted secret", "security.protocol=SASL_PLAINTEXT", "sasl.mechanisms=PLAIN", "sasl.username=kpistream", "sasl.password=s3cret-Pa55"]);
+
+        var (exit, process) = await KpiProcess.RunAsync(["run", "--bootstrap-servers", _kafka.Bootstrap, "--kafka-config", settings, "--no-live-view"], Timeout, Key);
+        using (process)
+        {
+            AssertOneLine(process, 1, exit, $"Kafka at {_kafka.Bootstrap} refused the client's authentication: ");
+            Assert.DoesNotContain(process.Stdout.Concat(process.Stderr), l => l.Contains("s3cret-Pa55", StringComparison.Ordinal));
+            Assert.DoesNotContain(process.Stdout.Concat(process.Stderr), l => l.Contains("not reachable yet", StringComparison.Ordinal));
         }
     }
 

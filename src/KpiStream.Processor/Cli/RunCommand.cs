@@ -45,6 +45,7 @@ internal static class RunCommand
             Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var kafkaConfig = new Option<string?>("--kafka-config") { Description = "A file of librdkafka settings as key=value lines (# comments), e.g. SASL credentials from a mounted secret; merged with -X, each key in one place." };
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
@@ -58,7 +59,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,7 +82,7 @@ internal static class RunCommand
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 StreamThreads = parse.GetValue(streamThreads),
-                KafkaProperties = KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []),
+                KafkaProperties = KafkaClientSettings.WithFile(KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []), parse.GetValue(kafkaConfig)),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions
                 {

@@ -31,6 +31,51 @@ public static class KafkaClientSettings
     }
 
     /// <summary>
+    /// The settings of a properties file (<c>--kafka-config</c>: <c>key=value</c> lines, <c>#</c>
+    /// comments), merged with those of the command line, so that secrets such as
+    /// <c>sasl.password</c> can come from a mounted file instead of a command line every user of
+    /// the machine can read. A key set in both places is refused.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WithFile(IReadOnlyDictionary<string, string> commandLine, string? path)
+    {
+        if (path is null)
+        {
+            return commandLine;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--kafka-config: expected a file of key=value lines, '{path}' does not exist.");
+        }
+
+        var settings = new Dictionary<string, string>(commandLine, StringComparer.Ordinal);
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var parts = line.Split('=', 2);
+            if (parts.Length != 2 || string.IsNullOrWhiteSpace(parts[0]))
+            {
+                // The line is not repeated: it may hold a secret.
+                throw new ArgumentException($"{path}:{i + 1}: expected key=value with a librdkafka setting as the key.");
+            }
+
+            var key = parts[0].Trim();
+            if (!settings.TryAdd(key, parts[1].Trim()))
+            {
+                throw new ArgumentException($"{path}:{i + 1}: {key} is set {(commandLine.ContainsKey(key) ? "with -X too" : "twice")}; set it in one place.");
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>
     /// Builds (and drops) a producer and a consumer with the settings and no broker: librdkafka
     /// refuses unknown keys and bad values, naming the property, as it would later.
     /// </summary>

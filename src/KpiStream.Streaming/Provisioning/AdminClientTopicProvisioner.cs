@@ -8,6 +8,8 @@ namespace KpiStream.Streaming.Provisioning;
 /// Creates missing topics through the Kafka Admin API and refuses existing ones with the wrong
 /// partition count. Waits for the cluster up to <paramref name="reachTimeout"/>, saying once per
 /// attempt that it cannot reach it, rather than echoing every failed connection librdkafka retries.
+/// A cluster that refuses the client's authentication (SASL or TLS) fails start-up at once:
+/// librdkafka would retry, but wrong credentials do not become right.
 /// </summary>
 public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, string> clientConfig, TimeSpan reachTimeout, ILogger<AdminClientTopicProvisioner> logger) : ITopicProvisioner
 {
@@ -77,10 +79,22 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
         }
     }
 
+    // Set from librdkafka's error callback, on its thread.
+    private volatile Error? _authenticationFailure;
+
     private string Servers => clientConfig.GetValueOrDefault("bootstrap.servers", "?");
 
     // librdkafka logs every failed connection; the attempts below say what matters once each.
-    private IAdminClient NewAdminClient() => new AdminClientBuilder(clientConfig).SetLogHandler((_, _) => { }).Build();
+    private IAdminClient NewAdminClient() => new AdminClientBuilder(clientConfig)
+        .SetLogHandler((_, _) => { })
+        .SetErrorHandler((_, error) =>
+        {
+            if (error.Code is ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed or ErrorCode.Local_Ssl)
+            {
+                _authenticationFailure = error;
+            }
+        })
+        .Build();
 
     private async Task<Metadata> MetadataAsync(IAdminClient admin, CancellationToken cancellationToken)
     {
@@ -91,6 +105,10 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
             {
                 // GetMetadata blocks; off the caller's thread so a stop is not held up by it.
                 return await Task.Run(() => admin.GetMetadata(MetadataAttempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException) when (_authenticationFailure is { } refused)
+            {
+                throw new ProvisioningException($"Kafka at {Servers} refused the client's authentication: {refused.Reason}; check security.protocol and the sasl.* and ssl.* settings (-X, --kafka-config).");
             }
             catch (KafkaException e) when (DateTime.UtcNow < deadline)
             {
