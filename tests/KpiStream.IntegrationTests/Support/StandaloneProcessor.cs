@@ -80,6 +80,10 @@ public sealed class StandaloneProcessor : IDisposable
         }
     }
 
+    /// <summary>Produces one record as it is, which the oracle does not count.</summary>
+    public void ProduceRaw(string topic, int partition, string? key, byte[]? value) =>
+        _producer.ProduceAsync(new TopicPartition(topic, partition), new Message<string?, byte[]?> { Key = key, Value = value }).GetAwaiter().GetResult();
+
     /// <summary>Moves the stream time of each of <paramref name="partitions"/> past every window's conversion horizon with a login attempt of the closer segment.</summary>
     public void ProduceClosers(int partitions, DateTimeOffset at)
     {

@@ -30,7 +30,7 @@ public class HostileRecordProperties
         for (var i = 0; i < RecordsPerSeed; i++)
         {
             var decoder = Decoders[random.Next(Decoders.Length)];
-            var hostile = Mutate(decoder.Valid[random.Next(decoder.Valid.Length)], random);
+            var hostile = HostileRecords.Mutate(decoder.Valid[random.Next(decoder.Valid.Length)], random);
             var before = GC.GetAllocatedBytesForCurrentThread();
             var outcome = decoder.Decode(hostile);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -46,61 +46,6 @@ public class HostileRecordProperties
         }
 
         return true;
-    }
-
-    private static byte[] Mutate(byte[] valid, Random random)
-    {
-        var bytes = valid.ToArray();
-        switch (random.Next(7))
-        {
-            case 0:
-                for (var flips = random.Next(1, 9); flips > 0; flips--)
-                {
-                    var at = random.Next(bytes.Length);
-                    bytes[at] ^= (byte)(1 << random.Next(8));
-                }
-
-                return bytes;
-            case 1:
-                return bytes[..random.Next(bytes.Length)];
-            case 2:
-                return [.. bytes, .. RandomBytes(random, random.Next(1, 65))];
-            case 3:
-                return random.Next(2) == 0 ? RandomBytes(random, random.Next(0, 257)) : [.. bytes[..5], .. RandomBytes(random, random.Next(0, 257))];
-            case 4:
-                // A length, count or union branch that the rest of the record cannot hold: huge, negative, or out of range.
-                long[] claims = [int.MaxValue, (long)int.MaxValue * 4, long.MaxValue / 2, -1, -2, int.MinValue, 2, 3, 1_000_000_000];
-                var position = random.Next(5, bytes.Length + 1);
-                return [.. bytes[..position], .. ZigZag(claims[random.Next(claims.Length)]), .. bytes[position..]];
-            case 5:
-                var replaced = random.Next(5, bytes.Length);
-                bytes[replaced] = (byte)random.Next(256);
-                return bytes;
-            default:
-                // A deep run of map or array blocks, each claiming entries.
-                return [.. bytes[..random.Next(5, bytes.Length + 1)], .. Enumerable.Repeat<byte>(0x7e, random.Next(1, 4096))];
-        }
-    }
-
-    private static byte[] RandomBytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] ZigZag(long value)
-    {
-        var encoded = (ulong)((value << 1) ^ (value >> 63));
-        var bytes = new List<byte>();
-        do
-        {
-            var b = (byte)(encoded & 0x7f);
-            encoded >>= 7;
-            bytes.Add(encoded == 0 ? b : (byte)(b | 0x80));
-        }
-        while (encoded != 0);
-        return [.. bytes];
     }
 
     private static Decoder[] CreateDecoders()
