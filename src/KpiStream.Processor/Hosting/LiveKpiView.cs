@@ -1,6 +1,7 @@
 using System.Globalization;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
+using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Kpis.Alerting;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -108,6 +109,9 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         return table;
     }
 
+    /// <summary>Windows read shortest first (5m 30m 1h 6h 1d 3d), not in the text order their names sort in.</summary>
+    private static TimeSpan WindowLength(string window) => DurationText.TryParse(window, out var length) ? length : TimeSpan.MaxValue;
+
     internal static Table Render(IReadOnlyList<SloAlert> alerts)
     {
         var table = new Table().Title("SLO alerts — firing, then recently resolved (event time, UTC)").Border(TableBorder.Rounded);
@@ -130,7 +134,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
                 Markup.Escape(a.Slo),
                 Markup.Escape(a.Journey),
                 Markup.Escape(a.SegmentKey),
-                Markup.Escape(string.Join(" ", a.BurnRates.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
+                Markup.Escape(string.Join(" ", a.BurnRates.OrderBy(b => WindowLength(b.Key)).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
                 a.BudgetConsumed.ToString("0%", CultureInfo.InvariantCulture),
                 a.StartedAt.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
                 a.EndedAt?.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",

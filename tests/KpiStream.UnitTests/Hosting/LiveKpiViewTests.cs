@@ -33,6 +33,17 @@ public class LiveKpiViewTests
         Assert.Contains("none firing", Text(LiveKpiView.Render(Array.Empty<SloAlert>())), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_alerts_burn_rates_are_listed_from_the_shortest_window_to_the_longest()
+    {
+        var burn = ImmutableSortedDictionary<string, double>.Empty.Add("1d", 4).Add("1h", 15).Add("30m", 30).Add("3d", 1.3).Add("5m", 100).Add("6h", 2.5);
+        var alert = new SloAlert(
+            "checkout-success|checkout|*|page@1", AlertStatus.Firing, AlertSeverity.Page, "checkout", "*", "checkout-success",
+            burn, ["5m", "1h"], 2.44, At, null, "team-payments", null, new CustomerImpact(180, 0, 9), [], "Page");
+
+        Assert.Contains("5m:100x 30m:30x 1h:15x 6h:2.5x 1d:4x 3d:1.3x", Text(LiveKpiView.Render([alert])), StringComparison.Ordinal);
+    }
+
     private static string Text(IRenderable table)
     {
         var writer = new StringWriter();
