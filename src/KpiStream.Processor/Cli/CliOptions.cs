@@ -44,52 +44,30 @@ internal static class CliOptions
     /// An absolute http(s) URL. Parsed here, not by System.CommandLine, which has no converter for
     /// <see cref="Uri"/> and failed on every value when asked for one.
     /// </summary>
-    public static Option<Uri?> HttpUrl(string name, string description) => new(name)
+    public static Option<Uri?> HttpUrl(string name, string description) =>
+        Parsed(name, description, "an absolute http(s) URL such as http://schema-registry:8081", text => HttpUrls.TryParse(text, out var url) ? url : null);
+
+    public static Option<IPAddress?> IpAddress(string name, string description) =>
+        Parsed(name, description, "an IP address such as 127.0.0.1, 0.0.0.0 or ::1", text => IPAddress.TryParse(text, out var address) ? address : null);
+
+    /// <remarks>Zero parses; whether it is allowed is each setting's range, checked with the other options.</remarks>
+    public static Option<TimeSpan?> Duration(string name, string description) =>
+        Parsed(name, description, DurationText.Expected, text => DurationText.TryParse(text, out var duration, allowZero: true) ? duration : (TimeSpan?)null);
+
+    /// <summary>An option of one value, null when <paramref name="parse"/> cannot read it, then refused in one line naming the option and what was expected.</summary>
+    private static Option<T> Parsed<T>(string name, string description, string expected, Func<string, T> parse) => new(name)
     {
         Description = description,
         CustomParser = result =>
         {
             var text = result.Tokens.Single().Value;
-            if (HttpUrls.TryParse(text, out var url))
+            var value = parse(text);
+            if (value is null)
             {
-                return url;
+                result.AddError($"{name}: expected {expected}, got '{text}'.");
             }
 
-            result.AddError($"{name}: expected an absolute http(s) URL such as http://schema-registry:8081, got '{text}'.");
-            return null;
-        },
-    };
-
-    public static Option<IPAddress?> IpAddress(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (IPAddress.TryParse(text, out var address))
-            {
-                return address;
-            }
-
-            result.AddError($"{name}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got '{text}'.");
-            return null;
-        },
-    };
-
-    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            // Zero parses; whether it is allowed is each setting's range, checked with the other options.
-            if (DurationText.TryParse(text, out var duration, allowZero: true))
-            {
-                return duration;
-            }
-
-            result.AddError($"{name}: expected {DurationText.Expected}, got '{text}'.");
-            return null;
+            return value;
         },
     };
 }
