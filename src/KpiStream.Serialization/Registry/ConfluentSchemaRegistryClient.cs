@@ -1,138 +1,100 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Serialization;
-using Avro;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
+using Confluent.SchemaRegistry;
+using AvroSchema = Avro.Schema;
+using ConfluentError = Confluent.SchemaRegistry.SchemaRegistryException;
 
 namespace KpiStream.Serialization.Registry;
 
 /// <summary>
-/// Client of the Confluent Schema Registry REST API. Schemas are immutable per id, so lookups
-/// are cached for the life of the process; each call retries transient failures with a timeout
-/// per attempt.
+/// A Confluent Schema Registry through Confluent's own client (<see cref="CachedSchemaRegistryClient"/>:
+/// the REST protocol, caching, retries and timeouts). Kept as a class of its own only to hand the
+/// codecs Avro schemas and to read a missing subject or id as null.
 /// </summary>
 public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
 {
-    private const string ContentType = "application/vnd.schemaregistry.v1+json";
-    private readonly HttpClient _http;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly ConcurrentDictionary<int, Schema> _byId = new();
+    private readonly CachedSchemaRegistryClient _client;
+
+    // Schemas are immutable per id, and ids per subject and schema: each is asked for once (Confluent's client caches registrations, not lookups).
+    private readonly ConcurrentDictionary<int, AvroSchema> _byId = new();
     private readonly ConcurrentDictionary<(string Subject, string Schema), int> _ids = new();
 
-    public ConfluentSchemaRegistryClient(SchemaRegistryOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
+    public ConfluentSchemaRegistryClient(SchemaRegistryOptions options)
     {
         options.Validate();
-        _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: true)
+        _client = new CachedSchemaRegistryClient(new SchemaRegistryConfig
         {
-            BaseAddress = options.Url,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryBaseDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            Url = options.Url.ToString(),
+            RequestTimeoutMs = (int)options.AttemptTimeout.TotalMilliseconds,
+            // Confluent's MaxRetries counts the first attempt too.
+            MaxRetries = options.MaxRetries + 1,
+            RetriesWaitMs = (int)options.RetryBaseDelay.TotalMilliseconds,
+        });
     }
 
-    public async Task<int> RegisterAsync(string subject, Schema schema, CancellationToken cancellationToken = default)
+    public async Task<int> RegisterAsync(string subject, AvroSchema schema, CancellationToken cancellationToken = default)
     {
-        var text = schema.ToString();
-        if (_ids.TryGetValue((subject, text), out var cached))
-        {
-            return cached;
-        }
-
-        var reply = await SendAsync<IdReply>(HttpMethod.Post, $"subjects/{Uri.EscapeDataString(subject)}/versions", new SchemaBody(text), cancellationToken)
-            ?? throw new SchemaRegistryException($"Registry answered 404 when registering under subject '{subject}'.");
-        _ids[(subject, text)] = reply.Id;
-        _byId.TryAdd(reply.Id, schema);
-        return reply.Id;
+        var id = await Call(() => _client.RegisterSchemaAsync(subject, Of(schema)), $"registering under subject '{subject}'", cancellationToken).ConfigureAwait(false);
+        _byId.TryAdd(id, schema);
+        _ids[(subject, schema.ToString())] = id;
+        return id;
     }
 
-    public async Task<Schema?> GetByIdAsync(int id, CancellationToken cancellationToken = default)
+    public async Task<AvroSchema?> GetByIdAsync(int id, CancellationToken cancellationToken = default)
     {
         if (_byId.TryGetValue(id, out var cached))
         {
             return cached;
         }
 
-        var reply = await SendAsync<SchemaBody>(HttpMethod.Get, $"schemas/ids/{id}", null, cancellationToken);
-        if (reply is null)
+        try
+        {
+            var schema = AvroSchema.Parse((await Call(() => _client.GetSchemaAsync(id), $"reading schema id {id}", cancellationToken).ConfigureAwait(false)).SchemaString);
+            return _byId.GetOrAdd(id, schema);
+        }
+        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
         {
             return null;
         }
-
-        var schema = Schema.Parse(reply.Schema);
-        _byId.TryAdd(id, schema);
-        return schema;
     }
 
-    public async Task<int?> LookupAsync(string subject, Schema schema, CancellationToken cancellationToken = default)
+    public async Task<int?> LookupAsync(string subject, AvroSchema schema, CancellationToken cancellationToken = default)
     {
-        var text = schema.ToString();
-        if (_ids.TryGetValue((subject, text), out var cached))
+        if (_ids.TryGetValue((subject, schema.ToString()), out var known))
         {
-            return cached;
+            return known;
         }
 
-        var reply = await SendAsync<IdReply>(HttpMethod.Post, $"subjects/{Uri.EscapeDataString(subject)}", new SchemaBody(text), cancellationToken);
-        if (reply is null)
+        try
+        {
+            var id = (await Call(() => _client.LookupSchemaAsync(subject, Of(schema), ignoreDeletedSchemas: true), $"looking up a schema under subject '{subject}'", cancellationToken).ConfigureAwait(false)).Id;
+            _ids[(subject, schema.ToString())] = id;
+            return id;
+        }
+        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
         {
             return null;
         }
-
-        _ids[(subject, text)] = reply.Id;
-        return reply.Id;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _client.Dispose();
 
-    /// <returns>The decoded body, or null on 404 (unknown subject, schema or id).</returns>
-    private async Task<T?> SendAsync<T>(HttpMethod method, string path, SchemaBody? body, CancellationToken cancellationToken)
-        where T : class
+    private static Schema Of(AvroSchema schema) => new(schema.ToString(), SchemaType.Avro);
+
+    /// <summary>Runs a call of Confluent's client, its failure as one exception naming what was attempted and the registry's answer.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call, string attempt, CancellationToken cancellationToken)
     {
-        using var response = await _pipeline.ExecuteAsync(
-            async ct =>
-            {
-                using var request = new HttpRequestMessage(method, path);
-                request.Headers.Accept.ParseAdd(ContentType);
-                if (body is not null)
-                {
-                    request.Content = JsonContent.Create(body, mediaType: new(ContentType));
-                }
-
-                return await _http.SendAsync(request, ct).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        try
         {
-            return null;
+            return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        if (!response.IsSuccessStatusCode)
+        catch (ConfluentError e)
         {
-            var error = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new SchemaRegistryException($"{method} {path} failed with {(int)response.StatusCode}: {error}");
+            throw new SchemaRegistryException($"Schema registry failed {attempt}: {(int)e.Status} {e.Message}", e.Status, e);
         }
-
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false)
-            ?? throw new SchemaRegistryException($"{method} {path} returned an empty body.");
+        catch (HttpRequestException e)
+        {
+            throw new SchemaRegistryException($"Schema registry failed {attempt}: {e.Message}", inner: e);
+        }
     }
-
-    private sealed record SchemaBody([property: JsonPropertyName("schema")] string Schema);
-
-    private sealed record IdReply([property: JsonPropertyName("id")] int Id);
 }
