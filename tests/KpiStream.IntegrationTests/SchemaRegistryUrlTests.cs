@@ -41,4 +41,38 @@ public sealed class SchemaRegistryUrlTests
         Assert.Contains("GET /schemas/ids/101", registry.Requests);
         Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
     }
+
+    [Fact]
+    public async Task Registry_credentials_from_a_settings_file_authenticate_every_call_and_never_appear_in_the_output()
+    {
+        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        registry.RequiredUserInfo = "kpistream:s3cret-Pa55";
+        var settings = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(settings, ["# as a mounted secret would hold them", "basic.auth.credentials.source=USER_INFO", "basic.auth.user.info=kpistream:s3cret-Pa55"]);
+        var credentials = new Dictionary<string, string> { ["basic.auth.credentials.source"] = "USER_INFO", ["basic.auth.user.info"] = "kpistream:s3cret-Pa55" };
+        using var client = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url, Properties = credentials });
+        using var processor = await StandaloneProcessor.StartAsync(
+            ["--schema-registry-url", registry.Url.ToString(), "--schema-registry-config", settings, "--partitions", "1", "--grace", "5s", "--rollup-windows", "none"],
+            client);
+
+        processor.Produce(0, Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)), Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddSeconds(12), amount: 4200, currency: "EUR"));
+        processor.ProduceClosers(1, T0.AddMinutes(13).AddSeconds(10));
+        var expected = processor.Expected();
+        Assert.Empty(KpiTableComparison.Differences(expected, await processor.WaitForWindowsAsync(expected), client));
+        Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
+        Assert.DoesNotContain(processor.Process.Stdout.Concat(processor.Process.Stderr), l => l.Contains("s3cret-Pa55", StringComparison.Ordinal));
+
+        // With a wrong password the registry refuses the processor's client, and start-up says so in one line.
+        var (exit, refused) = await KpiProcess.RunAsync(
+            [
+                "run", "--schema-registry-url", registry.Url.ToString(), "--schema-registry-property", "basic.auth.credentials.source=USER_INFO", "-S", "basic.auth.user.info=kpistream:wrong",
+                "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", "0", "--duration", "30s",
+            ],
+            StandaloneProcessor.Timeout);
+        using (refused)
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains(refused.Stdout.Concat(refused.Stderr), l => l.StartsWith($"--schema-registry-url: the output schemas could not be registered at {registry.Url}: ", StringComparison.Ordinal) && l.Contains("401", StringComparison.Ordinal));
+        }
+    }
 }

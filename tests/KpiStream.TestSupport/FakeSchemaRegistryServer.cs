@@ -32,6 +32,9 @@ public sealed class FakeSchemaRegistryServer : IAsyncDisposable
     /// <summary>Answers the next N requests with 503, to exercise retries.</summary>
     public int FailNext { get; set; }
 
+    /// <summary>When set, answers 401 to requests without HTTP basic authentication as this <c>user:password</c>.</summary>
+    public string? RequiredUserInfo { get; set; }
+
     public static async Task<FakeSchemaRegistryServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -52,6 +55,13 @@ public sealed class FakeSchemaRegistryServer : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            if (RequiredUserInfo is { } userInfo && context.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(userInfo)))
+            {
+                context.Response.StatusCode = 401;
+                await context.Response.WriteAsJsonAsync(new { error_code = 40101, message = "Unauthorized" });
+                return;
+            }
+
             if (FailNext > 0)
             {
                 FailNext--;

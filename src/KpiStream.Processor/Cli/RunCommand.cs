@@ -45,6 +45,12 @@ internal static class RunCommand
             Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var registryProperties = new Option<string[]>("--schema-registry-property", "-S")
+        {
+            Description = "A setting of Confluent's Schema Registry client as key=value (repeatable), e.g. basic.auth.user.info; with --schema-registry-url.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var registryConfig = new Option<string?>("--schema-registry-config") { Description = "A file of Schema Registry client settings as key=value lines (# comments), e.g. credentials from a mounted secret; merged with -S, each key in one place." };
         var kafkaConfig = new Option<string?>("--kafka-config") { Description = "A file of librdkafka settings as key=value lines (# comments), e.g. SASL credentials from a mounted secret; merged with -X, each key in one place." };
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
@@ -59,7 +65,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, registryProperties, registryConfig, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +75,8 @@ internal static class RunCommand
                 ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
                 BootstrapServers = parse.GetValue(bootstrap),
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
+                SchemaRegistryProperties = SettingsFile.Merge(
+                    KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S"), parse.GetValue(registryConfig), "--schema-registry-config", "-S", "a Schema Registry client setting"),
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsAddress = parse.GetValue(metricsAddress),
                 Duration = parse.GetValue(duration),

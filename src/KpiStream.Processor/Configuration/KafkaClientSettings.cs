@@ -10,7 +10,8 @@ namespace KpiStream.Processor.Configuration;
 public static class KafkaClientSettings
 {
     /// <summary>The settings of <c>key=value</c> pairs; throws naming the first one that is malformed or repeated.</summary>
-    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> pairs)
+    /// <param name="option">The option that gave them, for messages.</param>
+    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> pairs, string option = "-X")
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in pairs)
@@ -18,12 +19,12 @@ public static class KafkaClientSettings
             var parts = pair.Split('=', 2);
             if (parts.Length != 2 || string.IsNullOrWhiteSpace(parts[0]))
             {
-                throw new ArgumentException($"-X: expected key=value with a librdkafka setting as the key, got '{pair}'.");
+                throw new ArgumentException($"{option}: expected key=value with {(option == "-X" ? "a librdkafka setting" : "a setting")} as the key, got '{pair}'.");
             }
 
             if (!settings.TryAdd(parts[0], parts[1]))
             {
-                throw new ArgumentException($"-X {parts[0]}: given twice; give each setting once.");
+                throw new ArgumentException($"{option} {parts[0]}: given twice; give each setting once.");
             }
         }
 
@@ -31,49 +32,12 @@ public static class KafkaClientSettings
     }
 
     /// <summary>
-    /// The settings of a properties file (<c>--kafka-config</c>: <c>key=value</c> lines, <c>#</c>
-    /// comments), merged with those of the command line, so that secrets such as
-    /// <c>sasl.password</c> can come from a mounted file instead of a command line every user of
-    /// the machine can read. A key set in both places is refused.
+    /// The settings of a properties file (<c>--kafka-config</c>), merged with those of the command
+    /// line, so that secrets such as <c>sasl.password</c> can come from a mounted file instead of a
+    /// command line every user of the machine can read.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> WithFile(IReadOnlyDictionary<string, string> commandLine, string? path)
-    {
-        if (path is null)
-        {
-            return commandLine;
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new ArgumentException($"--kafka-config: expected a file of key=value lines, '{path}' does not exist.");
-        }
-
-        var settings = new Dictionary<string, string>(commandLine, StringComparer.Ordinal);
-        var lines = File.ReadAllLines(path);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split('=', 2);
-            if (parts.Length != 2 || string.IsNullOrWhiteSpace(parts[0]))
-            {
-                // The line is not repeated: it may hold a secret.
-                throw new ArgumentException($"{path}:{i + 1}: expected key=value with a librdkafka setting as the key.");
-            }
-
-            var key = parts[0].Trim();
-            if (!settings.TryAdd(key, parts[1].Trim()))
-            {
-                throw new ArgumentException($"{path}:{i + 1}: {key} is set {(commandLine.ContainsKey(key) ? "with -X too" : "twice")}; set it in one place.");
-            }
-        }
-
-        return settings;
-    }
+    public static IReadOnlyDictionary<string, string> WithFile(IReadOnlyDictionary<string, string> commandLine, string? path) =>
+        SettingsFile.Merge(commandLine, path, "--kafka-config", "-X", "a librdkafka setting");
 
     /// <summary>
     /// Builds (and drops) a producer and a consumer with the settings and no broker: librdkafka

@@ -74,7 +74,7 @@ public static class KpiStreamApp
         var board = new LatestKpiBoard();
         ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
-            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl });
+            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl, Properties = options.SchemaRegistryProperties });
         var messageMaxBytes = KafkaSizeLimits.MessageMaxBytes(options.KafkaProperties);
 
         // Composed once the dead-letter topic's size limit is known, after provisioning below and before the runtime is resolved.
@@ -122,6 +122,7 @@ public static class KpiStreamApp
             : new AdminClientTopicProvisioner(ClientConfig(options, bootstrap, "admin"), options.StartupTimeout, app.Services.GetRequiredService<ILogger<AdminClientTopicProvisioner>>());
         await provisioner.EnsureAsync(TopicsFor(options), cancellationToken).ConfigureAwait(false);
         var deadLetterMaxBytes = Math.Min(messageMaxBytes, await provisioner.MaxMessageBytesAsync(options.Topics.DeadLetter, cancellationToken).ConfigureAwait(false) ?? int.MaxValue);
+        await RegisterOutputSchemasAsync(schemaRegistry, options, schemas, cancellationToken).ConfigureAwait(false);
         topology = Compose(options with { Kpi = options.Kpi with { MaxDeadLetterBytes = deadLetterMaxBytes } }, catalog, schemas, schemaRegistry, metrics, board);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
@@ -141,6 +142,24 @@ public static class KpiStreamApp
         output.WriteLine($"Metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return Environment.ExitCode;
+    }
+
+    /// <summary>
+    /// Registers the schemas of kpi.windowed and kpi.alerts before anything runs: a registry that
+    /// refuses them (credentials, compatibility) would otherwise fail a stream thread at its first
+    /// output, long after start-up looked fine. The codecs find the ids cached.
+    /// </summary>
+    private static async Task RegisterOutputSchemasAsync(ISchemaRegistry registry, RunOptions options, SchemaSet schemas, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.RegisterAsync(SubjectNames.ForValue(options.Topics.KpiWindowed), schemas.KpiWindow, cancellationToken).ConfigureAwait(false);
+            await registry.RegisterAsync(SubjectNames.ForValue(options.Topics.KpiAlerts), schemas.Alert, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchemaRegistryException e)
+        {
+            throw new StartupException($"--schema-registry-url: the output schemas could not be registered at {options.SchemaRegistryUrl}: {e.Message}", e);
+        }
     }
 
     /// <summary>

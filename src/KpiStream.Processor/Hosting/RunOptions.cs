@@ -20,6 +20,9 @@ public sealed record RunOptions
     /// <summary>Null uses the embedded registry loaded from the schemas directory.</summary>
     public Uri? SchemaRegistryUrl { get; init; }
 
+    /// <summary>Settings of Confluent's Schema Registry client (<c>-S</c>, <c>--schema-registry-config</c>); only with <see cref="SchemaRegistryUrl"/>.</summary>
+    public IReadOnlyDictionary<string, string> SchemaRegistryProperties { get; init; } = new Dictionary<string, string>();
+
     public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schemas");
 
     public int MetricsPort { get; init; } = 9464;
@@ -68,6 +71,11 @@ public sealed record RunOptions
 
     public void Validate()
     {
+        if (SchemaRegistryProperties.Count > 0 && SchemaRegistryUrl is null)
+        {
+            throw new ArgumentException("-S: Schema Registry settings given without --schema-registry-url; the embedded registry takes none.");
+        }
+
         if (MetricsPort is < 0 or > 65535)
         {
             throw new ArgumentException($"--metrics-port: expected 0 (any free port) to 65535, got {MetricsPort}.");

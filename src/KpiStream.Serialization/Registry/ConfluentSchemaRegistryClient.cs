@@ -13,6 +13,8 @@ namespace KpiStream.Serialization.Registry;
 /// </summary>
 public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
 {
+    private const string Prefix = "schema.registry.";
+
     private readonly CachedSchemaRegistryClient _client;
 
     // Schemas are immutable per id, and ids per subject and schema: each is asked for once (Confluent's client caches registrations, not lookups).
@@ -22,14 +24,28 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
     public ConfluentSchemaRegistryClient(SchemaRegistryOptions options)
     {
         options.Validate();
-        _client = new CachedSchemaRegistryClient(new SchemaRegistryConfig
+        var config = new SchemaRegistryConfig
         {
             Url = options.Url.ToString(),
             RequestTimeoutMs = (int)options.AttemptTimeout.TotalMilliseconds,
             // Confluent's MaxRetries counts the first attempt too.
             MaxRetries = options.MaxRetries + 1,
             RetriesWaitMs = (int)options.RetryBaseDelay.TotalMilliseconds,
-        });
+        };
+        foreach (var (key, value) in options.Properties)
+        {
+            config.Set(key.StartsWith(Prefix, StringComparison.Ordinal) ? key : Prefix + key, value);
+        }
+
+        try
+        {
+            _client = new CachedSchemaRegistryClient(config);
+        }
+        catch (ArgumentException e)
+        {
+            // Confluent's message names the property; values are not repeated, as they may be secrets.
+            throw new ArgumentException($"-S: Confluent's Schema Registry client refused the settings: {e.Message.TrimEnd('.')}.", e);
+        }
     }
 
     public async Task<int> RegisterAsync(string subject, AvroSchema schema, CancellationToken cancellationToken = default)

@@ -13,6 +13,13 @@ public sealed record SchemaRegistryOptions
 
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Settings of Confluent's client by their Confluent names, with or without the
+    /// <c>schema.registry.</c> prefix: <c>basic.auth.credentials.source</c>, <c>basic.auth.user.info</c>,
+    /// <c>ssl.ca.location</c>, <c>url</c> with several comma-separated URLs, and the like.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
     public void Validate()
     {
         if (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
