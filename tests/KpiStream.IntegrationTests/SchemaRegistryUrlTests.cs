@@ -75,4 +75,40 @@ public sealed class SchemaRegistryUrlTests
             Assert.Contains(refused.Stdout.Concat(refused.Stderr), l => l.StartsWith($"--schema-registry-url: the output schemas could not be registered at {registry.Url}: ", StringComparison.Ordinal) && l.Contains("401", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task Without_auto_registration_the_outputs_schemas_must_be_there_and_a_subject_without_them_stops_start_up_naming_it()
+    {
+        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        using var admin = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
+        // A subject managed elsewhere, holding another schema (version 1) that the registry judges incompatible with KpiStream's.
+        await admin.RegisterAsync("kpi.windowed-value", TestSchemas.Set.Alert);
+        registry.Compatible = false;
+        string[] args = ["run", "--schema-registry-url", registry.Url.ToString(), "--no-schema-auto-register", "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", "0", "--duration", "20s"];
+
+        var (exit, refused) = await KpiProcess.RunAsync(args, StandaloneProcessor.Timeout);
+        using (refused)
+        {
+            Assert.Equal(1, exit);
+            Assert.Contains(
+                $"--schema-registry-url: the output schemas could not be found at {registry.Url}: subject 'kpi.windowed-value' holds versions up to 1, none of them KpiStream's dev.kpistream.v1.KpiWindow, "
+                + "and schemas are not registered automatically (--no-schema-auto-register); the registry judges it incompatible with version 1",
+                refused.Stdout.Concat(refused.Stderr));
+        }
+
+        Assert.DoesNotContain("POST /subjects/kpi.windowed-value/versions", registry.Requests.Skip(1));
+
+        // Once the subjects hold KpiStream's schemas, it starts, finding them without registering anything.
+        await admin.RegisterAsync("kpi.windowed-value", TestSchemas.Set.KpiWindow);
+        await admin.RegisterAsync("kpi.alerts-value", TestSchemas.Set.Alert);
+        var registrations = registry.Requests.Count(r => r.EndsWith("/versions", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal));
+        var (started, run) = await KpiProcess.RunAsync(args, StandaloneProcessor.Timeout);
+        using (run)
+        {
+            Assert.Equal(0, started);
+        }
+
+        Assert.Equal(registrations, registry.Requests.Count(r => r.EndsWith("/versions", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal)));
+        Assert.Contains("POST /subjects/kpi.alerts-value", registry.Requests);
+    }
 }

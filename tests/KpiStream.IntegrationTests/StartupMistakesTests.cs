@@ -32,6 +32,7 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         { ["run", "--metrics-address", "localhost"], 2, "--metrics-address: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got 'localhost'." },
         { ["run", "--metrics-address", "192.0.2.1"], 1, "--metrics-address: 192.0.2.1 is not an address of this machine (" },
         { ["run", "-S", "basic.auth.user.info=a:b"], 2, "-S: Schema Registry settings given without --schema-registry-url; the embedded registry takes none." },
+        { ["run", "--no-schema-auto-register"], 2, "--no-schema-auto-register: given without --schema-registry-url; the embedded registry always holds KpiStream's schemas." },
         { ["run", "--kafka-config", "/nonexistent.properties"], 2, "--kafka-config: expected a file of key=value lines, '/nonexistent.properties' does not exist." },
         { ["run", "--state-dir", "/proc/kpistream-state"], 2, "--state-dir: expected a directory KpiStream can write to, got '/proc/kpistream-state'" },
         { ["run", "--bootstrap-servers", "127.0.0.1:1", "--startup-timeout", "2s"], 1, "Kafka at 127.0.0.1:1 could not be reached within 2 s (--startup-timeout): " },

@@ -32,6 +32,9 @@ public sealed class FakeSchemaRegistryServer : IAsyncDisposable
     /// <summary>Answers the next N requests with 503, to exercise retries.</summary>
     public int FailNext { get; set; }
 
+    /// <summary>What the compatibility check answers.</summary>
+    public bool Compatible { get; set; } = true;
+
     /// <summary>When set, answers 401 to requests without HTTP basic authentication as this <c>user:password</c>.</summary>
     public string? RequiredUserInfo { get; set; }
 
@@ -86,6 +89,14 @@ public sealed class FakeSchemaRegistryServer : IAsyncDisposable
                 ? Results.Json(new { subject, id, version = 1, schema })
                 : Results.Json(new { error_code = 40403, message = "Schema not found" }, statusCode: 404);
         });
+        _app.MapGet("/subjects/{subject}/versions", (string subject) =>
+        {
+            var versions = _subjects.Keys.Count(k => k.Subject == subject);
+            return versions > 0
+                ? Results.Json(Enumerable.Range(1, versions).ToArray())
+                : Results.Json(new { error_code = 40401, message = "Subject not found" }, statusCode: 404);
+        });
+        _app.MapPost("/compatibility/subjects/{subject}/versions/{version}", () => Results.Json(new { is_compatible = Compatible }));
         _app.MapGet("/schemas/ids/{id:int}", (int id) =>
             _schemas.TryGetValue(id, out var schema)
                 ? Results.Json(new { schema })

@@ -51,6 +51,7 @@ internal static class RunCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var registryConfig = new Option<string?>("--schema-registry-config") { Description = "A file of Schema Registry client settings as key=value lines (# comments), e.g. credentials from a mounted secret; merged with -S, each key in one place." };
+        var noAutoRegister = new Option<bool>("--no-schema-auto-register") { Description = "Do not register the output schemas at the Schema Registry (a production registry whose subjects are managed elsewhere): they must be there already, or start-up stops naming the subject." };
         var kafkaConfig = new Option<string?>("--kafka-config") { Description = "A file of librdkafka settings as key=value lines (# comments), e.g. SASL credentials from a mounted secret; merged with -X, each key in one place." };
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
@@ -65,7 +66,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, registryProperties, registryConfig, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +76,7 @@ internal static class RunCommand
                 ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
                 BootstrapServers = parse.GetValue(bootstrap),
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
+                SchemaAutoRegister = !parse.GetValue(noAutoRegister),
                 SchemaRegistryProperties = SettingsFile.Merge(
                     KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S"), parse.GetValue(registryConfig), "--schema-registry-config", "-S", "a Schema Registry client setting"),
                 MetricsPort = parse.GetValue(metricsPort),

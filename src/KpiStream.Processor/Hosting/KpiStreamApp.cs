@@ -74,7 +74,7 @@ public static class KpiStreamApp
         var board = new LatestKpiBoard();
         ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
             ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
-            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl, Properties = options.SchemaRegistryProperties });
+            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl, Properties = options.SchemaRegistryProperties, AutoRegister = options.SchemaAutoRegister });
         var messageMaxBytes = KafkaSizeLimits.MessageMaxBytes(options.KafkaProperties);
 
         // Composed once the dead-letter topic's size limit is known, after provisioning below and before the runtime is resolved.
@@ -145,9 +145,10 @@ public static class KpiStreamApp
     }
 
     /// <summary>
-    /// Registers the schemas of kpi.windowed and kpi.alerts before anything runs: a registry that
-    /// refuses them (credentials, compatibility) would otherwise fail a stream thread at its first
-    /// output, long after start-up looked fine. The codecs find the ids cached.
+    /// Registers (or, without auto-registration, finds) the schemas of kpi.windowed and kpi.alerts
+    /// before anything runs: a registry that refuses them (credentials, compatibility, a subject
+    /// managed elsewhere) would otherwise fail a stream thread at its first output, long after
+    /// start-up looked fine. The codecs find the ids cached.
     /// </summary>
     private static async Task RegisterOutputSchemasAsync(ISchemaRegistry registry, RunOptions options, SchemaSet schemas, CancellationToken cancellationToken)
     {
@@ -158,7 +159,7 @@ public static class KpiStreamApp
         }
         catch (SchemaRegistryException e)
         {
-            throw new StartupException($"--schema-registry-url: the output schemas could not be registered at {options.SchemaRegistryUrl}: {e.Message}", e);
+            throw new StartupException($"--schema-registry-url: the output schemas could not be {(options.SchemaAutoRegister ? "registered" : "found")} at {options.SchemaRegistryUrl}: {e.Message}", e);
         }
     }
 

@@ -23,6 +23,9 @@ public sealed record RunOptions
     /// <summary>Settings of Confluent's Schema Registry client (<c>-S</c>, <c>--schema-registry-config</c>); only with <see cref="SchemaRegistryUrl"/>.</summary>
     public IReadOnlyDictionary<string, string> SchemaRegistryProperties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Whether the output schemas may be registered at the Schema Registry; off, they must be there already.</summary>
+    public bool SchemaAutoRegister { get; init; } = true;
+
     public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "schemas");
 
     public int MetricsPort { get; init; } = 9464;
@@ -74,6 +77,11 @@ public sealed record RunOptions
         if (SchemaRegistryProperties.Count > 0 && SchemaRegistryUrl is null)
         {
             throw new ArgumentException("-S: Schema Registry settings given without --schema-registry-url; the embedded registry takes none.");
+        }
+
+        if (!SchemaAutoRegister && SchemaRegistryUrl is null)
+        {
+            throw new ArgumentException("--no-schema-auto-register: given without --schema-registry-url; the embedded registry always holds KpiStream's schemas.");
         }
 
         if (MetricsPort is < 0 or > 65535)

@@ -16,6 +16,7 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
     private const string Prefix = "schema.registry.";
 
     private readonly CachedSchemaRegistryClient _client;
+    private readonly bool _autoRegister;
 
     // Schemas are immutable per id, and ids per subject and schema: each is asked for once (Confluent's client caches registrations, not lookups).
     private readonly ConcurrentDictionary<int, AvroSchema> _byId = new();
@@ -24,6 +25,7 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
     public ConfluentSchemaRegistryClient(SchemaRegistryOptions options)
     {
         options.Validate();
+        _autoRegister = options.AutoRegister;
         var config = new SchemaRegistryConfig
         {
             Url = options.Url.ToString(),
@@ -50,6 +52,12 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
 
     public async Task<int> RegisterAsync(string subject, AvroSchema schema, CancellationToken cancellationToken = default)
     {
+        if (!_autoRegister)
+        {
+            return await LookupAsync(subject, schema, cancellationToken).ConfigureAwait(false)
+                ?? throw new SchemaRegistryException(await WhyMissingAsync(subject, schema, cancellationToken).ConfigureAwait(false));
+        }
+
         var id = await Call(() => _client.RegisterSchemaAsync(subject, Of(schema)), $"registering under subject '{subject}'", cancellationToken).ConfigureAwait(false);
         _byId.TryAdd(id, schema);
         _ids[(subject, schema.ToString())] = id;
@@ -94,6 +102,30 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Why a schema that is not under its subject cannot be used: what the subject holds, and the registry's judgement of the schema against it.</summary>
+    private async Task<string> WhyMissingAsync(string subject, AvroSchema schema, CancellationToken cancellationToken)
+    {
+        List<int> versions;
+        try
+        {
+            versions = await Call(() => _client.GetSubjectVersionsAsync(subject), $"listing the versions of subject '{subject}'", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            versions = [];
+        }
+
+        if (versions.Count == 0)
+        {
+            return $"subject '{subject}' does not exist, and schemas are not registered automatically (--no-schema-auto-register); register {schema.Fullname} under it first";
+        }
+
+        var latest = versions.Max();
+        var compatible = await Call(() => _client.IsCompatibleAsync(subject, Of(schema)), $"checking compatibility under subject '{subject}'", cancellationToken).ConfigureAwait(false);
+        return $"subject '{subject}' holds versions up to {latest}, none of them KpiStream's {schema.Fullname}, and schemas are not registered automatically (--no-schema-auto-register); "
+            + $"the registry judges it {(compatible ? "compatible" : "incompatible")} with version {latest}";
+    }
 
     private static Schema Of(AvroSchema schema) => new(schema.ToString(), SchemaType.Avro);
 

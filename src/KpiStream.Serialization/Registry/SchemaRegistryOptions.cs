@@ -20,6 +20,14 @@ public sealed record SchemaRegistryOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether registering a schema may add it to its subject. Off, as against a production
+    /// registry whose subjects are managed elsewhere, a schema is only looked up, and one that is
+    /// not there fails naming the subject, its latest version and whether the registry judges the
+    /// schema compatible with it.
+    /// </summary>
+    public bool AutoRegister { get; init; } = true;
+
     public void Validate()
     {
         if (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
