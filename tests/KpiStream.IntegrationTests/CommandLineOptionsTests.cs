@@ -61,16 +61,18 @@ public sealed partial class CommandLineOptionsTests
     }
 
     [Fact]
-    public async Task Settings_from_a_kafka_config_file_reach_every_client()
+    public async Task Settings_from_a_kafka_config_file_or_the_environment_reach_every_client()
     {
         var settings = Path.GetTempFileName();
-        await File.WriteAllLinesAsync(settings, ["# as a mounted secret would hold them", "debug=conf", "client.id=from-file"]);
-        using var processor = await StandaloneProcessor.StartAsync(["--demo", "--kafka-config", settings]);
+        await File.WriteAllLinesAsync(settings, ["# as a mounted secret would hold them", "debug=conf"]);
+        using var processor = await StandaloneProcessor.StartAsync(
+            ["--demo", "--kafka-config", settings],
+            environment: new Dictionary<string, string> { [Processor.Hosting.RunOptions.KafkaVariablePrefix + "CLIENT_ID"] = "from-env" });
 
         var lines = processor.Process.Stdout.Concat(processor.Process.Stderr).ToList();
         foreach (var client in new[] { "StreamThread-1-consumer", "StreamThread-1-producer", "StreamThread-1-restore", "demo" })
         {
-            Assert.Contains(lines, l => l.Contains($"|from-file-{client}#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains($"|from-env-{client}#", StringComparison.Ordinal) && l.EndsWith("debug = conf", StringComparison.Ordinal));
         }
     }
 

@@ -111,4 +111,28 @@ public sealed class SchemaRegistryUrlTests
         Assert.Equal(registrations, registry.Requests.Count(r => r.EndsWith("/versions", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal)));
         Assert.Contains("POST /subjects/kpi.alerts-value", registry.Requests);
     }
+
+    [Fact]
+    public async Task Registry_credentials_from_the_environment_authenticate_the_processor()
+    {
+        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        registry.RequiredUserInfo = "kpistream:env-Pa55";
+        var environment = new Dictionary<string, string>
+        {
+            [Processor.Hosting.RunOptions.SchemaRegistryVariablePrefix + "BASIC_AUTH_CREDENTIALS_SOURCE"] = "USER_INFO",
+            [Processor.Hosting.RunOptions.SchemaRegistryVariablePrefix + "BASIC_AUTH_USER_INFO"] = "kpistream:env-Pa55",
+        };
+
+        var (exit, run) = await KpiProcess.RunAsync(
+            ["run", "--schema-registry-url", registry.Url.ToString(), "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", "0", "--duration", "5s"],
+            StandaloneProcessor.Timeout,
+            environment);
+        using (run)
+        {
+            Assert.Equal(0, exit);
+        }
+
+        Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
+        Assert.Contains("POST /subjects/kpi.alerts-value/versions", registry.Requests);
+    }
 }

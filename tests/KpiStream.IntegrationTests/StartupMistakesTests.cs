@@ -31,7 +31,7 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         { ["run", "--grace", "2h"], 2, "--grace: expected 0s to 1h, got 2h." },
         { ["run", "--metrics-address", "localhost"], 2, "--metrics-address: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got 'localhost'." },
         { ["run", "--metrics-address", "192.0.2.1"], 1, "--metrics-address: 192.0.2.1 is not an address of this machine (" },
-        { ["run", "-S", "basic.auth.user.info=a:b"], 2, "-S: Schema Registry settings given without --schema-registry-url; the embedded registry takes none." },
+        { ["run", "-S", "basic.auth.user.info=a:b"], 2, "-S: Schema Registry settings (-S, --schema-registry-config or KPISTREAM_SCHEMA_REGISTRY_*) given without --schema-registry-url; the embedded registry takes none." },
         { ["run", "--no-schema-auto-register"], 2, "--no-schema-auto-register: given without --schema-registry-url; the embedded registry always holds KpiStream's schemas." },
         { ["run", "--kafka-config", "/nonexistent.properties"], 2, "--kafka-config: expected a file of key=value lines, '/nonexistent.properties' does not exist." },
         { ["run", "--state-dir", "/proc/kpistream-state"], 2, "--state-dir: expected a directory KpiStream can write to, got '/proc/kpistream-state'" },

@@ -77,8 +77,11 @@ internal static class RunCommand
                 BootstrapServers = parse.GetValue(bootstrap),
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
                 SchemaAutoRegister = !parse.GetValue(noAutoRegister),
-                SchemaRegistryProperties = SettingsFile.Merge(
-                    KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S"), parse.GetValue(registryConfig), "--schema-registry-config", "-S", "a Schema Registry client setting"),
+                SchemaRegistryProperties = SettingsFile.WithEnvironment(
+                    SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S"), parse.GetValue(registryConfig), "--schema-registry-config", "-S", "a Schema Registry client setting"),
+                    RunOptions.SchemaRegistryVariablePrefix,
+                    "-S or --schema-registry-config",
+                    SettingsFile.ProcessEnvironment()),
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsAddress = parse.GetValue(metricsAddress),
                 Duration = parse.GetValue(duration),
@@ -92,7 +95,11 @@ internal static class RunCommand
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 StreamThreads = parse.GetValue(streamThreads),
-                KafkaProperties = KafkaClientSettings.WithFile(KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []), parse.GetValue(kafkaConfig)),
+                KafkaProperties = SettingsFile.WithEnvironment(
+                    KafkaClientSettings.WithFile(KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []), parse.GetValue(kafkaConfig)),
+                    RunOptions.KafkaVariablePrefix,
+                    "-X or --kafka-config",
+                    SettingsFile.ProcessEnvironment()),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions
                 {

@@ -1,6 +1,10 @@
 namespace KpiStream.Processor.Configuration;
 
-/// <summary>A file of client settings as <c>key=value</c> lines (<c>#</c> comments), merged with the same settings given on the command line.</summary>
+/// <summary>
+/// Client settings from a file of <c>key=value</c> lines (<c>#</c> comments) or from environment
+/// variables, merged with the same settings given on the command line, so that secrets need not
+/// stand on a command line every user of the machine can read.
+/// </summary>
 public static class SettingsFile
 {
     /// <summary>The command line's settings and the file's; a key set in both places, or twice in the file, is refused, naming file and line but never the value (it may be a secret).</summary>
@@ -44,4 +48,29 @@ public static class SettingsFile
 
         return settings;
     }
+
+    /// <summary>
+    /// The settings of the environment variables named <paramref name="prefix"/> and the key in
+    /// capitals with <c>_</c> for <c>.</c> (<c>KPISTREAM_KAFKA_SASL_PASSWORD</c> is <c>sasl.password</c>),
+    /// added to <paramref name="settings"/>; a key set in both places is refused, without its value.
+    /// </summary>
+    /// <param name="elsewhere">Where else the settings come from, for messages.</param>
+    public static IReadOnlyDictionary<string, string> WithEnvironment(IReadOnlyDictionary<string, string> settings, string prefix, string elsewhere, IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var merged = new Dictionary<string, string>(settings, StringComparer.Ordinal);
+        foreach (var (name, value) in environment.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal) && v.Key.Length > prefix.Length).OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            var key = name[prefix.Length..].ToLowerInvariant().Replace('_', '.');
+            if (!merged.TryAdd(key, value))
+            {
+                throw new ArgumentException($"{name}: {key} is set with {elsewhere} too; set it in one place.");
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>This process's environment variables.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? ""));
 }

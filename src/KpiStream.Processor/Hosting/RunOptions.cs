@@ -10,6 +10,12 @@ namespace KpiStream.Processor.Hosting;
 /// <summary>Everything `kpistream run` needs, as parsed from the command line.</summary>
 public sealed record RunOptions
 {
+    /// <summary>Environment variables of librdkafka settings: <c>KPISTREAM_KAFKA_SASL_PASSWORD</c> is <c>sasl.password</c>.</summary>
+    public const string KafkaVariablePrefix = "KPISTREAM_KAFKA_";
+
+    /// <summary>Environment variables of Schema Registry client settings: <c>KPISTREAM_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO</c> is <c>basic.auth.user.info</c>.</summary>
+    public const string SchemaRegistryVariablePrefix = "KPISTREAM_SCHEMA_REGISTRY_";
+
     public const string PseudonymizationKeyVariable = "KPISTREAM_PSEUDONYMIZATION_KEY";
 
     public string ConfigPath { get; init; } = "config/journeys.yaml";
@@ -76,7 +82,7 @@ public sealed record RunOptions
     {
         if (SchemaRegistryProperties.Count > 0 && SchemaRegistryUrl is null)
         {
-            throw new ArgumentException("-S: Schema Registry settings given without --schema-registry-url; the embedded registry takes none.");
+            throw new ArgumentException($"-S: Schema Registry settings (-S, --schema-registry-config or {SchemaRegistryVariablePrefix}*) given without --schema-registry-url; the embedded registry takes none.");
         }
 
         if (!SchemaAutoRegister && SchemaRegistryUrl is null)

@@ -29,6 +29,18 @@ public class KafkaClientSettingsTests
         Assert.Equal(file + expected, error.Message);
     }
 
+    [Fact]
+    public void Environment_variables_under_the_prefix_are_settings_named_by_the_rest_in_lower_case_with_dots()
+    {
+        var environment = new Dictionary<string, string> { ["KPISTREAM_KAFKA_SASL_PASSWORD"] = "pw", ["KPISTREAM_KAFKA_SECURITY_PROTOCOL"] = "SASL_SSL", ["KPISTREAM_KAFKA_"] = "x", ["PATH"] = "/bin" };
+
+        var settings = SettingsFile.WithEnvironment(KafkaClientSettings.Parse(["acks=all"]), "KPISTREAM_KAFKA_", "-X", environment);
+
+        Assert.Equal(new Dictionary<string, string> { ["acks"] = "all", ["sasl.password"] = "pw", ["security.protocol"] = "SASL_SSL" }, settings);
+        var twice = Assert.Throws<ArgumentException>(() => SettingsFile.WithEnvironment(KafkaClientSettings.Parse(["sasl.password=other"]), "KPISTREAM_KAFKA_", "-X", environment));
+        Assert.Equal("KPISTREAM_KAFKA_SASL_PASSWORD: sasl.password is set with -X too; set it in one place.", twice.Message);
+    }
+
     private static string Write(params string[] lines)
     {
         var file = Path.GetTempFileName();
