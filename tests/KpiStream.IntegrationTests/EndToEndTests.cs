@@ -149,7 +149,7 @@ public sealed class EndToEndTests : IAsyncLifetime
             {
                 // Decodes: written with its user id pseudonymized, otherwise as it came.
                 var written = _events.Decode(record.Message.Value).Value!;
-                Assert.Equal("user_id", Header(record, HeaderNames.DeadLetterPseudonymized));
+                Assert.Equal("user_id", record.Header(HeaderNames.DeadLetterPseudonymized));
                 Assert.Matches("^u_[0-9a-f]{32}$", written.UserId);
                 Assert.Equal(original with { UserId = written.UserId, Attributes = written.Attributes }, written);
             }
@@ -158,12 +158,12 @@ public sealed class EndToEndTests : IAsyncLifetime
                 Assert.Equal(value, record.Message.Value);
             }
 
-            Assert.Equal(reason, Header(record, HeaderNames.DeadLetterReason));
-            Assert.Equal(_topics.DomainEvents, Header(record, HeaderNames.SourceTopic));
-            Assert.Equal(positions[key].Partition.Value.ToString(CultureInfo.InvariantCulture), Header(record, HeaderNames.SourcePartition));
-            Assert.Equal(positions[key].Offset.Value.ToString(CultureInfo.InvariantCulture), Header(record, HeaderNames.SourceOffset));
-            Assert.Equal("test", Header(record, "origin"));
-            Assert.False(string.IsNullOrEmpty(Header(record, HeaderNames.DeadLetterDetail)));
+            Assert.Equal(reason, record.Header(HeaderNames.DeadLetterReason));
+            Assert.Equal(_topics.DomainEvents, record.Header(HeaderNames.SourceTopic));
+            Assert.Equal(positions[key].Partition.Value.ToString(CultureInfo.InvariantCulture), record.Header(HeaderNames.SourcePartition));
+            Assert.Equal(positions[key].Offset.Value.ToString(CultureInfo.InvariantCulture), record.Header(HeaderNames.SourceOffset));
+            Assert.Equal("test", record.Header("origin"));
+            Assert.False(string.IsNullOrEmpty(record.Header(HeaderNames.DeadLetterDetail)));
         }
 
         using var http = new HttpClient();
@@ -205,6 +205,4 @@ public sealed class EndToEndTests : IAsyncLifetime
         return _producer.ProduceAsync(new TopicPartition(_topics.DomainEvents, partition), message).GetAwaiter().GetResult().TopicPartitionOffset;
     }
 
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 }

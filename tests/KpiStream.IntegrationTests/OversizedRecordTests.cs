@@ -38,10 +38,7 @@ public sealed class OversizedRecordTests
         };
         foreach (var (key, topic, partition, size, _, _) in bad)
         {
-            var file = Path.Combine(Path.GetTempPath(), $"kpistream-{key}-{Guid.NewGuid():N}.bin");
-            await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)'x', size).ToArray());
-            await Kcat.RunAsync(processor.Bootstrap, "-P", "-t", topic, "-p", partition.ToString(CultureInfo.InvariantCulture), "-k", key, "-X", "message.max.bytes=3000000", file);
-            File.Delete(file);
+            await Kcat.ProduceAsync(processor.Bootstrap, topic, partition, key, Enumerable.Repeat((byte)'x', size).ToArray());
         }
 
         // A key of 300,000 bytes with a small value: the key is cut, the value kept.
@@ -63,15 +60,15 @@ public sealed class OversizedRecordTests
         foreach (var (key, topic, partition, size, reason, whole) in bad)
         {
             var record = Assert.Single(dead, d => d.Message.Key is { } k && Encoding.UTF8.GetString(k) == key);
-            Assert.Equal((reason, topic, partition.ToString(CultureInfo.InvariantCulture)), (Header(record, HeaderNames.DeadLetterReason), Header(record, HeaderNames.SourceTopic), Header(record, HeaderNames.SourcePartition)));
+            Assert.Equal((reason, topic, partition.ToString(CultureInfo.InvariantCulture)), (record.Header(HeaderNames.DeadLetterReason), record.Header(HeaderNames.SourceTopic), record.Header(HeaderNames.SourcePartition)));
             Assert.True(SizeOf(record) <= MessageMaxBytes, $"{key}: {SizeOf(record)} bytes");
             Assert.Equal(whole, record.Message.Value!.Length == size);
-            Assert.Equal(whole ? null : "truncated", Header(record, HeaderNames.DeadLetterPayload));
-            Assert.Equal(whole ? null : size.ToString(CultureInfo.InvariantCulture), Header(record, HeaderNames.OriginalValueSize));
+            Assert.Equal(whole ? null : "truncated", record.Header(HeaderNames.DeadLetterPayload));
+            Assert.Equal(whole ? null : size.ToString(CultureInfo.InvariantCulture), record.Header(HeaderNames.OriginalValueSize));
         }
 
         var keyCut = Assert.Single(dead, d => d.Message.Key is { Length: > 1000 });
-        Assert.Equal(("truncated", "300000", "not avro"), (Header(keyCut, HeaderNames.DeadLetterKey), Header(keyCut, HeaderNames.OriginalKeySize), Encoding.UTF8.GetString(keyCut.Message.Value!)));
+        Assert.Equal(("truncated", "300000", "not avro"), (keyCut.Header(HeaderNames.DeadLetterKey), keyCut.Header(HeaderNames.OriginalKeySize), Encoding.UTF8.GetString(keyCut.Message.Value!)));
         Assert.True(SizeOf(keyCut) <= MessageMaxBytes);
 
         Assert.False(processor.Process.HasExited, processor.Process.LastOutput(20));
@@ -83,8 +80,6 @@ public sealed class OversizedRecordTests
         Assert.Contains("kpistream_records_dead_lettered_total{topic=\"deployments\",reason=\"payload-too-large\"} 1\n", metrics, StringComparison.Ordinal);
     }
 
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
     private static int SizeOf(ConsumeResult<byte[]?, byte[]?> record) =>
         (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0) + record.Message.Headers.Sum(h => Encoding.UTF8.GetByteCount(h.Key) + h.GetValueBytes().Length);

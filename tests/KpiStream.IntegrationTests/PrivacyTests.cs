@@ -53,7 +53,7 @@ public sealed class PrivacyTests
         var events = new AvroCodec<DomainEvent>(new DomainEventMapper(TestSchemas.Set.DomainEvent), registry, processor.Topics.DomainEvents);
         foreach (var (e, _) in decodable)
         {
-            await ProduceWithKcatAsync(processor.Bootstrap, processor.Topics.DomainEvents, 1, e.SessionId, events.Encode(e));
+            await Kcat.ProduceAsync(processor.Bootstrap, processor.Topics.DomainEvents, 1, e.SessionId, events.Encode(e));
         }
 
         // Cannot be decoded, each holding a marker.
@@ -73,7 +73,7 @@ public sealed class PrivacyTests
         };
         foreach (var (topic, key, value, _) in undecodable)
         {
-            await ProduceWithKcatAsync(processor.Bootstrap, topic, 0, key, value);
+            await Kcat.ProduceAsync(processor.Bootstrap, topic, 0, key, value);
         }
 
         processor.ProduceClosers(2, T0.AddMinutes(13));
@@ -84,16 +84,16 @@ public sealed class PrivacyTests
 
         foreach (var (e, reason) in decodable)
         {
-            var letter = Assert.Single(dead, d => Header(d, HeaderNames.SourceTopic) == processor.Topics.DomainEvents && Header(d, HeaderNames.DeadLetterReason) == reason);
-            Assert.Equal("user_id,attributes.email", Header(letter, HeaderNames.DeadLetterPseudonymized));
+            var letter = Assert.Single(dead, d => d.Header(HeaderNames.SourceTopic) == processor.Topics.DomainEvents && d.Header(HeaderNames.DeadLetterReason) == reason);
+            Assert.Equal("user_id,attributes.email", letter.Header(HeaderNames.DeadLetterPseudonymized));
         }
 
         foreach (var (topic, key, _, reason) in undecodable)
         {
             var letter = Assert.Single(dead, d => d.Message.Key is { } k && Encoding.UTF8.GetString(k) == key);
-            Assert.Equal((reason, topic), (Header(letter, HeaderNames.DeadLetterReason), Header(letter, HeaderNames.SourceTopic)));
+            Assert.Equal((reason, topic), (letter.Header(HeaderNames.DeadLetterReason), letter.Header(HeaderNames.SourceTopic)));
             // Kept, a record over the producer's 1,000,000-byte limit is cut to fit.
-            Assert.Equal(payloads == "drop" ? "dropped" : reason == "payload-too-large" ? "truncated" : null, Header(letter, HeaderNames.DeadLetterPayload));
+            Assert.Equal(payloads == "drop" ? "dropped" : reason == "payload-too-large" ? "truncated" : null, letter.Header(HeaderNames.DeadLetterPayload));
         }
 
         // Every topic the processor writes: outputs, changelogs, the repartition topic.
@@ -107,7 +107,7 @@ public sealed class PrivacyTests
         {
             foreach (var record in TopicReader.ReadAll(processor.Bootstrap, topic))
             {
-                var keptOnPurpose = payloads == "keep" && topic == processor.Topics.DeadLetter && Undecodable.Contains(Header(record, HeaderNames.DeadLetterReason));
+                var keptOnPurpose = payloads == "keep" && topic == processor.Topics.DeadLetter && Undecodable.Contains(record.Header(HeaderNames.DeadLetterReason));
                 if (!keptOnPurpose && Holds(record))
                 {
                     leaks.Add($"{topic}[{record.Partition.Value}]@{record.Offset.Value}");
@@ -125,19 +125,10 @@ public sealed class PrivacyTests
         }
     }
 
-    private static async Task ProduceWithKcatAsync(string bootstrap, string topic, int partition, string key, byte[] value)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"kpistream-record-{Guid.NewGuid():N}.bin");
-        await File.WriteAllBytesAsync(file, value);
-        await Kcat.RunAsync(bootstrap, "-P", "-t", topic, "-p", partition.ToString(CultureInfo.InvariantCulture), "-k", key, "-X", "message.max.bytes=3000000", file);
-        File.Delete(file);
-    }
 
     private static bool Holds(ConsumeResult<byte[]?, byte[]?> record) =>
         Contains(record.Message.Key) || Contains(record.Message.Value) || (record.Message.Headers?.Any(h => Contains(h.GetValueBytes())) ?? false);
 
     private static bool Contains(byte[]? bytes) => bytes is not null && Encoding.Latin1.GetString(bytes).Contains(Marker, StringComparison.Ordinal);
 
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;
 }

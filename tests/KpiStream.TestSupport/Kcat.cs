@@ -7,6 +7,21 @@ public static class Kcat
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>Produces one record of exactly <paramref name="value"/> (kcat reads a whole file as one message), up to 3,000,000 bytes.</summary>
+    public static async Task ProduceAsync(string bootstrap, string topic, int partition, string key, byte[] value)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kpistream-record-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, value);
+        try
+        {
+            await RunAsync(bootstrap, "-P", "-t", topic, "-p", partition.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", key, "-X", "message.max.bytes=3000000", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public static async Task<string> RunAsync(string bootstrap, params string[] args) =>
         System.Text.Encoding.UTF8.GetString(await RunBytesAsync(bootstrap, null, args));
 
