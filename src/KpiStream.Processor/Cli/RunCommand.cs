@@ -10,6 +10,8 @@ namespace KpiStream.Processor.Cli;
 /// <summary>`kpistream run`: the processor.</summary>
 internal static class RunCommand
 {
+    private const string RegistrySetting = "a Schema Registry client setting";
+
     public static Command Create()
     {
         var config = CliOptions.Config();
@@ -78,7 +80,7 @@ internal static class RunCommand
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
                 SchemaAutoRegister = !parse.GetValue(noAutoRegister),
                 SchemaRegistryProperties = SettingsFile.WithEnvironment(
-                    SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S"), parse.GetValue(registryConfig), "--schema-registry-config", "-S", "a Schema Registry client setting"),
+                    SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S", RegistrySetting), parse.GetValue(registryConfig), "--schema-registry-config", "-S", RegistrySetting),
                     RunOptions.SchemaRegistryVariablePrefix,
                     "-S or --schema-registry-config",
                     SettingsFile.ProcessEnvironment()),

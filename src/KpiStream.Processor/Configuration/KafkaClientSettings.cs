@@ -11,7 +11,8 @@ public static class KafkaClientSettings
 {
     /// <summary>The settings of <c>key=value</c> pairs; throws naming the first one that is malformed or repeated.</summary>
     /// <param name="option">The option that gave them, for messages.</param>
-    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> pairs, string option = "-X")
+    /// <param name="what">What a key is, for messages.</param>
+    public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> pairs, string option = "-X", string what = "a librdkafka setting")
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in pairs)
@@ -19,7 +20,7 @@ public static class KafkaClientSettings
             var parts = pair.Split('=', 2);
             if (parts.Length != 2 || string.IsNullOrWhiteSpace(parts[0]))
             {
-                throw new ArgumentException($"{option}: expected key=value with {(option == "-X" ? "a librdkafka setting" : "a setting")} as the key, got '{pair}'.");
+                throw new ArgumentException($"{option}: expected key=value with {what} as the key, got '{pair}'.");
             }
 
             if (!settings.TryAdd(parts[0], parts[1]))

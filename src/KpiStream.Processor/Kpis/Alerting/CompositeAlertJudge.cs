@@ -30,7 +30,8 @@ public sealed class CompositeAlertJudge(JourneyCatalog catalog) : IAlertJudge
 
     public IReadOnlyList<StoreDefinition> Stores { get; } = [StoreDefinition.KeyValue(MinutesStore, Utf8KeySerde.Instance, StoreJson.For<JourneyMinute>())];
 
-    public TimeSpan CatchUp => catalog.Journeys.Max(Retention);
+    // The catalog does not change: worked out once, not at every minute end the stage walks.
+    public TimeSpan CatchUp { get; } = catalog.Journeys.Max(Retention);
 
     /// <summary>The journeys with composite alerts; the others keep no history here.</summary>
     private IEnumerable<JourneySpec> Judged => catalog.Journeys.Where(j => j.CompositeAlerts.Length > 0);
