@@ -9,5 +9,5 @@ public static class TestSchemas
 
     public static SchemaSet Set { get; } = SchemaSet.Load(Directory);
 
-    public static EmbeddedSchemaRegistry NewRegistry() => new(Set.ByFullName.Values);
+    public static InProcessSchemaRegistry NewRegistry() => new(Set.ByFullName.Values);
 }

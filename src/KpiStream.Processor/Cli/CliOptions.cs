@@ -25,6 +25,11 @@ internal static class CliOptions
         DefaultValueFactory = _ => 6,
     };
 
+    public static Option<int?> SchemaRegistryPort() => new("--schema-registry-port")
+    {
+        Description = "Port of the embedded Schema Registry on 127.0.0.1 (default 0: a free one, printed at start); not with --schema-registry-url.",
+    };
+
     /// <summary>A comma-separated list of durations, or "none"; read it with <see cref="DurationText.TryParseList"/>.</summary>
     public static Option<string?> Durations(string name, string description)
     {

@@ -3,6 +3,7 @@ using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Hosting;
+using KpiStream.Serialization.Avro;
 
 namespace KpiStream.Processor.Cli;
 
@@ -16,9 +17,10 @@ internal static class KafkaCommand
         var applicationId = new Option<string>("--application-id") { Description = "Application id whose internal topics to create.", DefaultValueFactory = _ => "kpistream" };
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of the input and output topics to create, as given to `run`.", DefaultValueFactory = _ => "" };
         var config = CliOptions.Config();
-        var command = new Command("kafka", "Run only the embedded Kafka-protocol cluster (a development broker, not for production) until stopped.")
+        var registryPort = CliOptions.SchemaRegistryPort();
+        var command = new Command("kafka", "Run only the development stack, the embedded Kafka-protocol cluster (a development broker, not for production) and the embedded Schema Registry, until stopped.")
         {
-            brokers, partitions, applicationId, topicPrefix, config,
+            brokers, partitions, applicationId, topicPrefix, config, registryPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -30,6 +32,7 @@ internal static class KafkaCommand
                 EmbeddedBrokers = parse.GetValue(brokers),
                 InputPartitions = parse.GetValue(partitions),
                 ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
+                SchemaRegistryPort = parse.GetValue(registryPort),
             };
             options.Validate();
             var topics = KpiStreamApp.TopicsFor(options);
@@ -40,6 +43,7 @@ internal static class KafkaCommand
             }
 
             Console.Out.WriteLine($"Embedded Kafka (development broker: keeps ~5 MiB per partition, does not hide aborted transactions) bootstrap servers: {cluster.BootstrapServers}");
+            await using var registry = await DevelopmentRegistry.StartAsync(SchemaSet.Load(options.SchemasDirectory), options.Topics, options.SchemaRegistryPort, Console.Out, cancellationToken);
             await Console.Out.FlushAsync(cancellationToken);
             try
             {
@@ -47,7 +51,7 @@ internal static class KafkaCommand
             }
             catch (OperationCanceledException)
             {
-                Console.Out.WriteLine("Embedded Kafka stopped.");
+                Console.Out.WriteLine("Embedded Kafka and Schema Registry stopped.");
             }
 
             return 0;

@@ -17,6 +17,7 @@ internal static class RunCommand
         var config = CliOptions.Config();
         var bootstrap = new Option<string?>("--bootstrap-servers") { Description = "Kafka bootstrap servers; without it an embedded development cluster is started." };
         var registryUrl = CliOptions.HttpUrl("--schema-registry-url", "Confluent Schema Registry URL; without it the embedded registry serves schemas/.");
+        var registryPort = CliOptions.SchemaRegistryPort();
         var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9464 };
         var metricsAddress = CliOptions.IpAddress("--metrics-address", "Address /metrics, /healthz and /readyz listen on, e.g. 127.0.0.1 (default: every address of the machine).");
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
@@ -68,7 +69,7 @@ internal static class RunCommand
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, registryPort, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -78,6 +79,7 @@ internal static class RunCommand
                 ConfigPath = ConfigPath.Resolve(parse.GetValue(config)!),
                 BootstrapServers = parse.GetValue(bootstrap),
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
+                SchemaRegistryPort = parse.GetValue(registryPort),
                 SchemaAutoRegister = !parse.GetValue(noAutoRegister),
                 SchemaRegistryProperties = SettingsFile.WithEnvironment(
                     SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S", RegistrySetting), parse.GetValue(registryConfig), "--schema-registry-config", "-S", RegistrySetting),

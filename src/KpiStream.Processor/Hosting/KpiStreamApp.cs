@@ -72,9 +72,14 @@ public static class KpiStreamApp
         ProcessStats.Register(registry, TimeProvider.System);
         var metrics = new KpiStreamMetrics(registry);
         var board = new LatestKpiBoard();
-        ISchemaRegistry schemaRegistry = options.SchemaRegistryUrl is null
-            ? new EmbeddedSchemaRegistry(schemas.ByFullName.Values)
-            : new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = options.SchemaRegistryUrl, Properties = options.SchemaRegistryProperties, AutoRegister = options.SchemaAutoRegister });
+        // The embedded registry is reached over HTTP through Confluent's client too, so that one code path serves both.
+        await using var embeddedRegistry = options.SchemaRegistryUrl is null ? await DevelopmentRegistry.StartAsync(schemas, options.Topics, options.SchemaRegistryPort, output, cancellationToken).ConfigureAwait(false) : null;
+        using var schemaRegistry = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions
+        {
+            Url = options.SchemaRegistryUrl ?? embeddedRegistry!.Url,
+            Properties = options.SchemaRegistryProperties,
+            AutoRegister = options.SchemaAutoRegister,
+        });
         var messageMaxBytes = KafkaSizeLimits.MessageMaxBytes(options.KafkaProperties);
 
         // Composed once the dead-letter topic's size limit is known, after provisioning below and before the runtime is resolved.
@@ -96,7 +101,7 @@ public static class KpiStreamApp
         services.AddSingleton(options.Topics);
         services.AddSingleton(schemas);
         services.AddSingleton(catalog);
-        services.AddSingleton(schemaRegistry);
+        services.AddSingleton<ISchemaRegistry>(schemaRegistry);
         services.AddSingleton(board);
         services.AddSingleton(sp => new StreamsRuntime(topology, streamsOptions, metrics, TimeProvider.System, sp.GetRequiredService<ILogger<StreamsRuntime>>()));
         services.AddHostedService<StreamsHostedService>();
@@ -178,7 +183,7 @@ public static class KpiStreamApp
     public static IReadOnlyList<TopicSpec> TopicsFor(RunOptions options)
     {
         var schemas = SchemaSet.Load(options.SchemasDirectory);
-        var topology = Compose(options, JourneysFile.Load(options.ConfigPath), schemas, new EmbeddedSchemaRegistry(schemas.ByFullName.Values), new KpiStreamMetrics(Metrics.NewCustomRegistry()), new LatestKpiBoard());
+        var topology = Compose(options, JourneysFile.Load(options.ConfigPath), schemas, new InProcessSchemaRegistry(schemas.ByFullName.Values), new KpiStreamMetrics(Metrics.NewCustomRegistry()), new LatestKpiBoard());
         return AllTopics(options, topology);
     }
 

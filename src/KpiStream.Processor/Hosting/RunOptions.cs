@@ -26,6 +26,9 @@ public sealed record RunOptions
     /// <summary>Null uses the embedded registry loaded from the schemas directory.</summary>
     public Uri? SchemaRegistryUrl { get; init; }
 
+    /// <summary>Port of the embedded registry on the loopback address; null picks a free one. Only without <see cref="SchemaRegistryUrl"/>.</summary>
+    public int? SchemaRegistryPort { get; init; }
+
     /// <summary>Settings of Confluent's Schema Registry client (<c>-S</c>, <c>--schema-registry-config</c>); only with <see cref="SchemaRegistryUrl"/>.</summary>
     public IReadOnlyDictionary<string, string> SchemaRegistryProperties { get; init; } = new Dictionary<string, string>();
 
@@ -88,6 +91,13 @@ public sealed record RunOptions
         if (!SchemaAutoRegister && SchemaRegistryUrl is null)
         {
             throw new ArgumentException("--no-schema-auto-register: given without --schema-registry-url; the embedded registry always holds KpiStream's schemas.");
+        }
+
+        if (SchemaRegistryPort is { } registryPort && (SchemaRegistryUrl is not null || registryPort is < 0 or > 65535))
+        {
+            throw new ArgumentException(SchemaRegistryUrl is not null
+                ? "--schema-registry-port: is the port of the embedded registry, which does not run with --schema-registry-url."
+                : $"--schema-registry-port: expected 0 (any free port) to 65535, got {registryPort}.");
         }
 
         if (MetricsPort is < 0 or > 65535)

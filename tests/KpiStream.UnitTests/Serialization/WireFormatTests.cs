@@ -34,7 +34,7 @@ public class WireFormatTests
 
         var bytes = codec.Encode(marker);
 
-        var id = EmbeddedSchemaRegistry.IdOf(TestSchemas.Set.DeploymentMarker);
+        var id = SchemaRegistryStore.IdOf(TestSchemas.Set.DeploymentMarker);
         byte[] expected =
         [
             0x00, (byte)(id >> 24), (byte)(id >> 16), (byte)(id >> 8), (byte)id,
@@ -50,8 +50,8 @@ public class WireFormatTests
     [Fact]
     public void Embedded_schema_ids_are_stable_across_registries_and_distinct_per_schema()
     {
-        var ids = TestSchemas.Set.ByFullName.Values.Select(EmbeddedSchemaRegistry.IdOf).ToList();
-        var reloaded = SchemaSet.Load(TestSchemas.Directory).ByFullName.Values.Select(EmbeddedSchemaRegistry.IdOf).ToList();
+        var ids = TestSchemas.Set.ByFullName.Values.Select(SchemaRegistryStore.IdOf).ToList();
+        var reloaded = SchemaSet.Load(TestSchemas.Directory).ByFullName.Values.Select(SchemaRegistryStore.IdOf).ToList();
 
         Assert.Equal(ids, reloaded);
         Assert.Equal(ids.Count, ids.Distinct().Count());
