@@ -15,12 +15,16 @@ build:
 run: build
 	$(DOTNET) $(PROCESSOR_DLL) run $(ARGS)
 
-## test-deps: kcat, the independent Kafka client the end-to-end tests read outputs with.
+## test-deps: Debian packages of the clients the tests check KpiStream with, which share no code with it:
+## kcat (Kafka CLI), and Python's confluent-kafka with requests and avro (a registry-aware reader of the outputs).
+TEST_PACKAGES := kcat python3-confluent-kafka python3-requests python3-avro
 test-deps:
-	@command -v kcat >/dev/null 2>&1 || { \
-		echo "Installing kcat (Debian package) for the end-to-end tests"; \
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $$missing (Debian packages) for the end-to-end tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kcat >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## test: every test; failures are listed again at the end, where a long log is read first.
 test: build test-deps

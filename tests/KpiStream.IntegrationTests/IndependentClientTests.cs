@@ -21,12 +21,14 @@ public class IndependentClientTests
         var banner = await kafka.WaitForLineAsync("bootstrap servers:", Timeout);
         Assert.Contains("development broker", banner, StringComparison.Ordinal);
         var bootstrap = Bootstrap.FromLine(banner);
+        // The development stack: the same process serves the Schema Registry the processor then uses.
+        var registryUrl = Bootstrap.RegistryUrl([await kafka.WaitForLineAsync("Schema registry", Timeout)]);
 
         using var processor = KpiProcess.Start(
-            ["run", "--bootstrap-servers", bootstrap, "--demo", "--duration", "25s", "--metrics-port", "0", "--no-live-view"],
+            ["run", "--bootstrap-servers", bootstrap, "--schema-registry-url", registryUrl.ToString(), "--demo", "--duration", "25s", "--metrics-port", "0", "--no-live-view"],
             new Dictionary<string, string> { [RunOptions.PseudonymizationKeyVariable] = "independent-client-test-key" });
         Assert.Equal(0, await processor.WaitForExitAsync(Timeout));
-        Assert.DoesNotContain(processor.Stdout, l => l.Contains("Embedded Kafka", StringComparison.Ordinal));
+        Assert.DoesNotContain(processor.Stdout, l => l.Contains("Embedded Kafka", StringComparison.Ordinal) || l.StartsWith("Schema registry", StringComparison.Ordinal));
 
         var keys = (await Kcat.RunAsync(bootstrap, "-C", "-t", "kpi.windowed", "-o", "beginning", "-e", "-q", "-f", "%k\\n"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);

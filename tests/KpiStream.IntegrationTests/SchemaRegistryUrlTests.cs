@@ -5,8 +5,8 @@ using KpiStream.TestSupport;
 namespace KpiStream.IntegrationTests;
 
 /// <summary>
-/// `kpistream run --schema-registry-url` against a Schema Registry served over HTTP (a fake of
-/// Confluent's REST API, as no real one runs here): input schemas resolve through it, output
+/// `kpistream run --schema-registry-url` against a Schema Registry served over HTTP (KpiStream's embedded one, empty, as
+/// no Confluent registry runs here): input schemas resolve through it, output
 /// schemas are registered in it, and the KPIs are exact.
 /// </summary>
 public sealed class SchemaRegistryUrlTests
@@ -16,7 +16,7 @@ public sealed class SchemaRegistryUrlTests
     [Fact]
     public async Task A_processor_given_a_registry_url_decodes_input_and_registers_its_outputs_there()
     {
-        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        await using var registry = await TestSchemaRegistry.StartAsync();
         using var client = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
         // The --opt=value form, without the trailing slash the fake's URL has.
         using var processor = await StandaloneProcessor.StartAsync(
@@ -37,15 +37,15 @@ public sealed class SchemaRegistryUrlTests
         var records = await processor.WaitForWindowsAsync(expected);
         Assert.Empty(KpiTableComparison.Differences(expected, records, client));
 
-        // The test's producer registered domain-events-value first (id 101); the processor fetched it and registered its own outputs.
-        Assert.Contains("GET /schemas/ids/101", registry.Requests);
+        // The test's producer registered domain-events-value; the processor fetched it by id and registered its own outputs.
+        Assert.Contains($"GET /schemas/ids/{registry.Store.Lookup("domain-events-value", TestSchemas.Set.DomainEvent)!.Id}", registry.Requests);
         Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
     }
 
     [Fact]
     public async Task Registry_credentials_from_a_settings_file_authenticate_every_call_and_never_appear_in_the_output()
     {
-        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        await using var registry = await TestSchemaRegistry.StartAsync();
         registry.RequiredUserInfo = "kpistream:s3cret-Pa55";
         var settings = Path.GetTempFileName();
         await File.WriteAllLinesAsync(settings, ["# as a mounted secret would hold them", "basic.auth.credentials.source=USER_INFO", "basic.auth.user.info=kpistream:s3cret-Pa55"]);
@@ -79,11 +79,10 @@ public sealed class SchemaRegistryUrlTests
     [Fact]
     public async Task Without_auto_registration_the_outputs_schemas_must_be_there_and_a_subject_without_them_stops_start_up_naming_it()
     {
-        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        await using var registry = await TestSchemaRegistry.StartAsync();
         using var admin = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
-        // A subject managed elsewhere, holding another schema (version 1) that the registry judges incompatible with KpiStream's.
+        // A subject managed elsewhere, holding another schema (version 1), which KpiStream's cannot read: incompatible.
         await admin.RegisterAsync("kpi.windowed-value", TestSchemas.Set.Alert);
-        registry.Compatible = false;
         string[] args = ["run", "--schema-registry-url", registry.Url.ToString(), "--no-schema-auto-register", "--config", SampleJourneys.WriteToTempFile(), "--no-live-view", "--metrics-port", "0", "--duration", "20s"];
 
         var (exit, refused) = await KpiProcess.RunAsync(args, StandaloneProcessor.Timeout);
@@ -98,7 +97,8 @@ public sealed class SchemaRegistryUrlTests
 
         Assert.DoesNotContain("POST /subjects/kpi.windowed-value/versions", registry.Requests.Skip(1));
 
-        // Once the subjects hold KpiStream's schemas, it starts, finding them without registering anything.
+        // Once the subjects hold KpiStream's schemas (the subject's owners lift its compatibility rule to replace its schema), it starts, finding them without registering anything.
+        registry.Store.SetSubjectCompatibility("kpi.windowed-value", CompatibilityLevel.None);
         await admin.RegisterAsync("kpi.windowed-value", TestSchemas.Set.KpiWindow);
         await admin.RegisterAsync("kpi.alerts-value", TestSchemas.Set.Alert);
         var registrations = registry.Requests.Count(r => r.EndsWith("/versions", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal));
@@ -115,7 +115,7 @@ public sealed class SchemaRegistryUrlTests
     [Fact]
     public async Task Registry_credentials_from_the_environment_authenticate_the_processor()
     {
-        await using var registry = await FakeSchemaRegistryServer.StartAsync();
+        await using var registry = await TestSchemaRegistry.StartAsync();
         registry.RequiredUserInfo = "kpistream:env-Pa55";
         var environment = new Dictionary<string, string>
         {

@@ -14,6 +14,14 @@ public static partial class Bootstrap
         ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
         : throw new FormatException($"No metrics URL in '{text}'.");
 
+    /// <summary>The URL from the line "Schema registry (embedded, development): http://127.0.0.1:4713" among <paramref name="lines"/>.</summary>
+    public static Uri RegistryUrl(IEnumerable<string> lines) => lines.Select(l => Registry().Match(l)).FirstOrDefault(m => m.Success) is { } m
+        ? new Uri(m.Groups[1].Value)
+        : throw new FormatException("No embedded Schema Registry URL in the output.");
+
+    [GeneratedRegex(@"^Schema registry \(embedded, development\): (http://[0-9.]+:[0-9]+)$")]
+    private static partial Regex Registry();
+
     [GeneratedRegex(@"bootstrap servers: ((?:[0-9.]+:[0-9]+,?)+)")]
     private static partial Regex Servers();
 

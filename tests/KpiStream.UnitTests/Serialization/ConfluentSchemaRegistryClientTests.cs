@@ -1,4 +1,5 @@
 using KpiStream.Core.Events;
+using KpiStream.Serialization;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
@@ -8,9 +9,9 @@ namespace KpiStream.UnitTests.Serialization;
 
 public sealed class ConfluentSchemaRegistryClientTests : IAsyncLifetime
 {
-    private FakeSchemaRegistryServer _server = null!;
+    private TestSchemaRegistry _server = null!;
 
-    public async Task InitializeAsync() => _server = await FakeSchemaRegistryServer.StartAsync();
+    public async Task InitializeAsync() => _server = await TestSchemaRegistry.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -22,7 +23,7 @@ public sealed class ConfluentSchemaRegistryClientTests : IAsyncLifetime
 
         Assert.Null(await client.LookupAsync("domain-events-value", schema));
         var id = await client.RegisterAsync("domain-events-value", schema);
-        Assert.Equal(101, id);
+        Assert.Equal(SchemaRegistryStore.IdOf(schema), id);
         Assert.Equal(id, await client.RegisterAsync("domain-events-value", schema));
         Assert.Equal(id, await client.LookupAsync("domain-events-value", schema));
 
@@ -33,7 +34,7 @@ public sealed class ConfluentSchemaRegistryClientTests : IAsyncLifetime
         Assert.Null(await fresh.GetByIdAsync(999));
 
         Assert.Equal(
-            ["POST /subjects/domain-events-value", "POST /subjects/domain-events-value/versions", "GET /schemas/ids/101", "GET /schemas/ids/999"],
+            ["POST /subjects/domain-events-value", "POST /subjects/domain-events-value/versions", $"GET /schemas/ids/{id}", "GET /schemas/ids/999"],
             _server.Requests.ToArray());
     }
 
@@ -45,7 +46,7 @@ public sealed class ConfluentSchemaRegistryClientTests : IAsyncLifetime
 
         var id = await client.RegisterAsync("deployments-value", TestSchemas.Set.DeploymentMarker);
 
-        Assert.Equal(101, id);
+        Assert.Equal(SchemaRegistryStore.IdOf(TestSchemas.Set.DeploymentMarker), id);
         Assert.Equal(3, _server.Requests.Count);
     }
 
@@ -70,7 +71,8 @@ public sealed class ConfluentSchemaRegistryClientTests : IAsyncLifetime
 
         var bytes = codec.Encode(domainEvent);
 
-        Assert.Equal(new byte[] { 0, 0, 0, 0, 101 }, bytes[..5]);
+        Assert.True(WireFormat.TryReadHeader(bytes, out var id));
+        Assert.Equal(_server.Store.Lookup("domain-events-value", TestSchemas.Set.DomainEvent)!.Id, id);
         Assert.Equal("e1", codec.Decode(bytes).Value!.EventId);
     }
 
