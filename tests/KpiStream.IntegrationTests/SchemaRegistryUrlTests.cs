@@ -1,4 +1,13 @@
+using System.Net;
+using System.Text;
+using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using KpiStream.Core.Kpis;
 using KpiStream.IntegrationTests.Support;
+using KpiStream.Serialization.Avro;
+using KpiStream.Serialization.Mapping;
 using KpiStream.Serialization.Registry;
 using KpiStream.TestSupport;
 
@@ -134,5 +143,60 @@ public sealed class SchemaRegistryUrlTests
 
         Assert.Contains("POST /subjects/kpi.windowed-value/versions", registry.Requests);
         Assert.Contains("POST /subjects/kpi.alerts-value/versions", registry.Requests);
+    }
+
+    [Fact]
+    public async Task While_the_registry_is_down_records_of_a_new_writer_schema_wait_and_are_then_counted_exactly_with_none_dead_lettered()
+    {
+        await using var registry = await TestSchemaRegistry.StartAsync();
+        using var client = new ConfluentSchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
+        using var processor = await StandaloneProcessor.StartAsync(
+            ["--schema-registry-url", registry.Url.ToString(), "--partitions", "1", "--grace", "5s", "--rollup-windows", "none"],
+            client);
+
+        // A producer on a newer release writes a field the processor's schema lacks (serialized while the registry is up); then the registry goes down and the records arrive.
+        var newer = EvolvedSchemas.WithOptionalField(TestSchemas.Set.DomainEvent, "coupon");
+        var mapper = new DomainEventMapper(TestSchemas.Set.DomainEvent);
+        using var producerRegistry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = registry.Url.ToString() });
+        var serializer = new AvroSerializer<GenericRecord>(producerRegistry);
+        var framed = new List<(string Key, byte[] Value)>();
+        foreach (var e in new[]
+        {
+            Events.Of("e1", "checkout_started", "checkout", "s1", T0.AddSeconds(5)),
+            Events.Of("e2", "checkout_completed", "checkout", "s1", T0.AddSeconds(12), amount: 4200, currency: "EUR"),
+            Events.Of("e3", "checkout_started", "checkout", "s2", T0.AddSeconds(20)),
+            Events.Of("e4", "checkout_failed", "checkout", "s2", T0.AddSeconds(40)),
+            Events.Of("e5", "checkout_started", "checkout", "s3", T0.AddSeconds(45)),
+        })
+        {
+            framed.Add((e.SessionId, await serializer.SerializeAsync(EvolvedSchemas.As(mapper.ToRecord(e), newer), new SerializationContext(MessageComponentType.Value, processor.Topics.DomainEvents))));
+        }
+
+        registry.Unavailable = true;
+        foreach (var (session, value) in framed)
+        {
+            processor.ProduceRaw(processor.Topics.DomainEvents, 0, session, value);
+        }
+
+        // The processor waits, says why, and stays in its group; 10 s of outage.
+        await Polling.UntilAsync(async () => (await processor.Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable, StandaloneProcessor.Timeout);
+        var waiting = await processor.Http.GetAsync("/readyz");
+        Assert.StartsWith("waiting for schema-registry: Schema registry failed reading schema id ", await waiting.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var metrics = await processor.MetricsAsync();
+        Assert.Equal([1.0], PrometheusText.Samples(metrics, "kpistream_input_partitions_waiting "));
+        Assert.True(PrometheusText.Samples(metrics, "kpistream_dependency_unavailable_total{dependency=\"schema-registry\"}").Single() >= 3);
+        Assert.False(processor.Process.HasExited);
+        registry.Unavailable = false;
+
+        processor.ProduceClosers(1, T0.AddMinutes(13).AddSeconds(10));
+        var key = $"checkout|device=web,region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000";
+        var records = await TopicReader.WaitUntilAsync(processor.Bootstrap, processor.Topics.KpiWindowed, r => r.Any(c => c.Message.Key is { } k && Encoding.UTF8.GetString(k) == key), StandaloneProcessor.Timeout, key);
+        var codec = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), client, processor.Topics.KpiWindowed);
+        var window = codec.Decode(records.Last(r => Encoding.UTF8.GetString(r.Message.Key!) == key).Message.Value).Value!;
+        Assert.Equal((3L, 1L, 1L, 3L, 1L, 4200L), (window.Counters.Attempts, window.Counters.Successes, window.Counters.Failures, window.Counters.SessionsStarted, window.Counters.SessionsConverted, window.Counters.Revenue.Amounts["EUR"]));
+        Assert.Empty(TopicReader.ReadAll(processor.Bootstrap, processor.Topics.DeadLetter));
+        Assert.Equal(HttpStatusCode.OK, (await processor.Http.GetAsync("/readyz")).StatusCode);
+        Assert.Equal([0.0], PrometheusText.Samples(await processor.MetricsAsync(), "kpistream_input_partitions_waiting "));
     }
 }

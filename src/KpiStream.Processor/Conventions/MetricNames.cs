@@ -14,6 +14,8 @@ public static class MetricNames
     public const string ConsumerErrors = "kpistream_consumer_errors_total";
     public const string InputPauses = "kpistream_input_pauses_total";
     public const string InputPausedTime = "kpistream_input_paused_seconds_total";
+    public const string DependencyUnavailable = "kpistream_dependency_unavailable_total";
+    public const string PartitionsWaiting = "kpistream_input_partitions_waiting";
     public const string RestoredRecords = "kpistream_restored_records_total";
     public const string RestoreTime = "kpistream_restore_seconds_total";
     public const string StoreEntries = "kpistream_state_store_entries";
@@ -57,4 +59,5 @@ public static class MetricNames
     public const string StateLabel = "state";
     public const string StoreLabel = "store";
     public const string GenerationLabel = "generation";
+    public const string DependencyLabel = "dependency";
 }

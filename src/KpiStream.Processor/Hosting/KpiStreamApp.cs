@@ -206,8 +206,10 @@ public static class KpiStreamApp
         app.MapGet("/healthz", () => runtime.State == StreamsState.Failed
             ? Results.Text("failed", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
-        app.MapGet("/readyz", () => runtime.State == StreamsState.Running
-            ? Results.Text("ready")
-            : Results.Text(runtime.State.ToString().ToLowerInvariant(), statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", () => runtime.State != StreamsState.Running
+            ? Results.Text(runtime.State.ToString().ToLowerInvariant(), statusCode: StatusCodes.Status503ServiceUnavailable)
+            : runtime.WaitingFor is [_, ..] waiting
+                ? Results.Text($"waiting for {string.Join("; ", waiting)}", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready"));
     }
 }

@@ -38,6 +38,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
     private readonly Counter _consumerErrors;
     private readonly Counter _inputPauses;
     private readonly Counter _inputPausedTime;
+    private readonly Counter _dependencyUnavailable;
+    private readonly Gauge _partitionsWaiting;
     private readonly Counter _restoredRecords;
     private readonly Counter _restoreTime;
     private readonly Gauge _storeEntries;
@@ -73,6 +75,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
         _consumerErrors = factory.CreateCounter(MetricNames.ConsumerErrors, "Errors the consumers reported and recovered from by themselves (librdkafka retries), per error code.", MetricNames.ReasonLabel);
         _inputPauses = factory.CreateCounter(MetricNames.InputPauses, "Times a stream thread paused its input because its producer's queue was full (back-pressure).");
         _inputPausedTime = factory.CreateCounter(MetricNames.InputPausedTime, "Time stream threads spent with their input paused by back-pressure.");
+        _dependencyUnavailable = factory.CreateCounter(MetricNames.DependencyUnavailable, "Times a record could not be processed yet because something it needs was unavailable (schema-registry: down, 5xx or refusing credentials); it is tried again with backoff, never skipped.", MetricNames.DependencyLabel);
+        _partitionsWaiting = factory.CreateGauge(MetricNames.PartitionsWaiting, "Input partitions paused at a record that waits for an unavailable dependency (see /readyz for why).");
         _restoredRecords = factory.CreateCounter(MetricNames.RestoredRecords, "Changelog records replayed into state stores on assignment or recovery.", MetricNames.StoreLabel);
         _restoreTime = factory.CreateCounter(MetricNames.RestoreTime, "Time from the start of a task's restore until this store was rebuilt from its changelog, summed over tasks (a task's stores restore together: do not add up stores).", MetricNames.StoreLabel);
         _storeEntries = factory.CreateGauge(MetricNames.StoreEntries, "Entries in each task's state store, as of its last commit (RocksDB estimate).", MetricNames.StoreLabel, MetricNames.PartitionLabel);
@@ -116,6 +120,10 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
         _inputPauses.Inc();
         _inputPausedTime.Inc(duration.TotalSeconds);
     }
+
+    public void DependencyUnavailable(string dependency) => _dependencyUnavailable.WithLabels(dependency).Inc();
+
+    public void PartitionsWaiting(int change) => _partitionsWaiting.Inc(change);
 
     public void DeadLettered(string sourceTopic, DeadLetterReason reason) => _deadLettered.WithLabels(sourceTopic, reason.Code()).Inc();
 

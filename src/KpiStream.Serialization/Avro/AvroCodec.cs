@@ -64,7 +64,21 @@ public sealed class AvroCodec<T>
         }
 
         // Looked up first: GetOrAdd with the method would allocate a delegate for every record.
-        var reader = _readers.TryGetValue(schemaId, out var known) ? known : _readers.GetOrAdd(schemaId, CreateReader);
+        GenericDatumReader<GenericRecord>? reader;
+        try
+        {
+            reader = _readers.TryGetValue(schemaId, out var known) ? known : _readers.GetOrAdd(schemaId, CreateReader);
+        }
+        catch (SchemaRegistryException e)
+        {
+            // Only an id the registry answers 404 for is unknown (a null reader); anything else is asked again later.
+            return DecodeResult<T>.RegistryUnavailable(e.Message);
+        }
+        catch (AvroException e)
+        {
+            return DecodeResult<T>.Fail(DeadLetterReason.WrongSchema, $"schema id {schemaId} is not an Avro schema this codec can read: {e.Message}");
+        }
+
         if (reader is null)
         {
             _readers.TryRemove(schemaId, out _);

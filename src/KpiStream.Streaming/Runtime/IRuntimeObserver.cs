@@ -36,4 +36,10 @@ public interface IRuntimeObserver
 
     /// <summary>A stream thread's input was paused for <paramref name="duration"/> while its producer's queue drained; reported on resuming.</summary>
     void InputPaused(TimeSpan duration);
+
+    /// <summary>A record could not be processed because <paramref name="dependency"/> is unavailable; it is tried again after a backoff.</summary>
+    void DependencyUnavailable(string dependency);
+
+    /// <summary>Partitions started (<paramref name="change"/> &gt; 0) or stopped waiting for an unavailable dependency.</summary>
+    void PartitionsWaiting(int change);
 }

@@ -93,6 +93,7 @@ internal sealed class StreamTask : IDisposable
     public void Process(ConsumeResult<byte[]?, byte[]?> consumed)
     {
         var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(consumed.Message.Timestamp.UnixTimestampMs);
+        var streamTimeBefore = StreamTime;
         if (timestamp > StreamTime)
         {
             StreamTime = timestamp;
@@ -106,6 +107,12 @@ internal sealed class StreamTask : IDisposable
         {
             var record = new Record<byte[]?, byte[]?>(consumed.Message.Key, consumed.Message.Value, timestamp, headers);
             Forward(_sourceOfTopic[consumed.Topic], record, childName: null);
+        }
+        catch (DependencyUnavailableException)
+        {
+            // The record is processed again later, as if it had not been seen.
+            StreamTime = streamTimeBefore;
+            throw;
         }
         finally
         {

@@ -45,10 +45,12 @@ internal sealed class StreamThread : IDisposable
     private readonly RecordCollector _collector;
     private readonly Dictionary<TopicPartition, long> _processed = [];
     private readonly Dictionary<string, int> _consumedInBatch = new(StringComparer.Ordinal);
+    private readonly WaitingPartitions _waiting;
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private TaskManager? _tasks;
     private bool _uncommitted;
     private long _recordsSinceCommit;
+    private string? _waitingFor;
 
     /// <param name="stateDirectory">This thread's own root for its tasks' stores.</param>
     public StreamThread(int index, Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger logger, string stateDirectory)
@@ -63,11 +65,15 @@ internal sealed class StreamThread : IDisposable
         // -X client.id, where given, prefixes every client id, so that quotas and broker logs can tell the clients apart.
         _clientId = $"{options.ClientConfig.GetValueOrDefault("client.id", options.ApplicationId)}-StreamThread-{index}";
         _collector = new RecordCollector(options, _clientId, observer, clock, logger);
+        _waiting = new WaitingPartitions(clock, options.DependencyRetryDelay, options.DependencyRetryMaxDelay);
     }
 
     public int Index { get; }
 
     public StreamsState State { get; private set; } = StreamsState.Created;
+
+    /// <summary>What some of this thread's input waits for (an unavailable dependency), or null; read by other threads.</summary>
+    public string? WaitingFor => Volatile.Read(ref _waitingFor);
 
     private int TaskCount => _tasks?.Count ?? 0;
 
@@ -151,6 +157,11 @@ internal sealed class StreamThread : IDisposable
             {
                 // A stop while a restore waited for the broker: the tasks restored so far are committed and closed as usual.
                 return;
+            }
+
+            if (_waiting.Count > 0)
+            {
+                _waiting.ResumeDue(_consumer!);
             }
 
             var batchStart = _clock.GetTimestamp();
@@ -259,10 +270,50 @@ internal sealed class StreamThread : IDisposable
             return;
         }
 
+        if (_waiting.Holds(partition))
+        {
+            return;
+        }
+
         CollectionsMarshal.GetValueRefOrAddDefault(_consumedInBatch, consumed.Topic, out _)++;
-        task.Process(consumed);
+        try
+        {
+            task.Process(consumed);
+        }
+        catch (DependencyUnavailableException e)
+        {
+            Wait(partition, consumed.Offset.Value, e);
+            return;
+        }
+
+        if (_waiting.Release(partition))
+        {
+            Waited(-1);
+            _logger.LogInformation("Stream thread {Thread}'s {TopicPartition} goes on: the record at offset {Offset} was processed", Index, partition, consumed.Offset.Value);
+        }
+
         _processed[partition] = consumed.Offset.Value;
         _uncommitted = true;
+    }
+
+    private void Wait(TopicPartition partition, long offset, DependencyUnavailableException cause)
+    {
+        _observer.DependencyUnavailable(cause.Dependency);
+        if (_waiting.Wait(_consumer!, partition, offset, cause))
+        {
+            Waited(+1);
+            _logger.LogWarning("Stream thread {Thread}'s {TopicPartition} waits at offset {Offset}: {Dependency} is unavailable ({Reason}); the record is tried again with backoff, nothing is skipped", Index, partition, offset, cause.Dependency, cause.Reason);
+        }
+        else
+        {
+            Volatile.Write(ref _waitingFor, _waiting.Reason);
+        }
+    }
+
+    private void Waited(int change)
+    {
+        _observer.PartitionsWaiting(change);
+        Volatile.Write(ref _waitingFor, _waiting.Reason);
     }
 
     private void CommitOrRecover()
@@ -280,6 +331,9 @@ internal sealed class StreamThread : IDisposable
             {
                 _processed.Remove(partition);
             }
+
+            // Rewound to their checkpoints, waiting partitions read their waiting record again anyway.
+            Forget(null);
 
             _uncommitted = false;
         }
@@ -376,8 +430,18 @@ internal sealed class StreamThread : IDisposable
             _processed.Remove(partition);
         }
 
+        Forget(partitions);
+
         _observer.Rebalanced(-closed);
         _logger.LogInformation("Stream thread {Thread} revoked {Partitions} ({Mode}); {Tasks} tasks now", Index, string.Join(", ", partitions), commit ? "committed" : "lost", TaskCount);
+    }
+
+    private void Forget(IEnumerable<TopicPartition>? partitions)
+    {
+        if (_waiting.Count > 0 && _waiting.Forget(partitions) is var forgotten and > 0)
+        {
+            Waited(-forgotten);
+        }
     }
 
     private ConsumerConfig ConsumerConfig()

@@ -20,6 +20,14 @@ public sealed record StreamsOptions
     public int MaxBatchSize { get; init; } = 1000;
 
     /// <summary>
+    /// How long a partition whose next record waits for an unavailable dependency (<see cref="Processors.DependencyUnavailableException"/>)
+    /// stays paused before the record is tried again; doubled after every failed attempt up to <see cref="DependencyRetryMaxDelay"/>.
+    /// </summary>
+    public TimeSpan DependencyRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan DependencyRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Stream threads in this instance, each a consumer-group member with its own producer and tasks
     /// (Kafka Streams' <c>num.stream.threads</c>). More threads use more cores of one machine for the
     /// same partitions; more instances than partitions leave members idle, and so do more threads.
@@ -80,6 +88,11 @@ public sealed record StreamsOptions
         if (InstanceId is not null)
         {
             KafkaNames.Require(InstanceId, "--instance-id");
+        }
+
+        if (DependencyRetryDelay <= TimeSpan.Zero || DependencyRetryMaxDelay < DependencyRetryDelay)
+        {
+            throw new ArgumentException("Streams options DependencyRetryDelay and DependencyRetryMaxDelay: expected a positive delay and a maximum not below it.");
         }
 
         if (PollTimeout <= TimeSpan.Zero || MaxBatchSize < 1)

@@ -34,6 +34,9 @@ public sealed class StreamsRuntime : IDisposable
     /// runtime is running only once every thread has had its first assignment (an empty one counts)
     /// and no task is restoring.
     /// </summary>
+    /// <summary>What input waits for, one line per stream thread that waits (an unavailable schema registry); empty when nothing waits.</summary>
+    public IReadOnlyList<string> WaitingFor => [.. _threads.Select(t => t.WaitingFor).OfType<string>()];
+
     public StreamsState State =>
         _threads.Any(t => t.State == StreamsState.Failed) ? StreamsState.Failed : _threads.Min(t => t.State);
 

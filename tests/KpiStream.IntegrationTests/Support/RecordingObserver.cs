@@ -62,6 +62,14 @@ public sealed class RecordingObserver : IRuntimeObserver
     {
     }
 
+    public void DependencyUnavailable(string dependency)
+    {
+    }
+
+    public void PartitionsWaiting(int change)
+    {
+    }
+
     private Report Next(string name, int partition, long records) => new(name, partition, records, Interlocked.Increment(ref _reports));
 
     /// <param name="Name">The store or topic.</param>

@@ -58,7 +58,7 @@ public sealed class SessionFunnelProcessor(
             return;
         }
 
-        var decoded = codec.Decode(record.Value);
+        var decoded = codec.Decode(record.Value).OrWait();
         var (valid, rejection) = decoded.Value is { } decodedEvent ? validator.Validate(decodedEvent, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {

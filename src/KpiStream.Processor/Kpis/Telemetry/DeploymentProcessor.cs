@@ -21,7 +21,7 @@ public sealed class DeploymentProcessor(AvroCodec<DeploymentMarker> codec, KpiOp
 
     public void Process(Record<byte[]?, byte[]?> record)
     {
-        var decoded = codec.Decode(record.Value);
+        var decoded = codec.Decode(record.Value).OrWait();
         if (decoded.Value is not { } marker)
         {
             DeadLetters.Send(_context, metrics, DeadLetters.Undecodable(record, options.UndecodablePayloads), decoded.Rejection!, options.MaxDeadLetterBytes, KpiTopology.DeploymentDeadLetterSink);

@@ -45,7 +45,7 @@ public sealed class TelemetryProcessor(
             return;
         }
 
-        var decoded = codec.Decode(record.Value);
+        var decoded = codec.Decode(record.Value).OrWait();
         var (request, rejection) = decoded.Value is { } value ? validator.Validate(value, _context.WallClockTime) : (null, decoded.Rejection);
         if (rejection is not null)
         {
