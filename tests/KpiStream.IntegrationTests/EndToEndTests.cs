@@ -29,7 +29,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 300_000 * 300_000).AddMinutes(10);
 
     private readonly TopicNames _topics = new();
-    private readonly InProcessSchemaRegistry _registry = TestSchemas.NewRegistry();
+    private readonly ConfluentSchemaRegistryClient _registry = TestSchemas.NewRegistry();
     private readonly CancellationTokenSource _stop = new();
     private readonly StringWriter _output = new();
     private EmbeddedKafkaCluster _cluster = null!;

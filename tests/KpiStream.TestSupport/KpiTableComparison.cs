@@ -23,7 +23,7 @@ public static class KpiTableComparison
 
     /// <returns>Human-readable differences; empty when the output is exactly <paramref name="expected"/> and every identity was always written with the same bytes.</returns>
     /// <param name="registry">Where the records' schema ids resolve; the embedded registry's ids by default.</param>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, KpiWindow> expected, IEnumerable<ConsumeResult<byte[]?, byte[]?>> output, ISchemaRegistry? registry = null)
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, KpiWindow> expected, IEnumerable<ConsumeResult<byte[]?, byte[]?>> output, ConfluentSchemaRegistryClient? registry = null)
     {
         var records = InputWindows(output)
             .Select(r => (Key: Encoding.UTF8.GetString(r.Message.Key!), Value: r.Message.Value!))

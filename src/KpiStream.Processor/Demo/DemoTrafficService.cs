@@ -17,7 +17,7 @@ public sealed class DemoTrafficService(
     JourneyCatalog catalog,
     IReadOnlyDictionary<string, string> clientConfig,
     SchemaSet schemas,
-    ISchemaRegistry registry,
+    ConfluentSchemaRegistryClient registry,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<DemoTrafficService> logger) : BackgroundService

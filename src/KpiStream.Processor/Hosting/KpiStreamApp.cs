@@ -101,7 +101,7 @@ public static class KpiStreamApp
         services.AddSingleton(options.Topics);
         services.AddSingleton(schemas);
         services.AddSingleton(catalog);
-        services.AddSingleton<ISchemaRegistry>(schemaRegistry);
+        services.AddSingleton(schemaRegistry);
         services.AddSingleton(board);
         services.AddSingleton(sp => new StreamsRuntime(topology, streamsOptions, metrics, TimeProvider.System, sp.GetRequiredService<ILogger<StreamsRuntime>>()));
         services.AddHostedService<StreamsHostedService>();
@@ -128,7 +128,7 @@ public static class KpiStreamApp
         await provisioner.EnsureAsync(TopicsFor(options), cancellationToken).ConfigureAwait(false);
         var deadLetterMaxBytes = Math.Min(messageMaxBytes, await provisioner.MaxMessageBytesAsync(options.Topics.DeadLetter, cancellationToken).ConfigureAwait(false) ?? int.MaxValue);
         await RegisterOutputSchemasAsync(schemaRegistry, options, schemas, cancellationToken).ConfigureAwait(false);
-        topology = Compose(options with { Kpi = options.Kpi with { MaxDeadLetterBytes = deadLetterMaxBytes } }, catalog, schemas, schemaRegistry, metrics, board);
+        topology = Compose(options with { Kpi = options.Kpi with { MaxDeadLetterBytes = deadLetterMaxBytes } }, catalog, schemas, () => schemaRegistry, metrics, board);
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);
@@ -155,7 +155,7 @@ public static class KpiStreamApp
     /// managed elsewhere) would otherwise fail a stream thread at its first output, long after
     /// start-up looked fine. The codecs find the ids cached.
     /// </summary>
-    private static async Task RegisterOutputSchemasAsync(ISchemaRegistry registry, RunOptions options, SchemaSet schemas, CancellationToken cancellationToken)
+    private static async Task RegisterOutputSchemasAsync(ConfluentSchemaRegistryClient registry, RunOptions options, SchemaSet schemas, CancellationToken cancellationToken)
     {
         try
         {
@@ -183,14 +183,14 @@ public static class KpiStreamApp
     public static IReadOnlyList<TopicSpec> TopicsFor(RunOptions options)
     {
         var schemas = SchemaSet.Load(options.SchemasDirectory);
-        var topology = Compose(options, JourneysFile.Load(options.ConfigPath), schemas, new InProcessSchemaRegistry(schemas.ByFullName.Values), new KpiStreamMetrics(Metrics.NewCustomRegistry()), new LatestKpiBoard());
+        var topology = Compose(options, JourneysFile.Load(options.ConfigPath), schemas, () => throw new InvalidOperationException("A topology composed to list its topics runs no task."), new KpiStreamMetrics(Metrics.NewCustomRegistry()), new LatestKpiBoard());
         return AllTopics(options, topology);
     }
 
     private static IReadOnlyList<TopicSpec> AllTopics(RunOptions options, Topology topology) =>
         [.. options.Topics.Required(options.ApplicationId, options.InputPartitions), .. topology.ChangelogTopics(options.ApplicationId, _ => options.InputPartitions)];
 
-    private static Topology Compose(RunOptions options, JourneyCatalog catalog, SchemaSet schemas, ISchemaRegistry registry, KpiStreamMetrics metrics, LatestKpiBoard board)
+    private static Topology Compose(RunOptions options, JourneyCatalog catalog, SchemaSet schemas, Func<ConfluentSchemaRegistryClient> registry, KpiStreamMetrics metrics, LatestKpiBoard board)
     {
         var pseudonymizer = new Pseudonymizer(Encoding.UTF8.GetBytes(options.PseudonymizationKey ?? DevelopmentPseudonymizationKey));
         return new KpiTopology(options.ApplicationId, options.Topics, catalog, schemas, registry, pseudonymizer, options.Kpi, options.InputPartitions, metrics, board).Build();

@@ -36,7 +36,7 @@ public sealed class KpiTopology(
     TopicNames topics,
     JourneyCatalog catalog,
     SchemaSet schemas,
-    ISchemaRegistry registry,
+    Func<ConfluentSchemaRegistryClient> registry,
     Pseudonymizer pseudonymizer,
     KpiOptions options,
     int inputPartitions,
@@ -86,17 +86,14 @@ public sealed class KpiTopology(
     public Topology Build()
     {
         options.Validate();
-        var ingestCodec = new AvroCodec<DomainEvent>(new DomainEventMapper(schemas.DomainEvent), registry, topics.DomainEvents, options.MaxPayloadBytes);
-        var kpiCodec = new AvroCodec<KpiWindow>(new KpiWindowMapper(schemas.KpiWindow), registry, topics.KpiWindowed);
-        var alertCodec = new AvroCodec<SloAlert>(new SloAlertMapper(schemas.Alert), registry, topics.KpiAlerts);
+        // Made when a task first needs them: composing the topology only to list its topics reaches no registry.
+        var codecs = new Lazy<KpiCodecs>(() => new KpiCodecs(schemas, registry(), topics, options));
         var validator = new DomainEventValidator(catalog, options.EventTimeBounds);
-        var telemetryCodec = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(schemas.ServiceTelemetry), registry, topics.ServiceTelemetry, options.MaxPayloadBytes);
         var telemetryValidator = new ServiceTelemetryValidator(catalog, options.EventTimeBounds);
-        var deploymentCodec = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(schemas.DeploymentMarker), registry, topics.Deployments, options.MaxPayloadBytes);
 
         var builder = new TopologyBuilder()
             .AddSource("domain-events-source", topics.DomainEvents)
-            .AddProcessor(FunnelNode, () => new SessionFunnelProcessor(ingestCodec, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
+            .AddProcessor(FunnelNode, () => new SessionFunnelProcessor(codecs.Value.DomainEvents, catalog, validator, pseudonymizer, options, metrics), "domain-events-source")
             .AddSink<string, PartialSnapshot>(FunnelSnapshotsSink, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, FunnelNode)
             .AddBroadcastSink<string?, StreamTimeTick>(FunnelTicksSink, RepartitionTopic, _ => null, InternalJson.Serialize, FunnelNode)
             .AddSink<byte[]?, byte[]?>(FunnelDeadLetterSink, topics.DeadLetter, Raw, Raw, FunnelNode)
@@ -105,24 +102,24 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(FunnelSessionsStore, SessionKeySerde.Instance, SessionStateSerde.Instance), FunnelNode)
             .AddStateStore(StoreDefinition.KeyValue(FunnelClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), FunnelNode)
             .AddSource("telemetry-source", topics.ServiceTelemetry)
-            .AddProcessor(TelemetryNode, () => new TelemetryProcessor(telemetryCodec, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
+            .AddProcessor(TelemetryNode, () => new TelemetryProcessor(codecs.Value.Telemetry, catalog, telemetryValidator, options, inputPartitions, metrics), "telemetry-source")
             .AddSink<string, PartialSnapshot>(TelemetrySnapshotsSink, RepartitionTopic, Utf8, PartialSnapshotCodec.Encode, TelemetryNode)
             .AddBroadcastSink<string?, StreamTimeTick>(TelemetryTicksSink, RepartitionTopic, _ => null, InternalJson.Serialize, TelemetryNode)
             .AddSink<byte[]?, byte[]?>(TelemetryDeadLetterSink, topics.DeadLetter, Raw, Raw, TelemetryNode)
             .AddStateStore(StoreDefinition.KeyValue(TelemetryPartialsStore, Utf8KeySerde.Instance, StoreJson.For<PartialState>()), TelemetryNode)
             .AddStateStore(StoreDefinition.KeyValue(TelemetryClockStore, Utf8KeySerde.Instance, StoreJson.For<TaskClock>()), TelemetryNode)
             .AddSource("deployments-source", topics.Deployments)
-            .AddProcessor(DeploymentsNode, () => new DeploymentProcessor(deploymentCodec, options, metrics), "deployments-source")
+            .AddProcessor(DeploymentsNode, () => new DeploymentProcessor(codecs.Value.Deployments, options, metrics), "deployments-source")
             .AddBroadcastSink<string?, DeploymentMarker>(DeploymentMarkersSink, RepartitionTopic, _ => null, InternalJson.Serialize, DeploymentsNode)
             .AddSink<byte[]?, byte[]?>(DeploymentDeadLetterSink, topics.DeadLetter, Raw, Raw, DeploymentsNode)
             .AddSource("partials-source", RepartitionTopic)
             .AddProcessor(WindowsNode, () => new KpiWindowProcessor(catalog, options, inputPartitions, metrics, board), "partials-source")
-            .AddSink<string, KpiWindow>(KpiWindowedSink, topics.KpiWindowed, Utf8, kpiCodec.Encode, WindowsNode)
+            .AddSink<string, KpiWindow>(KpiWindowedSink, topics.KpiWindowed, Utf8, window => codecs.Value.Windows.Encode(window), WindowsNode)
             .AddSink<byte[]?, byte[]?>(WindowDeadLetterSink, topics.DeadLetter, Raw, Raw, WindowsNode)
             .AddStateStore(StoreDefinition.KeyValue(WindowBucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), WindowsNode)
             .AddStateStore(StoreDefinition.KeyValue(WindowRollupsStore, Utf8KeySerde.Instance, StoreJson.For<RollupBucket>()), WindowsNode)
             .AddProcessor(AlertingNode, () => new AlertingProcessor(catalog, Judges(), metrics, board), WindowsNode)
-            .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alertCodec.Encode, AlertingNode);
+            .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alert => codecs.Value.Alerts.Encode(alert), AlertingNode);
 
         // The judges' history first, the stage's own state after it and its progress last: visible progress implies visible alert state.
         foreach (var store in Judges().SelectMany(j => j.Stores))

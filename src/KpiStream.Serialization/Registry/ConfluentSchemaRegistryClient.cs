@@ -1,17 +1,23 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
 using AvroSchema = Avro.Schema;
 using ConfluentError = Confluent.SchemaRegistry.SchemaRegistryException;
 
 namespace KpiStream.Serialization.Registry;
 
 /// <summary>
-/// A Confluent Schema Registry through Confluent's own client (<see cref="CachedSchemaRegistryClient"/>:
-/// the REST protocol, caching, retries and timeouts). Kept as a class of its own only to hand the
-/// codecs Avro schemas and to read a missing subject or id as null.
+/// A Confluent Schema Registry (a production one, or the embedded one over HTTP) through Confluent's
+/// own client (<see cref="CachedSchemaRegistryClient"/>: the REST protocol, caching, retries and
+/// timeouts) and serializer. Kept as a class of its own only to hand the decoders Avro schemas, to
+/// read a missing subject or id as null, and to hold the auto-registration setting in one place.
+/// Subjects follow the topic-name strategy (<c>topic-value</c>).
 /// </summary>
-public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
+public sealed class ConfluentSchemaRegistryClient : IDisposable
 {
     private const string Prefix = "schema.registry.";
 
@@ -100,6 +106,10 @@ public sealed class ConfluentSchemaRegistryClient : ISchemaRegistry, IDisposable
             return null;
         }
     }
+
+    /// <summary>Confluent's Avro serializer on this registry, registering schemas only when auto-registration is on; synchronous, for sinks.</summary>
+    public ISerializer<GenericRecord> Serializer() =>
+        new AvroSerializer<GenericRecord>(_client, new AvroSerializerConfig { AutoRegisterSchemas = _autoRegister }).AsSyncOverAsync();
 
     public void Dispose() => _client.Dispose();
 

@@ -28,7 +28,7 @@ public sealed class StandaloneProcessor : IDisposable
     private readonly List<DomainEvent> _produced = [];
     private int _closers;
 
-    private StandaloneProcessor(KpiProcess process, string bootstrap, int metricsPort, ISchemaRegistry registry, TopicNames topics)
+    private StandaloneProcessor(KpiProcess process, string bootstrap, int metricsPort, ConfluentSchemaRegistryClient registry, TopicNames topics)
     {
         Process = process;
         Bootstrap = bootstrap;
@@ -49,7 +49,7 @@ public sealed class StandaloneProcessor : IDisposable
     /// <summary>Starts `kpistream run` with the sample journeys, no live view and a free metrics port, plus <paramref name="args"/>, and waits until it is ready.</summary>
     /// <param name="registry">Where the test's producer registers its writer schema; the embedded registry's ids by default.</param>
     /// <param name="config">The journeys file; the sample journeys by default.</param>
-    public static async Task<StandaloneProcessor> StartAsync(IEnumerable<string> args, ISchemaRegistry? registry = null, TopicNames? topics = null, IReadOnlyDictionary<string, string>? environment = null, string? config = null)
+    public static async Task<StandaloneProcessor> StartAsync(IEnumerable<string> args, ConfluentSchemaRegistryClient? registry = null, TopicNames? topics = null, IReadOnlyDictionary<string, string>? environment = null, string? config = null)
     {
         var port = Polling.FreePort();
         var process = KpiProcess.Start(

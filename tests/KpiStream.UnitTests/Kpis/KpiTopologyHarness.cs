@@ -50,7 +50,7 @@ internal sealed class KpiTopologyHarness : IDisposable
             Topics,
             SampleJourneys.Catalog,
             TestSchemas.Set,
-            registry,
+            () => registry,
             new Pseudonymizer(Encoding.UTF8.GetBytes(PseudonymizationKey)),
             new KpiOptions { Grace = Grace, IdleAdvanceAfter = idleAdvanceAfter ?? TimeSpan.FromDays(365), MaxEventsPerSession = maxEventsPerSession },
             InputPartitions,

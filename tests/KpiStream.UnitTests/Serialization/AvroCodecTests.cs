@@ -18,7 +18,7 @@ namespace KpiStream.UnitTests.Serialization;
 public class AvroCodecTests
 {
     private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-23T10:15:30.123Z");
-    private readonly InProcessSchemaRegistry _registry = TestSchemas.NewRegistry();
+    private readonly ConfluentSchemaRegistryClient _registry = TestSchemas.NewRegistry();
 
     [Fact]
     public void Domain_events_round_trip_with_every_field_set_and_with_optionals_absent()
