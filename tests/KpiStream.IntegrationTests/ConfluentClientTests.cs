@@ -31,32 +31,15 @@ public sealed class ConfluentClientTests
         Assert.Equal(new Uri($"http://127.0.0.1:{registryPort}"), registryUrl);
         using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = registryUrl.ToString() });
 
-        // Minute 0 of checkout in eu-west on the web: six sessions start and fail, a seventh completes (42.00 EUR).
-        var mapper = new DomainEventMapper(TestSchemas.Set.DomainEvent);
-        using (var producer = new ProducerBuilder<string, GenericRecord>(new ProducerConfig { BootstrapServers = processor.Bootstrap, EnableIdempotence = true })
-            .SetValueSerializer(new AvroSerializer<GenericRecord>(registry)).Build())
-        {
-            var events = Enumerable.Range(1, 6).SelectMany(i => new[]
-                {
-                    Events.Of($"start-{i}", "checkout_started", "checkout", $"s{i}", T0.AddSeconds(i)),
-                    Events.Of($"fail-{i}", "checkout_failed", "checkout", $"s{i}", T0.AddSeconds(20 + i)),
-                })
-                .Append(Events.Of("start-7", "checkout_started", "checkout", "s7", T0.AddSeconds(30)))
-                .Append(Events.Of("done-7", "checkout_completed", "checkout", "s7", T0.AddSeconds(40), amount: 4200, currency: "EUR"));
-            foreach (var e in events)
-            {
-                await producer.ProduceAsync(new TopicPartition(processor.Topics.DomainEvents, 0), new Message<string, GenericRecord> { Key = e.SessionId, Value = mapper.ToRecord(e) });
-            }
-        }
-
+        await ConfluentSerdes.ProduceAsync(processor.Bootstrap, registry, processor.Topics.DomainEvents, ConfluentSerdes.SixFailuresAndOneSale(T0));
         processor.ProduceClosers(1, T0.AddMinutes(13).AddSeconds(10));
         var windowKey = $"checkout|device=web,region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000";
         await TopicReader.WaitUntilAsync(processor.Bootstrap, processor.Topics.KpiWindowed, r => r.Any(c => c.Message.Key is { } k && System.Text.Encoding.UTF8.GetString(k) == windowKey), StandaloneProcessor.Timeout, windowKey);
         await TopicReader.WaitUntilAsync(processor.Bootstrap, processor.Topics.KpiAlerts, r => r.Count > 0, StandaloneProcessor.Timeout, "an alert");
 
         // C#: Confluent's consumer and AvroDeserializer<GenericRecord>, pointed at the registry URL.
-        var windows = ReadWithConfluent(processor.Bootstrap, registry, processor.Topics.KpiWindowed);
-        var alerts = ReadWithConfluent(processor.Bootstrap, registry, processor.Topics.KpiAlerts);
+        var windows = ConfluentSerdes.ReadAll(processor.Bootstrap, registry, processor.Topics.KpiWindowed);
+        var alerts = ConfluentSerdes.ReadAll(processor.Bootstrap, registry, processor.Topics.KpiAlerts);
         var window = windows.Last(w => w.Key == windowKey).Value;
         Assert.Equal(
             ("checkout", 7L, 1L, 6L, 7L, 1L, 1.0 / 7, 4200L),
@@ -80,37 +63,6 @@ public sealed class ConfluentClientTests
         Assert.Equal(((string)page["alert_id"], (double)((IDictionary<string, object>)page["burn_rates"])["1h"]), (pythonPage.GetProperty("alert_id").GetString()!, pythonPage.GetProperty("burn_rates").GetProperty("1h").GetDouble()));
         Assert.Equal($"checkout-success|checkout|*|page@{T0.AddMinutes(1).ToUnixTimeMilliseconds()}", (string)page["alert_id"]);
         Assert.Equal(windows.Count + alerts.Count, records.Count);
-    }
-
-    /// <summary>Every record of <paramref name="topic"/>, partition by partition, as Confluent's deserializer gives it.</summary>
-    private static List<KeyValuePair<string, GenericRecord>> ReadWithConfluent(string bootstrap, ISchemaRegistryClient registry, string topic)
-    {
-        using var consumer = new ConsumerBuilder<string, GenericRecord>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = $"confluent-reader-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnablePartitionEof = true,
-        }).SetValueDeserializer(new AvroDeserializer<GenericRecord>(registry).AsSyncOverAsync()).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
-        consumer.Subscribe(topic);
-        var records = new List<KeyValuePair<string, GenericRecord>>();
-        for (var atEnd = 0; atEnd < partitions;)
-        {
-            var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"no record and no end of {topic} within 10 s");
-            if (result.IsPartitionEOF)
-            {
-                atEnd++;
-                continue;
-            }
-
-            records.Add(new(result.Message.Key, result.Message.Value));
-        }
-
-        return records;
     }
 
     private static async Task<(int Exit, string Output, string Errors)> RunPythonReaderAsync(string bootstrap, Uri registryUrl, params string[] topics)
