@@ -24,9 +24,27 @@ public sealed record JourneySpec(
 {
     public const double DefaultCriticality = 1;
     public const double DefaultStage = 0;
+    public const long DefaultSegmentTrafficFloor = 20;
+
+    /// <summary>How many segments of one SLO are judged at most, so that a dimension with endless values cannot grow alerting state without bound; later segments are counted, not judged.</summary>
+    public const int MaxJudgedSegments = 50;
 
     /// <summary>Alerts on combinations of this journey's KPIs, beside its SLOs.</summary>
     public ImmutableArray<CompositeRule> CompositeAlerts { get; init; } = [];
+
+    /// <summary>Which segments the SLOs are also judged in, with the same policy on the segment's own SLI counts.</summary>
+    public SegmentAlerting SegmentAlerting { get; init; } = SegmentAlerting.Dimensions;
+
+    /// <summary>SLI events a segment needs within a rule's long window before that rule may alert for the segment alone: below it, a handful of failures is noise.</summary>
+    public long SegmentTrafficFloor { get; init; } = DefaultSegmentTrafficFloor;
+
+    /// <summary>Whether the SLOs are judged in the segment with <paramref name="segmentKey"/> (a dimension value such as <c>region=eu-west</c>, or a combination).</summary>
+    public bool JudgesSegment(string segmentKey) => SegmentAlerting switch
+    {
+        SegmentAlerting.Dimensions => !segmentKey.Contains(',', StringComparison.Ordinal),
+        SegmentAlerting.Combinations => true,
+        _ => false,
+    };
 
     /// <summary>The role of <paramref name="eventType"/> in this journey, or null when the journey does not declare it.</summary>
     public EventRole? RoleOf(string eventType) =>

@@ -36,6 +36,10 @@ public sealed record Segment(string Key, ImmutableSortedDictionary<string, strin
         return new(string.Join(",", ordinal.Select(kv => $"{kv.Key}={kv.Value}")), ordinal);
     }
 
+    /// <summary>The segment's value of each dimension it has a value for, each as a segment key of its own (<c>region=eu-west</c>).</summary>
+    public IEnumerable<string> DimensionKeys() =>
+        Attributes.Where(a => a.Value != Unattributed).Select(a => $"{a.Key}={a.Value}");
+
     public bool Equals(Segment? other) => other is not null && Key == other.Key;
 
     public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);

@@ -10,10 +10,13 @@ public sealed record MultiWindowRule(AlertSeverity Severity, SloWindow LongWindo
     // Burn rates exactly at the threshold (0.001 / (1 - 0.999)) come out a hair under it in binary floating point.
     private const double RelativeTolerance = 1e-9;
 
-    public bool Trips(Func<SloWindow, SliCounts> countsOver, double objective) =>
-        Reaches(BurnRate.Of(countsOver(LongWindow), objective)) && Reaches(BurnRate.Of(countsOver(ShortWindow), objective));
+    public bool Trips(Func<SloWindow, SliCounts> countsOver, double objective) => BurnsAtLeast(countsOver, objective, 1);
 
-    private bool Reaches(double burnRate) => burnRate >= BurnRateThreshold * (1 - RelativeTolerance);
+    /// <summary>Whether the burn rate is at least <paramref name="share"/> of the threshold over both windows.</summary>
+    public bool BurnsAtLeast(Func<SloWindow, SliCounts> countsOver, double objective, double share) =>
+        Reaches(BurnRate.Of(countsOver(LongWindow), objective), share) && Reaches(BurnRate.Of(countsOver(ShortWindow), objective), share);
+
+    private bool Reaches(double burnRate, double share) => burnRate >= BurnRateThreshold * share * (1 - RelativeTolerance);
 
     /// <summary>
     /// Time from the onset of a constant error rate to the first moment the rule trips, assuming a

@@ -11,4 +11,6 @@ public readonly record struct SliCounts(long Good, long Total)
     public double ErrorRate => Total == 0 ? 0 : (double)Bad / Total;
 
     public SliCounts Plus(SliCounts other) => new(Good + other.Good, Total + other.Total);
+
+    public SliCounts Minus(SliCounts other) => new(Good - other.Good, Total - other.Total);
 }

@@ -32,6 +32,8 @@ public static class MetricNames
     public const string SloErrorBudgetRemaining = "kpistream_slo_error_budget_remaining_ratio";
     public const string SloSli = "kpistream_slo_sli_ratio";
     public const string SloSeriesDropped = "kpistream_slo_series_dropped_total";
+    public const string SloSegmentsNotJudged = "kpistream_slo_segments_not_judged_total";
+    public const string SloSegmentTripsBelowFloor = "kpistream_slo_segment_trips_below_floor_total";
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
 

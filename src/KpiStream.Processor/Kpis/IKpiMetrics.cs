@@ -25,5 +25,11 @@ public interface IKpiMetrics
     /// <summary>An SLO of a journey and segment (or <c>*</c>) as judged at the end of the latest closed minute.</summary>
     void SloStatus(string journey, string segment, string slo, IReadOnlyDictionary<string, double> burnRates, ErrorBudget budget);
 
+    /// <summary>A segment of an SLO beyond <see cref="Core.Journeys.JourneySpec.MaxJudgedSegments"/>: its burn rates are reported, but it does not alert on its own.</summary>
+    void SegmentNotJudged(string journey, string slo);
+
+    /// <summary>A segment's burn rate crossed a rule's threshold at a minute end, but on less traffic than the journey's floor: no alert.</summary>
+    void SegmentBelowTrafficFloor(string journey, string slo);
+
     void AlertChanged(SloAlert alert);
 }

@@ -146,5 +146,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
     public void SloStatus(string journey, string segment, string slo, IReadOnlyDictionary<string, double> burnRates, ErrorBudget budget) =>
         _slos.Status(journey, segment, slo, burnRates, budget);
 
+    public void SegmentNotJudged(string journey, string slo) => _slos.SegmentNotJudged(journey, slo);
+
+    public void SegmentBelowTrafficFloor(string journey, string slo) => _slos.SegmentBelowTrafficFloor(journey, slo);
+
     public void AlertChanged(SloAlert alert) => _slos.AlertChanged(alert);
 }

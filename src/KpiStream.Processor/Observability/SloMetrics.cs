@@ -18,6 +18,8 @@ public sealed class SloMetrics
     private readonly Gauge _budgetRemaining;
     private readonly Gauge _sli;
     private readonly Counter _dropped;
+    private readonly Counter _notJudged;
+    private readonly Counter _belowFloor;
     private readonly Counter _alerts;
     private readonly Gauge _firing;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _segments = new(StringComparer.Ordinal);
@@ -29,6 +31,8 @@ public sealed class SloMetrics
         _budgetRemaining = factory.CreateGauge(MetricNames.SloErrorBudgetRemaining, "Share of the SLO period's error budget left (negative once overspent).", subject);
         _sli = factory.CreateGauge(MetricNames.SloSli, "Good / total outcomes over the SLO period so far.", subject);
         _dropped = factory.CreateCounter(MetricNames.SloSeriesDropped, "SLO status updates not exported because the journey already has the maximum number of segment series.", MetricNames.JourneyLabel);
+        _notJudged = factory.CreateCounter(MetricNames.SloSegmentsNotJudged, "Segments of an SLO beyond the bound of judged segments per SLO: reported, but not alerting on their own.", MetricNames.JourneyLabel, MetricNames.SloLabel);
+        _belowFloor = factory.CreateCounter(MetricNames.SloSegmentTripsBelowFloor, "Minute ends at which a segment burned past a rule's threshold on less traffic than the journey's segment traffic floor, so it did not alert.", MetricNames.JourneyLabel, MetricNames.SloLabel);
         _alerts = factory.CreateCounter(MetricNames.Alerts, "Alert state changes written to kpi.alerts.", MetricNames.SeverityLabel, MetricNames.StateLabel);
         _firing = factory.CreateGauge(MetricNames.AlertsFiring, "Alerts firing now.", MetricNames.JourneyLabel, MetricNames.SloLabel, MetricNames.SeverityLabel);
     }
@@ -53,6 +57,10 @@ public sealed class SloMetrics
             _sli.WithLabels(journey, segment, slo).Set((double)budget.Period.Good / budget.Period.Total);
         }
     }
+
+    public void SegmentNotJudged(string journey, string slo) => _notJudged.WithLabels(journey, slo).Inc();
+
+    public void SegmentBelowTrafficFloor(string journey, string slo) => _belowFloor.WithLabels(journey, slo).Inc();
 
     public void AlertChanged(SloAlert alert)
     {

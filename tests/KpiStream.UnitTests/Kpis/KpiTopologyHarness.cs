@@ -163,5 +163,15 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     public IReadOnlyList<OutgoingRecord> Repartitioned() => _driver.Output(RepartitionTopic);
 
+    /// <summary>The value of the one sample of <paramref name="metric"/> whose labels include every value of <paramref name="labels"/>.</summary>
+    public double SampleValue(string metric, params string[] labels)
+    {
+        using var stream = new MemoryStream();
+        Metrics.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        var line = Encoding.UTF8.GetString(stream.ToArray()).Split('\n')
+            .Single(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(v => l.Contains($"\"{v}\"", StringComparison.Ordinal)));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose() => _driver.Dispose();
 }

@@ -110,9 +110,9 @@ public class KpiTopologyTests
         var checkout = harness.Emitted().Where(e => e.Window.Journey == "checkout").ToList();
         Assert.Equal(checkout.Count, checkout.Select(e => e.Key).Distinct().Count());
         Assert.Equal((4, 2, 1), (checkout.Count(e => e.Window.Window.Size == Minute), checkout.Count(e => e.Window.Window.Size == fiveMinutes), checkout.Count(e => e.Window.Window.Size == TimeSpan.FromHours(1))));
-        Assert.Equal(2, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "5m"));
-        Assert.Equal(1, SampleValue(harness, MetricNames.WindowsEmitted, "checkout", "1h"));
-        Assert.Equal(harness.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, SampleValue(harness, MetricNames.LastWindowEmitted, "checkout"));
+        Assert.Equal(2, harness.SampleValue(MetricNames.WindowsEmitted, "checkout", "5m"));
+        Assert.Equal(1, harness.SampleValue(MetricNames.WindowsEmitted, "checkout", "1h"));
+        Assert.Equal(harness.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, harness.SampleValue(MetricNames.LastWindowEmitted, "checkout"));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class KpiTopologyTests
         // HdrHistogram ranks: p50 is the 2nd of 4 values (200 ms), p99 the 4th (2 s), each read as its bucket's top, within 1%.
         Assert.InRange(requests.Counters.Latency.Percentile(50)!.Value.TotalMilliseconds, 200, 202);
         Assert.InRange(requests.Counters.Latency.Percentile(99)!.Value.TotalMilliseconds, 2_000, 2_020);
-        Assert.Equal(1, SampleValue(harness, MetricNames.UnattributedRequests, "search-api"));
+        Assert.Equal(1, harness.SampleValue(MetricNames.UnattributedRequests, "search-api"));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class KpiTopologyTests
         var table = harness.Table();
         Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1 }, table[$"login|region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000"].Counters);
         Assert.Equal(KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1, LateRecords = 1 }, table[$"login|region=eu-west|{T0.AddMinutes(1).ToUnixTimeMilliseconds()}|60000"].Counters);
-        Assert.Equal(1, SampleValue(harness, MetricNames.LateRecords, "login"));
+        Assert.Equal(1, harness.SampleValue(MetricNames.LateRecords, "login"));
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public class KpiTopologyTests
         Assert.Equal(
             KpiCounters.Zero with { Attempts = 1, SessionsStarted = 1, DuplicateRecords = 2 },
             harness.Table()[$"checkout|device=web,region=eu-west|{T0.ToUnixTimeMilliseconds()}|60000"].Counters);
-        Assert.Equal(2, SampleValue(harness, MetricNames.DuplicateRecords, "checkout"));
+        Assert.Equal(2, harness.SampleValue(MetricNames.DuplicateRecords, "checkout"));
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public class KpiTopologyTests
         Assert.Equal("journey 'refund' is not configured", Header(dead[3], HeaderNames.DeadLetterDetail));
         Assert.Null(dead[6].Value);
         Assert.Empty(harness.Repartitioned());
-        Assert.Equal(1, SampleValue(harness, MetricNames.RecordsDeadLettered, "domain-events", "missing-journey"));
+        Assert.Equal(1, harness.SampleValue(MetricNames.RecordsDeadLettered, "domain-events", "missing-journey"));
     }
 
     [Fact]
@@ -406,13 +406,4 @@ public class KpiTopologyTests
 
     private static string? Header(OutgoingRecord record, string name) =>
         record.Headers.LastOrDefault(h => h.Key == name) is { } h ? Encoding.UTF8.GetString(h.Value) : null;
-
-    private static double SampleValue(KpiTopologyHarness harness, string metric, params string[] labels)
-    {
-        using var stream = new MemoryStream();
-        harness.Metrics.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
-        var line = Encoding.UTF8.GetString(stream.ToArray()).Split('\n')
-            .Single(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(v => l.Contains($"\"{v}\"", StringComparison.Ordinal)));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

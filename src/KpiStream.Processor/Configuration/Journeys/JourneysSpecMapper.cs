@@ -40,6 +40,8 @@ public static class JourneysSpecMapper
             journey.Stage)
         {
             CompositeAlerts = [.. journey.CompositeAlerts.Select(ToRule)],
+            SegmentAlerting = journey.SegmentAlerting,
+            SegmentTrafficFloor = journey.SegmentTrafficFloor,
         };
 
     private static CompositeRule ToRule(CompositeAlertSpecV1 rule) =>

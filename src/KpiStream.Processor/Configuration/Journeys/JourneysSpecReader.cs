@@ -20,7 +20,7 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
     public const string ApiVersion = "kpistream/v1";
 
     private static readonly string[] TopLevelFields = ["apiVersion", "impactWeights", "personalFields", "alertPolicies", "journeys"];
-    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "slos", "compositeAlerts"];
+    private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "segmentAlerting", "segmentTrafficFloor", "slos", "compositeAlerts"];
     private static readonly string[] WeightFields = ["reach", "duration"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
     private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
@@ -126,6 +126,13 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
         var timeout = Duration(node, path, "conversionTimeout", required: true);
         var criticality = Number(node, path, "criticality", 0.01, 100) ?? JourneySpec.DefaultCriticality;
         var stage = Number(node, path, "stage", 0, 1) ?? JourneySpec.DefaultStage;
+        var segmentAlerting = SegmentAlertingOf(node, path);
+        var trafficFloor = JourneySpec.DefaultSegmentTrafficFloor;
+        if (Scalar(node, path, "segmentTrafficFloor", required: false) is { } floorNode
+            && (!long.TryParse(floorNode.Value, NumberStyles.None, CultureInfo.InvariantCulture, out trafficFloor) || trafficFloor is < 1 or > 1_000_000_000))
+        {
+            errors.Add(floorNode.Start, $"{path}.segmentTrafficFloor", $"expected a whole number of events from 1 to 1000000000, got '{floorNode.Value}'");
+        }
         var slos = ImmutableArray.CreateBuilder<SloSpecV1>();
         if (node.Children.TryGetValue("slos", out var sloList))
         {
@@ -146,7 +153,7 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
         }
 
         var compositeAlerts = ReadCompositeAlerts(node, path);
-        return new JourneySpecV1(node.Start, path, name, owner, description, events, segmentBy, services, timeout, criticality, stage, slos.ToImmutable(), compositeAlerts, errors.Count == errorsBefore);
+        return new JourneySpecV1(node.Start, path, name, owner, description, events, segmentBy, services, timeout, criticality, stage, segmentAlerting, trafficFloor, slos.ToImmutable(), compositeAlerts, errors.Count == errorsBefore);
     }
 
     private SloSpecV1 ReadSlo(YamlMappingNode node, string path)
@@ -294,6 +301,22 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
         }
 
         return items.ToImmutable();
+    }
+
+    private SegmentAlerting SegmentAlertingOf(YamlMappingNode node, string path)
+    {
+        if (Scalar(node, path, "segmentAlerting", required: false) is not { } modeNode)
+        {
+            return SegmentAlerting.Dimensions;
+        }
+
+        if (modeNode.Value is "dimensions" or "combinations" or "off")
+        {
+            return Enum.Parse<SegmentAlerting>(modeNode.Value, ignoreCase: true);
+        }
+
+        errors.Add(modeNode.Start, $"{path}.segmentAlerting", $"expected one of dimensions, combinations, off, got '{modeNode.Value}'");
+        return SegmentAlerting.Dimensions;
     }
 
     private AlertSeverity? Severity(YamlMappingNode node, string path)

@@ -34,6 +34,8 @@ public sealed record JourneySpecV1(
     TimeSpan? ConversionTimeout,
     double Criticality,
     double Stage,
+    SegmentAlerting SegmentAlerting,
+    long SegmentTrafficFloor,
     ImmutableArray<SloSpecV1> Slos,
     ImmutableArray<CompositeAlertSpecV1> CompositeAlerts,
     bool Complete);

@@ -10,5 +10,8 @@ public abstract record ImpactBasis;
 /// </summary>
 public sealed record OutcomesOverSpan(TimeSpan During, DateTimeOffset BaselineEnd) : ImpactBasis;
 
+/// <summary>A segment's part of the journey's outcomes over a span: <paramref name="Share"/> (0 to 1) of its sessions and lost conversions.</summary>
+public sealed record ShareOfOutcomes(OutcomesOverSpan Journey, double Share) : ImpactBasis;
+
 /// <summary>Sessions that should have arrived and did not (silence): nothing converted, no price known.</summary>
 public sealed record MissingSessions(long Sessions) : ImpactBasis;

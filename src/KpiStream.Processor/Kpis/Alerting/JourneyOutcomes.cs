@@ -56,10 +56,14 @@ public sealed class JourneyOutcomes(IKeyValueStore<string, JourneyBusiness> stor
         {
             MissingSessions missing => (missing.Sessions, 0L, 0.0, 0L),
             OutcomesOverSpan span when _ledgers.TryGetValue(journey.Name, out var ledgers) => Over(ledgers, span, at),
+            ShareOfOutcomes part when _ledgers.TryGetValue(journey.Name, out var ledgers) => Scaled(Over(ledgers, part.Journey, at), part.Share),
             _ => (0L, 0L, 0.0, 0L),
         };
         return CustomerImpact.Estimate(affected, converted, baselineConversion, orderValue, journey.Criticality, journey.Stage, firingFor, catalog.ImpactWeights);
     }
+
+    private static (long Affected, long Converted, double BaselineConversion, long OrderValue) Scaled((long Affected, long Converted, double BaselineConversion, long OrderValue) outcomes, double share) =>
+        ((long)Math.Round(outcomes.Affected * share), (long)Math.Round(outcomes.Converted * share), outcomes.BaselineConversion, outcomes.OrderValue);
 
     public void Expire(DateTimeOffset closedThrough)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
@@ -11,10 +12,12 @@ using KpiStream.Streaming.Stores;
 namespace KpiStream.Processor.Kpis.Alerting;
 
 /// <summary>
-/// Judges every SLO against its alert policy: keeps per-minute and per-hour SLI counts per segment
-/// and for the whole journey, and at every minute end steps the journey-wide alert of each
-/// severity. Alerts are journey-wide (segment <c>*</c>) and name the worst segments, so one outage
-/// pages once; per-segment burn rates and budgets are published as gauges for drill-down.
+/// Judges every SLO against its alert policy: keeps per-minute and per-hour SLI counts for the whole
+/// journey, each segment (full combination) and each dimension value, and at every minute end steps
+/// the alert of each severity of the journey as a whole and of each judged segment. A segment alerts
+/// only on a failure of its own (enough traffic, the rest of the journey not burning too, the
+/// journey-wide alert not firing), so one outage of everyone pages once; every segment's burn rates
+/// and budgets are published as gauges for drill-down.
 /// </summary>
 public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBoard board) : IAlertJudge
 {
@@ -22,10 +25,18 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     public const string HoursStore = "slo-hours";
 
     private const int WorstSegments = 3;
+
+    /// <summary>
+    /// How close to a rule's threshold the rest of the journey may burn while a segment still pages on
+    /// its own. A failure everywhere trips segments and the journey at nearly the same minute, a
+    /// segment sometimes a minute first; half the threshold keeps such an outage to the one journey-wide page.
+    /// </summary>
+    public const double RestShareOfThreshold = 0.5;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
     private readonly Dictionary<string, SloSubject> _subjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Slo, string Journey), int> _judgedSegments = [];
     private readonly ExpiryIndex<string> _minutesExpiry = new();
     private readonly ExpiryIndex<string> _hoursExpiry = new();
     private IKeyValueStore<string, SliMinute> _minutes = null!;
@@ -48,25 +59,40 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
         Restore(_hours, _hoursExpiry, s => s.Hours, s => s.Slo.Period);
     }
 
-    /// <summary>Every segment of the minute, and the journey-wide counts, their sum.</summary>
+    /// <summary>Every segment of the minute, the journey-wide counts (their sum) and, unless the journey turns segment alerting off, each dimension value's counts (the sum of its segments).</summary>
     public void Record(ClosedMinute minute)
     {
-        foreach (var slo in minute.Journey.Slos)
+        var journey = minute.Journey;
+        foreach (var slo in journey.Slos)
         {
             var all = SliCounts.None;
+            var dimensions = new SortedDictionary<string, SliCounts>(StringComparer.Ordinal);
             foreach (var segment in minute.Segments)
             {
                 var counts = SliMeasure.Of(slo, segment.Counters);
                 if (counts.Total > 0)
                 {
-                    Record(Subject(slo.Name, minute.Journey.Name, segment.Segment.Key)!, minute.Start, counts);
+                    Record(Subject(slo.Name, journey.Name, segment.Segment.Key)!, minute.Start, counts);
                     all = all.Plus(counts);
+                    // A segment of one dimension is that dimension's value already.
+                    if (journey.SegmentAlerting != SegmentAlerting.Off && segment.Segment.Attributes.Count > 1)
+                    {
+                        foreach (var key in segment.Segment.DimensionKeys())
+                        {
+                            dimensions[key] = dimensions.GetValueOrDefault(key, SliCounts.None).Plus(counts);
+                        }
+                    }
                 }
             }
 
             if (all.Total > 0)
             {
-                Record(Subject(slo.Name, minute.Journey.Name, SloSubject.AllSegments)!, minute.Start, all);
+                Record(Subject(slo.Name, journey.Name, SloSubject.AllSegments)!, minute.Start, all);
+            }
+
+            foreach (var (key, counts) in dimensions)
+            {
+                Record(Subject(slo.Name, journey.Name, key)!, minute.Start, counts);
             }
         }
     }
@@ -74,10 +100,10 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     public IEnumerable<AlertVerdict> Judge(DateTimeOffset minuteEnd, bool latest, IAlertStates alerts)
     {
         var minuteStart = minuteEnd - Minute;
-        foreach (var subject in _subjects.Values)
+        // Journey-wide subjects first, so that a segment sees whether its journey's alert fires as of this minute.
+        foreach (var subject in _subjects.Values.Where(s => s.IsJourneyWide).Concat(_subjects.Values.Where(s => !s.IsJourneyWide)))
         {
-            var alerting = subject.SegmentKey == SloSubject.AllSegments;
-            if (!alerting && !latest)
+            if (!subject.Judged && !latest)
             {
                 continue;
             }
@@ -86,17 +112,28 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
             var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
 
-            // Most urgent first: a firing page keeps a ticket from opening (its rules trip too while the page burns); a ticket already open follows its own rules.
-            foreach (var severity in alerting ? Enum.GetValues<AlertSeverity>() : [])
+            // Most urgent first: a page stepped before the ticket of the same subject.
+            foreach (var severity in subject.Judged ? Enum.GetValues<AlertSeverity>() : [])
             {
-                var inhibited = severity != AlertSeverity.Page && alerts.Of(subject.Key, AlertSeverity.Page).IsFiring && !alerts.Of(subject.Key, severity).IsFiring;
-                yield return new SloVerdict(this, subject, severity, evaluation.Trips(severity) && !inhibited, evaluation, budget, minuteStart);
+                var trips = evaluation.Trips(severity) && !Inhibited(subject, severity, alerts);
+                if (trips && !subject.IsJourneyWide)
+                {
+                    var rules = evaluation.Tripped.Where(r => r.Severity == severity && AboveTrafficFloor(subject, r, minuteStart)).ToList();
+                    if (rules.Count == 0)
+                    {
+                        metrics.SegmentBelowTrafficFloor(subject.Journey.Name, slo.Name);
+                    }
+
+                    trips = rules.Any(r => !RestBurns(subject, r, minuteStart));
+                }
+
+                yield return new SloVerdict(this, subject, severity, trips, evaluation, budget, minuteStart);
             }
 
             if (latest)
             {
                 metrics.SloStatus(subject.Journey.Name, subject.SegmentKey, slo.Name, evaluation.BurnRates, budget);
-                if (alerting)
+                if (subject.IsJourneyWide)
                 {
                     board.Update(new SloStatus(subject.Journey.Name, slo.Name, slo.Objective, minuteStart, evaluation.BurnRates, budget));
                 }
@@ -159,7 +196,51 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
         }
     }
 
-    /// <summary>The subject of an SLO of a configured journey, created on first sight; null when the configuration no longer has it.</summary>
+    /// <summary>
+    /// Whether an alert that does not fire yet must not open: a ticket while the same subject pages
+    /// (its rules trip too while the page burns), and a segment's alert while its journey's alert
+    /// fires as a whole (which names the worst segments). An alert already open follows its own rules.
+    /// </summary>
+    private static bool Inhibited(SloSubject subject, AlertSeverity severity, IAlertStates alerts)
+    {
+        if (alerts.Of(subject.Key, severity).IsFiring)
+        {
+            return false;
+        }
+
+        if (severity != AlertSeverity.Page && alerts.Of(subject.Key, AlertSeverity.Page).IsFiring)
+        {
+            return true;
+        }
+
+        var journeyWide = SloSubject.KeyOf(subject.Slo.Name, subject.Journey.Name, SloSubject.AllSegments);
+        return !subject.IsJourneyWide && (alerts.Of(journeyWide, severity).IsFiring || alerts.Of(journeyWide, AlertSeverity.Page).IsFiring);
+    }
+
+    /// <summary>Whether the segment saw at least its journey's segment traffic floor in the rule's long window.</summary>
+    private static bool AboveTrafficFloor(SloSubject segment, MultiWindowRule rule, DateTimeOffset minuteStart) =>
+        segment.Minutes.Over(rule.LongWindow.Duration, minuteStart).Total >= segment.Journey.SegmentTrafficFloor;
+
+    /// <summary>
+    /// Whether the rest of the journey (all of it but the segment) burns at least
+    /// <see cref="RestShareOfThreshold"/> of the rule's threshold too: then the failure is not the
+    /// segment's own, and the journey-wide alert, not one per segment, is the one to page.
+    /// </summary>
+    private bool RestBurns(SloSubject segment, MultiWindowRule rule, DateTimeOffset minuteStart)
+    {
+        if (!_subjects.TryGetValue(SloSubject.KeyOf(segment.Slo.Name, segment.Journey.Name, SloSubject.AllSegments), out var journeyWide))
+        {
+            return false;
+        }
+
+        return rule.BurnsAtLeast(w => journeyWide.Minutes.Over(w.Duration, minuteStart).Minus(segment.Minutes.Over(w.Duration, minuteStart)), segment.Slo.Objective, RestShareOfThreshold);
+    }
+
+    /// <summary>
+    /// The subject of an SLO of a configured journey, created on first sight; null when the
+    /// configuration no longer has it. A segment is judged if its journey says so and fewer than
+    /// <see cref="JourneySpec.MaxJudgedSegments"/> of the SLO's segments are judged already.
+    /// </summary>
     private SloSubject? Subject(string sloName, string journeyName, string segmentKey)
     {
         var key = SloSubject.KeyOf(sloName, journeyName, segmentKey);
@@ -173,7 +254,22 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             return null;
         }
 
-        subject = new SloSubject(journey, slo, segmentKey);
+        var judged = segmentKey == SloSubject.AllSegments;
+        if (!judged && journey.JudgesSegment(segmentKey))
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_judgedSegments, (sloName, journeyName), out _);
+            judged = count < JourneySpec.MaxJudgedSegments;
+            if (judged)
+            {
+                count++;
+            }
+            else
+            {
+                metrics.SegmentNotJudged(journeyName, sloName);
+            }
+        }
+
+        subject = new SloSubject(journey, slo, segmentKey) { Judged = judged };
         _subjects[key] = subject;
         return subject;
     }
@@ -181,12 +277,19 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     /// <summary>The segments of the subject's SLO with the most bad events over the span, for the alert's summary.</summary>
     private IEnumerable<string> WorstOf(SloSubject subject, TimeSpan span, DateTimeOffset minuteStart) =>
         _subjects.Values
-            .Where(s => s.Slo == subject.Slo && s.Journey == subject.Journey && s.SegmentKey != SloSubject.AllSegments)
+            .Where(s => s.Slo == subject.Slo && s.Journey == subject.Journey && s.IsCombination)
             .Select(s => (s.SegmentKey, Bad: s.Minutes.Over(span, minuteStart).Bad))
             .Where(s => s.Bad > 0)
             .OrderByDescending(s => s.Bad).ThenBy(s => s.SegmentKey, StringComparer.Ordinal)
             .Take(WorstSegments)
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.SegmentKey} ({s.Bad} bad)"));
+
+    /// <summary>The segment's share of its journey's SLI events over the span before the minute, 0 to 1.</summary>
+    private double ShareOf(SloSubject segment, TimeSpan span, DateTimeOffset minuteStart)
+    {
+        var total = _subjects.GetValueOrDefault(SloSubject.KeyOf(segment.Slo.Name, segment.Journey.Name, SloSubject.AllSegments))?.Minutes.Over(span, minuteStart).Total ?? 0;
+        return total == 0 ? 0 : Math.Min(1, (double)segment.Minutes.Over(span, minuteStart).Total / total);
+    }
 
     private sealed record SloVerdict(SloJudge Judge, SloSubject Slo, AlertSeverity Level, bool Tripped, BurnRateEvaluation Evaluation, ErrorBudget Budget, DateTimeOffset MinuteStart)
         : AlertVerdict(Slo.Journey, Slo.Key, Level, Tripped, Slo.Slo.Alerting.ResolveAfter)
@@ -200,11 +303,15 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             // The span judged: the window that tripped it when it fires, since it started when it resolves.
             var span = firing ? Evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration) : firingFor;
             var tripped = firing ? Evaluation.TrippedWindows(transition.Severity) : [];
+            var where = Slo.IsJourneyWide ? "" : $" in {Slo.SegmentKey}";
             var summary = firing
-                ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}")
-                : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {journey} after {firingFor.TotalMinutes:0} min");
-            // Lost conversions are judged against the hour before the alert's own hour.
-            return new AlertDescription(slo.Name, SloSubject.AllSegments, summary, slo.Runbook, new OutcomesOverSpan(span, transition.StartedAt - Hour))
+                ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey}{where} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; ")
+                    + (Slo.IsJourneyWide ? $"worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}" : string.Create(CultureInfo.InvariantCulture, $"{Judge.ShareOf(Slo, span, MinuteStart) * 100:0.#}% of the journey's traffic"))
+                : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {journey}{where} after {firingFor.TotalMinutes:0} min");
+            // Lost conversions are judged against the hour before the alert's own hour; a segment's are its share of the journey's.
+            var outcomes = new OutcomesOverSpan(span, transition.StartedAt - Hour);
+            ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, Judge.ShareOf(Slo, span, MinuteStart));
+            return new AlertDescription(slo.Name, Slo.SegmentKey, summary, slo.Runbook, impact)
             {
                 BurnRates = Evaluation.BurnRates,
                 TrippedWindows = tripped,

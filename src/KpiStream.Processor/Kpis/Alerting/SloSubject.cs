@@ -4,7 +4,7 @@ using KpiStream.Core.Slos;
 namespace KpiStream.Processor.Kpis.Alerting;
 
 /// <summary>
-/// One subject in memory: an SLO of a journey in one segment or all of them, with its minute ledger
+/// One subject in memory: an SLO of a journey in one segment (a dimension value or a combination) or all of them, with its minute ledger
 /// (the policy's history: its longest window or the 3 days of reported burn rates) and hour ledger (the SLO period, for the budget).
 /// Rebuilt from the stores when the task starts.
 /// </summary>
@@ -20,6 +20,14 @@ public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentK
     public string SegmentKey { get; } = segmentKey;
 
     public string Key { get; } = KeyOf(slo.Name, journey.Name, segmentKey);
+
+    public bool IsJourneyWide => SegmentKey == AllSegments;
+
+    /// <summary>A full combination of the journey's segment dimensions (a KPI segment), not one dimension's value summed over the others.</summary>
+    public bool IsCombination => !IsJourneyWide && SegmentKey.Count(c => c == '=') == Journey.SegmentBy.Length;
+
+    /// <summary>Whether the SLO's policy alerts on this subject alone: the journey-wide one always, a segment as the journey's <see cref="JourneySpec.SegmentAlerting"/> says and within its bound.</summary>
+    public bool Judged { get; init; }
 
     public SliLedger Minutes { get; } = new(TimeSpan.FromMinutes(1), slo.Alerting.History.Minutes);
 

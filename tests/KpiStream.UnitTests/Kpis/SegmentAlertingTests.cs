@@ -1,0 +1,100 @@
+using KpiStream.Core.Slos;
+using KpiStream.Processor.Conventions;
+using KpiStream.TestSupport;
+
+namespace KpiStream.UnitTests.Kpis;
+
+/// <summary>
+/// SLOs judged per segment on the test driver. checkout-success (99%) with the sample's page-only
+/// policy: page at 14.4x over 1h and 5m, or 6x over 6h and 30m. checkout judges each value of its
+/// dimensions (region, device) with the default traffic floor of 20 SLI events in the rule's long window.
+/// </summary>
+public class SegmentAlertingTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T00:00:00Z");
+
+    [Fact]
+    public void A_region_with_two_percent_of_the_traffic_failing_completely_pages_for_that_region_alone()
+    {
+        // Every minute 49 checkouts succeed in eu-west and one is made in ap-south (2%), which fails from minute 60 on.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+        var alerts = harness.Alerts();
+
+        // The journey burns 2x at worst (1 bad in 50): no journey-wide page. ap-south: the 1h rule needs 14.4% bad over 1h, 9 of
+        // its 60 checkouts, at the end of minute 68; the 6h rule needs 6% over all 64 checkouts so far and over its last 30: the
+        // 4th failure (minute 63) makes 4 of 64, 6.25%, and 4 of 30, so it pages at the end of minute 63, with 64 checkouts
+        // in its long window, above the floor of 20.
+        var page = Assert.Single(alerts);
+        var start = T0.AddMinutes(64);
+        Assert.Equal(
+            ($"checkout-success|checkout|region=ap-south|page@{start.ToUnixTimeMilliseconds()}", AlertStatus.Firing, AlertSeverity.Page, "region=ap-south", start),
+            (page.AlertId, page.Status, page.Severity, page.SegmentKey, page.StartedAt));
+        Assert.Equal(["30m", "6h"], page.TrippedWindows.ToArray());
+        Assert.StartsWith("Page: checkout-success of checkout in region=ap-south burning ", page.Summary, StringComparison.Ordinal);
+        Assert.EndsWith("2% of the journey's traffic", page.Summary, StringComparison.Ordinal);
+
+        // Replayed, the window stage repeats no alert.
+        harness.ReplayRepartition();
+        harness.Commit();
+        Assert.Single(harness.Alerts());
+    }
+
+    [Fact]
+    public void A_segment_below_the_traffic_floor_does_not_page_and_is_counted()
+    {
+        // 40 checkouts a minute in eu-west; one in ap-south every 5 minutes (0.5%, 12 an hour, under the floor of 20), failing from minute 60.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        Traffic(harness, minutes: 90, perMinute: 40, apSouthEvery: 5);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        Assert.Empty(harness.Alerts());
+        // The 6h rule trips from the end of minute 60 (1 bad of 13, 7.7% >= 6%; 1 of 6 over 30m) to the end of the last closed
+        // minute, 89: 30 minute ends at which ap-south alone would have paged, with 13 to 18 checkouts in its 6h window.
+        Assert.Equal(30, harness.SampleValue(MetricNames.SloSegmentTripsBelowFloor, "checkout", "checkout-success"));
+    }
+
+    [Fact]
+    public void While_the_journey_pages_as_a_whole_its_segments_do_not_page_on_their_own()
+    {
+        // Every checkout fails from minute 60, in both regions: one page, for the journey.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        Traffic(harness, minutes: 90, perMinute: 30, apSouthEvery: 1, everyoneFailsFrom: 60);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        var page = Assert.Single(harness.Alerts());
+        Assert.Equal(("*", AlertSeverity.Page), (page.SegmentKey, page.Severity));
+    }
+
+    /// <summary>Checkouts of 10.00 EUR, each started and ended within its minute: <paramref name="perMinute"/> in eu-west, and one in ap-south every <paramref name="apSouthEvery"/> minutes, which fails from minute 60.</summary>
+    private static void Traffic(KpiTopologyHarness harness, int minutes, int perMinute, int apSouthEvery, int? everyoneFailsFrom = null)
+    {
+        for (var minute = 0; minute < minutes; minute++)
+        {
+            var at = T0.AddMinutes(minute);
+            for (var i = 0; i < perMinute; i++)
+            {
+                Checkout(harness, $"eu{minute}-{i}", "eu-west", at.AddSeconds(1 + i), fails: minute >= everyoneFailsFrom);
+            }
+
+            if (minute % apSouthEvery == 0)
+            {
+                Checkout(harness, $"ap{minute}", "ap-south", at.AddSeconds(55), fails: minute >= 60);
+            }
+
+            if (minute % 30 == 0)
+            {
+                harness.Commit();
+            }
+        }
+    }
+
+    private static void Checkout(KpiTopologyHarness harness, string session, string region, DateTimeOffset at, bool fails)
+    {
+        harness.Pipe(Events.Of($"{session}-b", "checkout_started", "checkout", session, at, region: region));
+        harness.Pipe(fails
+            ? Events.Of($"{session}-e", "checkout_failed", "checkout", session, at.AddMilliseconds(500), region: region)
+            : Events.Of($"{session}-e", "checkout_completed", "checkout", session, at.AddMilliseconds(500), region: region, amount: 1_000, currency: "EUR"));
+    }
+}
