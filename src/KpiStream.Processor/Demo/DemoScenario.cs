@@ -11,6 +11,7 @@ namespace KpiStream.Processor.Demo;
 /// <param name="AbandonShare">Share of the journey's sessions that give up before an outcome during the fault; null keeps the healthy share.</param>
 /// <param name="TrafficFactor">Multiplier of the journey's session starts during the fault (0: silence).</param>
 /// <param name="DeployVersion">Version the fault's service is deployed at its onset (a bad deploy), rolled back at its end.</param>
+/// <param name="Region">The one region whose sessions the fault hits; null for all of them.</param>
 public sealed record DemoScenario(
     string Name,
     string Description,
@@ -21,7 +22,8 @@ public sealed record DemoScenario(
     double LatencyFactor = 1,
     double? AbandonShare = null,
     double TrafficFactor = 1,
-    string? DeployVersion = null)
+    string? DeployVersion = null,
+    string? Region = null)
 {
     public const string HealthyName = "healthy";
 
@@ -32,6 +34,14 @@ public sealed record DemoScenario(
         new("latency-regression", "Checkout requests slow down sixfold for 40 minutes and a quarter of customers give up.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(40), LatencyFactor: 6, AbandonShare: 0.25),
         new("bad-deploy", "checkout-api v1.1.0 fails 30% of checkouts until rolled back 30 minutes later.", "checkout", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), FailureShare: 0.3, DeployVersion: "v1.1.0"),
         new("traffic-drop", "Logins stop arriving for 30 minutes (a broken client release).", "login", TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), TrafficFactor: 0),
+        new(
+            "region-outage",
+            $"Every checkout in {DemoTrafficGenerator.SmallRegion}, a small region ({DemoTrafficGenerator.SmallRegionShare:P0} of the traffic), fails for 40 minutes; the journey as a whole stays under every page threshold.",
+            "checkout",
+            TimeSpan.FromMinutes(30),
+            TimeSpan.FromMinutes(40),
+            FailureShare: 1,
+            Region: DemoTrafficGenerator.SmallRegion),
     ];
 
     public static DemoScenario Healthy => All[0];
@@ -41,4 +51,8 @@ public sealed record DemoScenario(
     /// <summary>Whether the fault is on at <paramref name="elapsed"/> event time after the demo's start, for <paramref name="journey"/>.</summary>
     public bool Affects(string journey, TimeSpan elapsed) =>
         journey == Journey && elapsed >= Onset && elapsed < Onset + Duration;
+
+    /// <summary>Whether the fault is on for a session of <paramref name="journey"/> in <paramref name="region"/> at <paramref name="elapsed"/>.</summary>
+    public bool Affects(string journey, string region, TimeSpan elapsed) =>
+        Affects(journey, elapsed) && (Region is null || Region == region);
 }

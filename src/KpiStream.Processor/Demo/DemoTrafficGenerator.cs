@@ -22,6 +22,11 @@ namespace KpiStream.Processor.Demo;
 /// </remarks>
 public sealed class DemoTrafficGenerator
 {
+    /// <summary>A region with a small share of every journey's sessions, where a failure is easy to miss journey-wide.</summary>
+    public const string SmallRegion = "sa-east";
+
+    public const double SmallRegionShare = 0.02;
+
     private static readonly string[] Regions = ["eu-west", "us-east", "ap-south"];
     private static readonly string[] Plans = ["free", "pro", "enterprise"];
     private static readonly string[] Devices = ["web", "ios", "android"];
@@ -114,7 +119,7 @@ public sealed class DemoTrafficGenerator
         }
 
         var session = $"s-{_options.Seed}-{++_sequence}";
-        var segment = (Region: Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
+        var segment = (Region: _random.NextDouble() < SmallRegionShare ? SmallRegion : Pick(Regions), Plan: Pick(Plans), Device: Pick(Devices));
         var user = $"user-{_random.Next(1, 50_000)}";
         Schedule(Event(journey, journey.Start, session, user, segment, at, amount: null, service: null), at);
         var abandonShare = Scenario.Affects(journey.Name, Elapsed(at)) && Scenario.AbandonShare is { } giveUp ? giveUp : journey.Profile.AbandonShare;
@@ -124,7 +129,7 @@ public sealed class DemoTrafficGenerator
         }
 
         var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 85));
-        var successShare = Scenario.Affects(journey.Name, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.Profile.SuccessShare;
+        var successShare = Scenario.Affects(journey.Name, segment.Region, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.Profile.SuccessShare;
         var succeeded = _random.NextDouble() < successShare;
         var amount = journey.Profile.Revenue && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
         // A journey without a failure event type ends a failed session unfinished.
@@ -161,7 +166,7 @@ public sealed class DemoTrafficGenerator
     private DemoRecord Telemetry(DemoJourney journey, string service, DomainEvent outcome)
     {
         var failed = outcome.EventType == journey.Failure;
-        var faulty = Scenario.Affects(journey.Name, Elapsed(outcome.OccurredAt));
+        var faulty = Scenario.Affects(journey.Name, outcome.Region, Elapsed(outcome.OccurredAt));
         // Log-normal latencies around the journey's median, with a heavier tail on failures.
         var latency = journey.Profile.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
         var status = failed && _random.NextDouble() < 0.6 ? 503 : 200;
