@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
@@ -65,6 +68,69 @@ public class SegmentAlertingTests
 
         var page = Assert.Single(harness.Alerts());
         Assert.Equal(("*", AlertSeverity.Page), (page.SegmentKey, page.Severity));
+    }
+
+    /// <summary>
+    /// For random traffic, a small region that fails from a random minute on pages exactly at the first minute end at which,
+    /// on its own counts, a page rule burns past its threshold over both windows with the floor's traffic in its long window
+    /// (the rest of the journey is healthy and the journey as a whole never burns near a page threshold), or never.
+    /// </summary>
+    [Property(MaxTest = 12)]
+    public Property A_failing_segment_pages_exactly_when_its_own_burn_rate_and_traffic_say_so()
+    {
+        const int Minutes = 90;
+        var cases =
+            from perMinute in Gen.Choose(40, 60)
+            from density in Gen.Choose(1, 10)
+            from minutesWithTraffic in Gen.Choose(1, 10).ArrayOf(Minutes).Select(draws => draws.Select(d => d <= density).ToArray())
+            from failingFrom in Gen.Choose(20, 85)
+            select (perMinute, minutesWithTraffic, failingFrom);
+        return Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            using var harness = new KpiTopologyHarness(T0.AddHours(3));
+            for (var minute = 0; minute < Minutes; minute++)
+            {
+                for (var i = 0; i < c.perMinute; i++)
+                {
+                    Checkout(harness, $"eu{minute}-{i}", "eu-west", T0.AddMinutes(minute).AddSeconds(1 + (i % 50)), fails: false);
+                }
+
+                if (c.minutesWithTraffic[minute])
+                {
+                    Checkout(harness, $"ap{minute}", "ap-south", T0.AddMinutes(minute).AddSeconds(55), fails: minute >= c.failingFrom);
+                }
+            }
+
+            harness.AdvanceAllPartitions(T0.AddMinutes(Minutes + 1));
+            var expected = ExpectedPage(c.minutesWithTraffic, c.failingFrom, Minutes);
+            var alerts = harness.Alerts();
+            return (expected is { } at
+                    ? alerts.Count == 1 && alerts[0].SegmentKey == "region=ap-south" && alerts[0].StartedAt == T0.AddMinutes(at)
+                    : alerts.Count == 0)
+                .Label($"expected a page at minute end {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, got {string.Join(", ", alerts.Select(a => $"{a.SegmentKey} at {(a.StartedAt - T0).TotalMinutes}"))}");
+        });
+    }
+
+    /// <summary>The oracle: the first minute end at which a page rule of the sample policy trips for the region with the floor's traffic.</summary>
+    private static int? ExpectedPage(bool[] withTraffic, int failingFrom, int minutes)
+    {
+        (int Window, int Short, double Threshold)[] rules = [(60, 5, 14.4), (360, 30, 6)];
+        (long Bad, long Total) Over(int end, int window)
+        {
+            var covered = Enumerable.Range(Math.Max(0, end - window), Math.Min(window, end)).Where(m => withTraffic[m]).ToList();
+            return (covered.Count(m => m >= failingFrom), covered.Count);
+        }
+
+        bool Burns((long Bad, long Total) counts, double threshold) => counts.Total > 0 && (double)counts.Bad / counts.Total / 0.01 >= threshold * (1 - 1e-9);
+        for (var end = 1; end <= minutes; end++)
+        {
+            if (rules.Any(r => Burns(Over(end, r.Window), r.Threshold) && Burns(Over(end, r.Short), r.Threshold) && Over(end, r.Window).Total >= 20))
+            {
+                return end;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Checkouts of 10.00 EUR, each started and ended within its minute: <paramref name="perMinute"/> in eu-west, and one in ap-south every <paramref name="apSouthEvery"/> minutes, which fails from minute 60.</summary>
