@@ -45,7 +45,9 @@ public partial class ScenarioTests(ITestOutputHelper output)
 
         var page = alerts.First(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Firing);
         var detected = page.StartedAt - onset;
-        output.WriteLine($"{scenarioName}: {page.AlertId}");
+        output.WriteLine($"{scenarioName}: {page.AlertId}, detection delay {page.DetectionDelay?.TotalMinutes:0.0} min as the alert estimates it");
+        Assert.NotNull(page.DetectionDelay);
+        Assert.InRange(page.DetectionDelay!.Value, TimeSpan.Zero, detected + TimeSpan.FromMinutes(2));
         output.WriteLine($"{scenarioName}: {slo} paged {detected.TotalMinutes:0.0} min after the onset (policy's detection time for {errorRate:P0} errors: {detection.TotalMinutes:0.0} min); resolved at +{(alerts.First(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved).EndedAt!.Value - onset).TotalMinutes:0} min");
         Assert.InRange(detected, TimeSpan.Zero, detection + Evaluation);
         Assert.Equal(("checkout", segment), (page.Journey, page.SegmentKey));

@@ -24,4 +24,8 @@ public sealed record SloAlert(
     Uri? Runbook,
     CustomerImpact Impact,
     ImmutableArray<string> Deploys,
-    string Summary);
+    string Summary)
+{
+    /// <summary>On a firing SLO alert: event time from the estimated onset of what tripped it to the firing; null when not estimated.</summary>
+    public TimeSpan? DetectionDelay { get; init; }
+}

@@ -36,6 +36,7 @@ public static class MetricNames
     public const string SloSegmentTripsBelowFloor = "kpistream_slo_segment_trips_below_floor_total";
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
+    public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
 
     // The process's own, under the names Prometheus client libraries share.
     public const string ProcessCpu = "process_cpu_seconds_total";

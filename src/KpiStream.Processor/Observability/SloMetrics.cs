@@ -22,6 +22,7 @@ public sealed class SloMetrics
     private readonly Counter _belowFloor;
     private readonly Counter _alerts;
     private readonly Gauge _firing;
+    private readonly Histogram _detectionDelay;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _segments = new(StringComparer.Ordinal);
 
     public SloMetrics(MetricFactory factory)
@@ -34,6 +35,11 @@ public sealed class SloMetrics
         _notJudged = factory.CreateCounter(MetricNames.SloSegmentsNotJudged, "Segments of an SLO beyond the bound of judged segments per SLO: reported, but not alerting on their own.", MetricNames.JourneyLabel, MetricNames.SloLabel);
         _belowFloor = factory.CreateCounter(MetricNames.SloSegmentTripsBelowFloor, "Minute ends at which a segment burned past a rule's threshold on less traffic than the journey's segment traffic floor, so it did not alert.", MetricNames.JourneyLabel, MetricNames.SloLabel);
         _alerts = factory.CreateCounter(MetricNames.Alerts, "Alert state changes written to kpi.alerts.", MetricNames.SeverityLabel, MetricNames.StateLabel);
+        _detectionDelay = factory.CreateHistogram(MetricNames.AlertDetectionDelay, "Event time from the estimated onset of what tripped an SLO alert to its firing (mean time to detect over 28 days: increase of _sum over increase of _count).", new HistogramConfiguration
+        {
+            LabelNames = [MetricNames.JourneyLabel, MetricNames.SeverityLabel],
+            Buckets = [60, 120, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 86400],
+        });
         _firing = factory.CreateGauge(MetricNames.AlertsFiring, "Alerts firing now.", MetricNames.JourneyLabel, MetricNames.SloLabel, MetricNames.SeverityLabel);
     }
 
@@ -70,6 +76,10 @@ public sealed class SloMetrics
         if (alert.Status == AlertStatus.Firing)
         {
             firing.Inc();
+            if (alert.DetectionDelay is { } delay)
+            {
+                _detectionDelay.WithLabels(alert.Journey, severity).Observe(delay.TotalSeconds);
+            }
         }
         else
         {

@@ -34,6 +34,7 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.Add("impact_score", value.Impact.Score);
         record.Add("deploys", value.Deploys.ToArray());
         record.Add("summary", value.Summary);
+        record.Add("detection_delay_ms", value.DetectionDelay is { } delay ? (long)delay.TotalMilliseconds : null);
         return record;
     }
 
@@ -53,5 +54,8 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.Optional<string>("runbook_url") is { } runbook ? new Uri(runbook) : null,
         new CustomerImpact(record.Required<long>("affected_sessions"), record.Required<long>("revenue_at_risk_minor"), record.Required<double>("impact_score")),
         [.. record.Required<object[]>("deploys").Cast<string>()],
-        record.Required<string>("summary"));
+        record.Required<string>("summary"))
+    {
+        DetectionDelay = record.OptionalLong("detection_delay_ms") is { } delay ? TimeSpan.FromMilliseconds(delay) : null,
+    };
 }

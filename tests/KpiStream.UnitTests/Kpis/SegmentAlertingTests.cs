@@ -35,6 +35,8 @@ public class SegmentAlertingTests
             ($"checkout-success|checkout|region=ap-south|page@{start.ToUnixTimeMilliseconds()}", AlertStatus.Firing, AlertSeverity.Page, "region=ap-south", start),
             (page.AlertId, page.Status, page.Severity, page.SegmentKey, page.StartedAt));
         Assert.Equal(["30m", "6h"], page.TrippedWindows.ToArray());
+        // The region's run of failing minutes starts at minute 60: detected 4 minutes later.
+        Assert.Equal(TimeSpan.FromMinutes(4), page.DetectionDelay);
         Assert.StartsWith("Page: checkout-success of checkout in region=ap-south burning ", page.Summary, StringComparison.Ordinal);
         Assert.EndsWith("2% of the journey's traffic", page.Summary, StringComparison.Ordinal);
 

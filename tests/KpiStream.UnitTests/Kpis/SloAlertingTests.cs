@@ -1,5 +1,6 @@
 using KpiStream.Core.Events;
 using KpiStream.Core.Slos;
+using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
 
 namespace KpiStream.UnitTests.Kpis;
@@ -57,6 +58,9 @@ public class SloAlertingTests
         Assert.Equal(2.5, firing.BurnRates["6h"], precision: 9);         // 9 of 360 minutes
         Assert.Equal(180.0 / 73.8, firing.BudgetConsumed, precision: 9); // 180 bad of 7,380, which allow 73.8
         Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)null), (firing.StartedAt, firing.EndedAt));
+        // Detected 9 minutes after the onset: the run of minutes burning at the tripped rule's rate (14.4%) starts at minute 360.
+        Assert.Equal(TimeSpan.FromMinutes(9), firing.DetectionDelay);
+        Assert.Equal(540, harness.SampleValue(MetricNames.AlertDetectionDelay + "_sum", "checkout", "page"));
         Assert.Equal(("team-payments", new Uri("https://runbooks.example.com/checkout")), (firing.Owner, firing.Runbook));
         // Over the tripped hour: 1,200 checkouts; the hour before the alert's hour converted all of them at 10.00 EUR,
         // so the 180 that failed are 1,800.00 EUR at risk.
@@ -69,6 +73,7 @@ public class SloAlertingTests
         var resolved = alerts[1];
         Assert.Equal((T0.AddMinutes(369), (DateTimeOffset?)T0.AddMinutes(385)), (resolved.StartedAt, resolved.EndedAt));
         Assert.Empty(resolved.TrippedWindows);
+        Assert.Null(resolved.DetectionDelay);
         // While firing, minutes 369 to 384: 320 checkouts, 120 of them failed.
         Assert.Equal((320L, 120_000L), (resolved.Impact.AffectedSessions, resolved.Impact.RevenueAtRiskMinor));
     }

@@ -144,7 +144,10 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
             description.Runbook,
             _outcomes.Estimate(journey, description.Impact, at, at - transition.StartedAt),
             _deploys.Before(journey, transition.StartedAt),
-            description.Summary);
+            description.Summary)
+        {
+            DetectionDelay = transition.Status == AlertStatus.Firing && description.Onset is { } onset ? transition.StartedAt - onset : null,
+        };
         _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, at, []), KpiTopology.KpiAlertsSink);
         metrics.AlertChanged(alert);
         board.Update(alert);

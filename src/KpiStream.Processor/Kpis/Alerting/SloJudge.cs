@@ -284,6 +284,37 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             .Take(WorstSegments)
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.SegmentKey} ({s.Bad} bad)"));
 
+    /// <summary>
+    /// When what tripped <paramref name="rules"/> began: the first minute of the run of minutes, ending
+    /// with the judged one, in which every minute with traffic burned at a tripped rule's rate (minutes
+    /// without traffic do not break it). A stray bad minute before the run is noise, not the onset.
+    /// </summary>
+    private static DateTimeOffset? OnsetOf(SloSubject subject, IEnumerable<MultiWindowRule> rules, DateTimeOffset minuteStart)
+    {
+        DateTimeOffset? onset = null;
+        foreach (var rule in rules)
+        {
+            var rate = rule.BurnRateThreshold * (1 - subject.Slo.Objective);
+            for (var minute = minuteStart; minute > minuteStart - rule.LongWindow.Duration; minute -= Minute)
+            {
+                var counts = subject.Minutes.Over(Minute, minute);
+                if (counts.Total == 0)
+                {
+                    continue;
+                }
+
+                if (counts.ErrorRate < rate)
+                {
+                    break;
+                }
+
+                onset = onset is { } earlier && earlier < minute ? earlier : minute;
+            }
+        }
+
+        return onset;
+    }
+
     /// <summary>The segment's share of its journey's SLI events over the span before the minute, 0 to 1.</summary>
     private double ShareOf(SloSubject segment, TimeSpan span, DateTimeOffset minuteStart)
     {
@@ -316,6 +347,7 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
                 BurnRates = Evaluation.BurnRates,
                 TrippedWindows = tripped,
                 BudgetConsumed = Budget.Consumed,
+                Onset = firing ? OnsetOf(Slo, Evaluation.Tripped.Where(r => r.Severity == transition.Severity), MinuteStart) : null,
             };
         }
     }
