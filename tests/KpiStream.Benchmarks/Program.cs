@@ -34,6 +34,11 @@ var outputPath = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "resul
 // The hot path keeps its own decoder of domain events only while it beats Confluent's deserializer.
 var (ourDecoder, confluentDecoder) = DecoderComparison.Run();
 Console.WriteLine($"Decoding a domain event (median of rounds): KpiStream's decoder {ourDecoder.CpuNsPerRecord:F0} ns CPU ({ourDecoder.WallNsPerRecord:F0} ns wall), {ourDecoder.AllocatedBytesPerRecord:F0} B allocated; Confluent's AvroDeserializer + mapping {confluentDecoder.CpuNsPerRecord:F0} ns CPU ({confluentDecoder.WallNsPerRecord:F0} ns wall), {confluentDecoder.AllocatedBytesPerRecord:F0} B allocated");
+foreach (var (slo, policy, bytes) in SegmentMemory.Run())
+{
+    Console.WriteLine($"Memory per judged segment of {slo} ({policy}): {bytes / 1024:F1} KiB");
+}
+
 if (args.Contains("--decoders-only"))
 {
     return;

@@ -143,6 +143,17 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
 
     public void Expire(DateTimeOffset closedThrough)
     {
+        // A segment quiet for its whole history is forgotten, ledgers and all, and its place among the judged segments freed;
+        // it starts afresh if it comes back (its budget then counts from its return). Its stored minutes expire by then too.
+        foreach (var quiet in _subjects.Values.Where(s => !s.IsJourneyWide && (s.Minutes.Newest is not { } newest || newest + s.Slo.Alerting.History.Duration <= closedThrough)).ToList())
+        {
+            _subjects.Remove(quiet.Key);
+            if (quiet.Judged)
+            {
+                _judgedSegments[(quiet.Slo.Name, quiet.Journey.Name)]--;
+            }
+        }
+
         foreach (var key in _minutesExpiry.TakeDue(closedThrough))
         {
             _minutes.Delete(key);
