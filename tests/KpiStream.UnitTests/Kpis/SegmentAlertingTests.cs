@@ -72,6 +72,25 @@ public class SegmentAlertingTests
         Assert.Equal(("*", AlertSeverity.Page), (page.SegmentKey, page.Severity));
     }
 
+    [Fact]
+    public void Segments_quiet_for_the_policys_history_are_forgotten_and_free_their_places_among_the_judged()
+    {
+        // 49 regions and the web device, one checkout each: the 50 segments of checkout-success that may be judged.
+        using var harness = new KpiTopologyHarness(T0.AddDays(5));
+        for (var region = 0; region < 49; region++)
+        {
+            Checkout(harness, $"early{region}", $"early-{region}", T0.AddSeconds(region), fails: false);
+        }
+
+        // Four days later (the workbook's history is three), the 2% region scenario: it pages as if the early regions had never been.
+        var later = T0.AddDays(4);
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1, start: later);
+        harness.AdvanceAllPartitions(later.AddMinutes(91));
+
+        var page = Assert.Single(harness.Alerts());
+        Assert.Equal(("region=ap-south", later.AddMinutes(64)), (page.SegmentKey, page.StartedAt));
+    }
+
     /// <summary>
     /// For random traffic, a small region that fails from a random minute on pages exactly at the first minute end at which,
     /// on its own counts, a page rule burns past its threshold over both windows with the floor's traffic in its long window
@@ -136,19 +155,19 @@ public class SegmentAlertingTests
     }
 
     /// <summary>Checkouts of 10.00 EUR, each started and ended within its minute: <paramref name="perMinute"/> in eu-west, and one in ap-south every <paramref name="apSouthEvery"/> minutes, which fails from minute 60.</summary>
-    private static void Traffic(KpiTopologyHarness harness, int minutes, int perMinute, int apSouthEvery, int? everyoneFailsFrom = null)
+    private static void Traffic(KpiTopologyHarness harness, int minutes, int perMinute, int apSouthEvery, int? everyoneFailsFrom = null, DateTimeOffset? start = null)
     {
         for (var minute = 0; minute < minutes; minute++)
         {
-            var at = T0.AddMinutes(minute);
+            var at = (start ?? T0).AddMinutes(minute);
             for (var i = 0; i < perMinute; i++)
             {
-                Checkout(harness, $"eu{minute}-{i}", "eu-west", at.AddSeconds(1 + i), fails: minute >= everyoneFailsFrom);
+                Checkout(harness, $"eu{minute}-{i}-{at.Ticks}", "eu-west", at.AddSeconds(1 + i), fails: minute >= everyoneFailsFrom);
             }
 
             if (minute % apSouthEvery == 0)
             {
-                Checkout(harness, $"ap{minute}", "ap-south", at.AddSeconds(55), fails: minute >= 60);
+                Checkout(harness, $"ap{minute}-{at.Ticks}", "ap-south", at.AddSeconds(55), fails: minute >= 60);
             }
 
             if (minute % 30 == 0)
