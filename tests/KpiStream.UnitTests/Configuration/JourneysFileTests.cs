@@ -32,6 +32,9 @@ public class JourneysFileTests
         Assert.Equal(TimeSpan.FromMinutes(2), login.ConversionTimeout);
         Assert.Empty(login.Services);
         Assert.Equal(EventRole.Success, login.RoleOf("login_succeeded"));
+        Assert.Equal((SegmentAlerting.Dimensions, JourneySpec.DefaultSegmentTrafficFloor), (login.SegmentAlerting, login.SegmentTrafficFloor));
+        var combinations = JourneysFile.Parse(SampleJourneys.Yaml.Replace("segmentBy: [region, device]", "segmentBy: [region, device]\n    segmentAlerting: combinations\n    segmentTrafficFloor: 50", StringComparison.Ordinal), "combinations.yaml").Find("checkout")!;
+        Assert.Equal((SegmentAlerting.Combinations, 50L), (combinations.SegmentAlerting, combinations.SegmentTrafficFloor));
         Assert.Null(login.RoleOf("checkout_started"));
     }
 

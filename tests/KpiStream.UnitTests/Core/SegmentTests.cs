@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
+using KpiStream.TestSupport;
 
 namespace KpiStream.UnitTests.Core;
 
@@ -18,5 +20,26 @@ public class SegmentTests
         Assert.Equal("Region=eu-west,device=ios,plan_tier=pro", byCulture.Key);
         Assert.Equal(byOrdinal.Key, byCulture.Key);
         Assert.Equal(["Region", "device", "plan_tier"], byCulture.Attributes.Keys);
+    }
+
+    [Fact]
+    public void A_segments_dimension_keys_are_its_known_values_each_alone()
+    {
+        var segment = Segment.FromAttributes(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("device", Segment.Unattributed), KeyValuePair.Create("region", "eu-west"), KeyValuePair.Create("plan_tier", "pro")]));
+
+        Assert.Equal(["plan_tier=pro", "region=eu-west"], segment.DimensionKeys());
+    }
+
+    [Theory]
+    [InlineData(SegmentAlerting.Dimensions, "region=eu-west", true)]
+    [InlineData(SegmentAlerting.Dimensions, "device=ios,region=eu-west", false)]
+    [InlineData(SegmentAlerting.Combinations, "region=eu-west", true)]
+    [InlineData(SegmentAlerting.Combinations, "device=ios,region=eu-west", true)]
+    [InlineData(SegmentAlerting.Off, "region=eu-west", false)]
+    public void A_journey_judges_the_segments_its_segment_alerting_names(SegmentAlerting mode, string segmentKey, bool judged)
+    {
+        var journey = SampleJourneys.Checkout with { SegmentAlerting = mode };
+
+        Assert.Equal(judged, journey.JudgesSegment(segmentKey));
     }
 }
