@@ -125,12 +125,17 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
             table.AddRow("[green]none firing[/]", "", "", "", "", "", "", "", "", "", "");
         }
 
-        foreach (var a in alerts)
+        // The page and the ticket of one subject that fire together are one row: one problem, at its most urgent.
+        var rows = alerts
+            .Select((alert, index) => (Alert: alert, Key: alert.Status == AlertStatus.Firing ? $"{alert.Journey}|{alert.Slo}|{alert.SegmentKey}" : $"resolved {index}"))
+            .GroupBy(row => row.Key, row => row.Alert);
+        foreach (var row in rows)
         {
+            var a = row.MinBy(alert => alert.Severity)!;
             var firing = a.Status == AlertStatus.Firing;
             table.AddRow(
                 firing ? "[red bold]FIRING[/]" : "[green]resolved[/]",
-                a.Severity == AlertSeverity.Page ? "[red]page[/]" : "[yellow]ticket[/]",
+                string.Join("+", row.Select(alert => alert.Severity).Distinct().Order().Select(severity => severity == AlertSeverity.Page ? "[red]page[/]" : "[yellow]ticket[/]")),
                 Markup.Escape(a.Slo),
                 Markup.Escape(a.Journey),
                 Markup.Escape(a.SegmentKey),

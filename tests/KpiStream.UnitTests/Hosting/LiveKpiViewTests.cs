@@ -34,6 +34,20 @@ public class LiveKpiViewTests
     }
 
     [Fact]
+    public void A_page_and_a_ticket_of_one_slo_firing_together_are_one_row_at_the_pages_figures()
+    {
+        SloAlert Alert(AlertSeverity severity, double burn, long affected) => new(
+            $"checkout-success|checkout|*|{severity}@1", AlertStatus.Firing, severity, "checkout", "*", "checkout-success",
+            ImmutableSortedDictionary<string, double>.Empty.Add("1h", burn), ["1h"], 2.44, At, null, "team-payments", null,
+            new CustomerImpact(affected, 0, 9), [], severity.ToString());
+
+        var text = Text(LiveKpiView.Render([Alert(AlertSeverity.Page, 15, 180), Alert(AlertSeverity.Ticket, 1.2, 40)]));
+
+        Assert.Matches(@"FIRING\s+│\s+page\+ticket\s+│\s+checkout-success\s+│\s+checkout\s+│\s+\*\s+│\s+1h:15x\s+│\s+244%\s+│\s+11-23 12:34\s+│\s+-\s+│\s+180\s+│", text);
+        Assert.Single(text.Split('\n'), line => line.Contains("FIRING", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_alerts_burn_rates_are_listed_from_the_shortest_window_to_the_longest()
     {
         var burn = ImmutableSortedDictionary<string, double>.Empty.Add("1d", 4).Add("1h", 15).Add("30m", 30).Add("3d", 1.3).Add("5m", 100).Add("6h", 2.5);
