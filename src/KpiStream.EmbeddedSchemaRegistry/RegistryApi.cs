@@ -23,45 +23,20 @@ internal static class RegistryApi
             int.TryParse(id, out var number) && store.SchemaById(number) is { } schema
                 ? Ok(new { schema = schema.ToString() })
                 : RegistryErrors.SchemaNotFound($"id {id}"));
-        routes.MapPost("/subjects/{subject}/versions", async (string subject, HttpRequest request) =>
+        routes.MapPost("/subjects/{subject}/versions", (string subject, HttpRequest request) => WithSchemaAsync(request, schema =>
         {
-            var (schema, invalid) = await ReadSchemaAsync(request).ConfigureAwait(false);
-            if (schema is null)
-            {
-                return invalid!;
-            }
-
             var registration = store.Register(subject, schema);
             return registration.Id is { } id ? Ok(new { id }) : RegistryErrors.Incompatible(subject, registration.Refusal!);
-        });
-        routes.MapPost("/subjects/{subject}", async (string subject, HttpRequest request) =>
-        {
-            var (schema, invalid) = await ReadSchemaAsync(request).ConfigureAwait(false);
-            if (schema is null)
-            {
-                return invalid!;
-            }
-
-            if (store.Versions(subject) is null)
-            {
-                return RegistryErrors.SubjectNotFound(subject);
-            }
-
-            return store.Lookup(subject, schema) is { } found ? Ok(Registered(found)) : RegistryErrors.SchemaNotFound("not under this subject");
-        });
-        routes.MapPost("/compatibility/subjects/{subject}/versions/{version}", async (string subject, string version, HttpRequest request) =>
-        {
-            var (schema, invalid) = await ReadSchemaAsync(request).ConfigureAwait(false);
-            if (schema is null)
-            {
-                return invalid!;
-            }
-
-            return WithVersion(store, subject, version, found =>
+        }));
+        routes.MapPost("/subjects/{subject}", (string subject, HttpRequest request) => WithSchemaAsync(request, schema =>
+            store.Versions(subject) is null ? RegistryErrors.SubjectNotFound(subject)
+            : store.Lookup(subject, schema) is { } found ? Ok(Registered(found))
+            : RegistryErrors.SchemaNotFound("not under this subject")));
+        routes.MapPost("/compatibility/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request) => WithSchemaAsync(request, schema =>
+            WithVersion(store, subject, version, found =>
                 store.Incompatibility(subject, schema, found.Version) is { } reason
                     ? Ok(new { is_compatible = false, messages = new[] { reason } })
-                    : Ok(new { is_compatible = true }));
-        });
+                    : Ok(new { is_compatible = true }))));
         routes.MapGet("/config", () => Level(store.Compatibility));
         routes.MapPut("/config", async (HttpRequest request) =>
             await SetLevelAsync(request, level => store.Compatibility = level).ConfigureAwait(false));
@@ -118,6 +93,13 @@ internal static class RegistryApi
 
         set(level);
         return Ok(new { compatibility = level.Name() });
+    }
+
+    /// <summary>The answer to a request whose body holds an Avro schema, or the 422 answer saying what is wrong with the body.</summary>
+    private static async Task<IResult> WithSchemaAsync(HttpRequest request, Func<Schema, IResult> answer)
+    {
+        var (schema, invalid) = await ReadSchemaAsync(request).ConfigureAwait(false);
+        return schema is null ? invalid! : answer(schema);
     }
 
     /// <summary>The Avro schema of a request body <c>{"schema": "...", "schemaType": "AVRO"}</c>, or the 422 answer saying what is wrong with it.</summary>

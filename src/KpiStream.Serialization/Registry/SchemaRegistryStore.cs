@@ -26,7 +26,9 @@ public sealed class SchemaRegistryStore
         }
     }
 
-    public static int IdOf(Schema schema) => (int)(SchemaNormalization.ParsingFingerprint64(schema) & 0x7FFF_FFFF);
+    public static int IdOf(Schema schema) => IdOf(SchemaNormalization.ParsingFingerprint64(schema));
+
+    private static int IdOf(long fingerprint) => (int)(fingerprint & 0x7FFF_FFFF);
 
     /// <summary>The level of subjects without one of their own; BACKWARD, as in Confluent's registry.</summary>
     public CompatibilityLevel Compatibility
@@ -109,10 +111,11 @@ public sealed class SchemaRegistryStore
 
     public Registration Register(string subject, Schema schema)
     {
-        var id = IdOf(schema);
+        var fingerprint = SchemaNormalization.ParsingFingerprint64(schema);
+        var id = IdOf(fingerprint);
         lock (_lock)
         {
-            if (_byId.TryGetValue(id, out var existing) && SchemaNormalization.ParsingFingerprint64(existing) != SchemaNormalization.ParsingFingerprint64(schema))
+            if (_byId.TryGetValue(id, out var existing) && SchemaNormalization.ParsingFingerprint64(existing) != fingerprint)
             {
                 return Registration.Refused($"schema id {id} would collide between {existing.Fullname} and {schema.Fullname}");
             }
@@ -129,7 +132,7 @@ public sealed class SchemaRegistryStore
             }
 
             _byId[id] = schema;
-            (_subjects.TryGetValue(subject, out var list) ? list : _subjects[subject] = []).Add(id);
+            (ids ??= _subjects[subject] = []).Add(id);
             return Registration.Registered(id);
         }
     }
