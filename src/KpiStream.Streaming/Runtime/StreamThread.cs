@@ -50,7 +50,6 @@ internal sealed class StreamThread : IDisposable
     private TaskManager? _tasks;
     private bool _uncommitted;
     private long _recordsSinceCommit;
-    private string? _waitingFor;
 
     /// <param name="stateDirectory">This thread's own root for its tasks' stores.</param>
     public StreamThread(int index, Topology topology, StreamsOptions options, IRuntimeObserver observer, TimeProvider clock, ILogger logger, string stateDirectory)
@@ -73,7 +72,7 @@ internal sealed class StreamThread : IDisposable
     public StreamsState State { get; private set; } = StreamsState.Created;
 
     /// <summary>What some of this thread's input waits for (an unavailable dependency), or null; read by other threads.</summary>
-    public string? WaitingFor => Volatile.Read(ref _waitingFor);
+    public string? WaitingFor => _waiting.Reason;
 
     private int TaskCount => _tasks?.Count ?? 0;
 
@@ -288,7 +287,7 @@ internal sealed class StreamThread : IDisposable
 
         if (_waiting.Release(partition))
         {
-            Waited(-1);
+            _observer.PartitionsWaiting(-1);
             _logger.LogInformation("Stream thread {Thread}'s {TopicPartition} goes on: the record at offset {Offset} was processed", Index, partition, consumed.Offset.Value);
         }
 
@@ -301,19 +300,9 @@ internal sealed class StreamThread : IDisposable
         _observer.DependencyUnavailable(cause.Dependency);
         if (_waiting.Wait(_consumer!, partition, offset, cause))
         {
-            Waited(+1);
+            _observer.PartitionsWaiting(+1);
             _logger.LogWarning("Stream thread {Thread}'s {TopicPartition} waits at offset {Offset}: {Dependency} is unavailable ({Reason}); the record is tried again with backoff, nothing is skipped", Index, partition, offset, cause.Dependency, cause.Reason);
         }
-        else
-        {
-            Volatile.Write(ref _waitingFor, _waiting.Reason);
-        }
-    }
-
-    private void Waited(int change)
-    {
-        _observer.PartitionsWaiting(change);
-        Volatile.Write(ref _waitingFor, _waiting.Reason);
     }
 
     private void CommitOrRecover()
@@ -440,7 +429,7 @@ internal sealed class StreamThread : IDisposable
     {
         if (_waiting.Count > 0 && _waiting.Forget(partitions) is var forgotten and > 0)
         {
-            Waited(-forgotten);
+            _observer.PartitionsWaiting(-forgotten);
         }
     }
 

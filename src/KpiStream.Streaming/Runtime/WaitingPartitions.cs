@@ -13,10 +13,17 @@ internal sealed class WaitingPartitions(TimeProvider clock, TimeSpan firstDelay,
 {
     private readonly Dictionary<TopicPartition, Entry> _entries = [];
 
+    // Written by the stream thread, read by /readyz.
+    private volatile string? _reason;
+
     public int Count => _entries.Count;
 
-    /// <summary>What the partitions wait for, as "dependency: reason" of the latest failure; null when none waits.</summary>
-    public string? Reason { get; private set; }
+    /// <summary>What the partitions wait for, as "dependency: reason" of the latest failure; null when none waits. Safe to read from any thread.</summary>
+    public string? Reason
+    {
+        get => _reason;
+        private set => _reason = value;
+    }
 
     /// <summary>Whether a record of <paramref name="partition"/> must not be processed now: its partition waits, and the record is fetched again when it resumes.</summary>
     public bool Holds(TopicPartition partition) => _entries.Count > 0 && _entries.TryGetValue(partition, out var entry) && !entry.Resumed;
