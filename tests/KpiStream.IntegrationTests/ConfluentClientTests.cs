@@ -1,13 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Avro.Generic;
-using Confluent.Kafka;
 using Confluent.SchemaRegistry;
-using Confluent.SchemaRegistry.Serdes;
-using Confluent.Kafka.SyncOverAsync;
-using KpiStream.Core.Events;
 using KpiStream.IntegrationTests.Support;
-using KpiStream.Serialization.Mapping;
 using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests;

@@ -224,8 +224,7 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             return true;
         }
 
-        var journeyWide = SloSubject.KeyOf(subject.Slo.Name, subject.Journey.Name, SloSubject.AllSegments);
-        return !subject.IsJourneyWide && (alerts.Of(journeyWide, severity).IsFiring || alerts.Of(journeyWide, AlertSeverity.Page).IsFiring);
+        return !subject.IsJourneyWide && (alerts.Of(subject.JourneyWideKey, severity).IsFiring || alerts.Of(subject.JourneyWideKey, AlertSeverity.Page).IsFiring);
     }
 
     /// <summary>Whether the segment saw at least its journey's segment traffic floor in the rule's long window.</summary>
@@ -239,7 +238,7 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     /// </summary>
     private bool RestBurns(SloSubject segment, MultiWindowRule rule, DateTimeOffset minuteStart)
     {
-        if (!_subjects.TryGetValue(SloSubject.KeyOf(segment.Slo.Name, segment.Journey.Name, SloSubject.AllSegments), out var journeyWide))
+        if (!_subjects.TryGetValue(segment.JourneyWideKey, out var journeyWide))
         {
             return false;
         }
@@ -329,7 +328,7 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     /// <summary>The segment's share of its journey's SLI events over the span before the minute, 0 to 1.</summary>
     private double ShareOf(SloSubject segment, TimeSpan span, DateTimeOffset minuteStart)
     {
-        var total = _subjects.GetValueOrDefault(SloSubject.KeyOf(segment.Slo.Name, segment.Journey.Name, SloSubject.AllSegments))?.Minutes.Over(span, minuteStart).Total ?? 0;
+        var total = _subjects.GetValueOrDefault(segment.JourneyWideKey)?.Minutes.Over(span, minuteStart).Total ?? 0;
         return total == 0 ? 0 : Math.Min(1, (double)segment.Minutes.Over(span, minuteStart).Total / total);
     }
 
@@ -346,13 +345,14 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             var span = firing ? Evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration) : firingFor;
             var tripped = firing ? Evaluation.TrippedWindows(transition.Severity) : [];
             var where = Slo.IsJourneyWide ? "" : $" in {Slo.SegmentKey}";
+            var share = Slo.IsJourneyWide ? 1 : Judge.ShareOf(Slo, span, MinuteStart);
             var summary = firing
                 ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey}{where} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; ")
-                    + (Slo.IsJourneyWide ? $"worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}" : string.Create(CultureInfo.InvariantCulture, $"{Judge.ShareOf(Slo, span, MinuteStart) * 100:0.#}% of the journey's traffic"))
+                    + (Slo.IsJourneyWide ? $"worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}" : string.Create(CultureInfo.InvariantCulture, $"{share * 100:0.#}% of the journey's traffic"))
                 : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {journey}{where} after {firingFor.TotalMinutes:0} min");
             // Lost conversions are judged against the hour before the alert's own hour; a segment's are its share of the journey's.
             var outcomes = new OutcomesOverSpan(span, transition.StartedAt - Hour);
-            ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, Judge.ShareOf(Slo, span, MinuteStart));
+            ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, share);
             return new AlertDescription(slo.Name, Slo.SegmentKey, summary, slo.Runbook, impact)
             {
                 BurnRates = Evaluation.BurnRates,

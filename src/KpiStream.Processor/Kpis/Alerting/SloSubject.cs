@@ -23,6 +23,9 @@ public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentK
 
     public bool IsJourneyWide => SegmentKey == AllSegments;
 
+    /// <summary>The key of the same SLO's journey-wide subject.</summary>
+    public string JourneyWideKey => KeyOf(Slo.Name, Journey.Name, AllSegments);
+
     /// <summary>A full combination of the journey's segment dimensions (a KPI segment), not one dimension's value summed over the others.</summary>
     public bool IsCombination => !IsJourneyWide && SegmentKey.Count(c => c == '=') == Journey.SegmentBy.Length;
 
