@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.IntegrationTests.Support;
 using KpiStream.Processor.Demo;
@@ -41,7 +42,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
         var spec = journey.Slos.Single(s => s.Name == slo);
         var detection = TimeSpan.FromMinutes(Math.Max(minutesToMinimumBadEvents, spec.Alerting.Rules.Where(r => r.Severity == AlertSeverity.Page).Select(r => r.DetectionTime(spec.Objective, errorRate)).Min()!.Value.TotalMinutes));
 
-        var (onset, alerts) = await RunUntilAsync(scenarioName, 300, all => all.Any(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Resolved));
+        var (onset, alerts, incidents) = await RunUntilAsync(scenarioName, 300, all => all.Any(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Resolved));
 
         var page = alerts.First(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Firing);
         var detected = page.StartedAt - onset;
@@ -55,6 +56,13 @@ public partial class ScenarioTests(ITestOutputHelper output)
         Assert.DoesNotContain(alerts, a => a.Severity == AlertSeverity.Page && a.Slo == slo && a.SegmentKey != segment);
         Assert.Contains(page.AlertId, alerts.Where(a => a.Status == AlertStatus.Resolved).Select(a => a.AlertId));
         Assert.DoesNotContain(alerts, a => a.Journey != "checkout");
+        // Every alert the fault raised (the page, and a ticket or another SLO's alert beside it) is one incident.
+        var resolvedAt = alerts.First(a => a.AlertId == page.AlertId && a.Status == AlertStatus.Resolved).EndedAt!.Value;
+        var raised = alerts.Where(a => a.Status == AlertStatus.Firing && a.StartedAt >= onset && a.StartedAt <= resolvedAt).ToList();
+        Assert.Equal([page.IncidentId], raised.Select(a => a.IncidentId).Distinct());
+        var incident = incidents.Last(i => i.IncidentId == page.IncidentId);
+        Assert.Equal(raised.Select(a => a.AlertId).Order(), incident.Alerts.Select(a => a.AlertId).Where(id => raised.Any(r => r.AlertId == id)).Order());
+        output.WriteLine($"{scenarioName}: {raised.Count} alert(s), {incidents.Select(i => i.IncidentId).Distinct().Count()} incident(s): {incident.Summary}");
         if (scenario.DeployVersion is { } version)
         {
             // The deploy that went out at the onset, and only it.
@@ -68,7 +76,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
         var rule = SampleConfig.Find("checkout")!.CompositeAlerts.Single(r => r.Name == "slow-and-abandoned");
         var scenario = DemoScenario.Find("latency-regression")!;
 
-        var (onset, alerts) = await RunUntilAsync(scenario.Name, 300, all => all.Any(a => a.Slo == rule.Name && a.Status == AlertStatus.Resolved));
+        var (onset, alerts, _) = await RunUntilAsync(scenario.Name, 300, all => all.Any(a => a.Slo == rule.Name && a.Status == AlertStatus.Resolved));
 
         // Once the fault fills the rule's span (its 5 evaluations and the 5-minute conversion window) every
         // evaluation holds: its detection time is the span from the first whole minute of fault, which starts
@@ -88,7 +96,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Logins_that_stop_arriving_page_for_silence_within_the_quiet_window_and_resolve_when_they_return()
     {
-        var (onset, alerts) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceJudge.AlertName && a.Status == AlertStatus.Resolved));
+        var (onset, alerts, _) = await RunUntilAsync("traffic-drop", 300, all => all.Any(a => a.Slo == SilenceJudge.AlertName && a.Status == AlertStatus.Resolved));
 
         var page = alerts.First(a => a.Slo == SilenceJudge.AlertName && a.Status == AlertStatus.Firing);
         var detected = page.StartedAt - onset;
@@ -107,9 +115,10 @@ public partial class ScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Six_hours_of_healthy_traffic_raise_no_alert()
     {
-        var (onset, alerts) = await RunUntilAsync(DemoScenario.HealthyName, 600, _ => false, eventTimeToCover: TimeSpan.FromHours(6.2));
+        var (onset, alerts, incidents) = await RunUntilAsync(DemoScenario.HealthyName, 600, _ => false, eventTimeToCover: TimeSpan.FromHours(6.2));
 
         Assert.Empty(alerts.Select(a => a.Summary));
+        Assert.Empty(incidents);
         output.WriteLine($"healthy: no alert over 6.2 h of event time from {onset:O}");
     }
 
@@ -118,9 +127,9 @@ public partial class ScenarioTests(ITestOutputHelper output)
     /// <summary>
     /// Runs the demo with a scenario until <paramref name="done"/> holds for the alerts written, or
     /// until <paramref name="eventTimeToCover"/> of event time has been judged; returns the fault's
-    /// onset in event time and the alerts.
+    /// onset in event time, the alerts and the incidents.
     /// </summary>
-    private async Task<(DateTimeOffset Onset, IReadOnlyList<SloAlert> Alerts)> RunUntilAsync(
+    private async Task<(DateTimeOffset Onset, IReadOnlyList<SloAlert> Alerts, IReadOnlyList<IncidentReport> Incidents)> RunUntilAsync(
         string scenario, int speedUp, Func<IReadOnlyList<SloAlert>, bool> done, TimeSpan? eventTimeToCover = null)
     {
         using var process = KpiProcess.Start(["run", "--demo", "--scenario", scenario, "--demo-speed-up", speedUp.ToString(CultureInfo.InvariantCulture), "--metrics-port", "0", "--no-live-view"]);
@@ -142,6 +151,8 @@ public partial class ScenarioTests(ITestOutputHelper output)
             await Task.Delay(1000);
         }
 
+        var incidentCodec = new AvroCodec<IncidentReport>(new IncidentReportMapper(TestSchemas.Set.Incident), TestSchemas.NewRegistry(), "kpi.incidents");
+        IReadOnlyList<IncidentReport> incidents = [.. TopicReader.ReadAll(bootstrap, "kpi.incidents").Select(r => incidentCodec.Decode(r.Message.Value).Value!)];
         process.Signal(15);
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
         foreach (var alert in alerts)
@@ -150,7 +161,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
         }
 
         Assert.True(eventTimeToCover is not null || done(alerts), $"Scenario {scenario}: the expected alerts did not arrive within {Timeout}.");
-        return (onset, alerts);
+        return (onset, alerts, incidents);
     }
 
     [GeneratedRegex("event time starting ([0-9T:.+-]+)")]

@@ -110,6 +110,7 @@ public sealed class SchemaRegistryUrlTests
         registry.Store.SetSubjectCompatibility("kpi.windowed-value", CompatibilityLevel.None);
         await admin.RegisterAsync("kpi.windowed-value", TestSchemas.Set.KpiWindow);
         await admin.RegisterAsync("kpi.alerts-value", TestSchemas.Set.Alert);
+        await admin.RegisterAsync("kpi.incidents-value", TestSchemas.Set.Incident);
         var registrations = registry.Requests.Count(r => r.EndsWith("/versions", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal));
         var (started, run) = await KpiProcess.RunAsync(args, StandaloneProcessor.Timeout);
         using (run)

@@ -28,4 +28,10 @@ public sealed record SloAlert(
 {
     /// <summary>On a firing SLO alert: event time from the estimated onset of what tripped it to the firing; null when not estimated.</summary>
     public TimeSpan? DetectionDelay { get; init; }
+
+    /// <summary>The incident the alert belongs to; null only for an alert that began before incidents were kept.</summary>
+    public string? IncidentId { get; init; }
+
+    /// <summary>Whether the alert is a segment alert annotating its incident's journey-wide alert, rather than a page of its own.</summary>
+    public bool Annotation { get; init; }
 }

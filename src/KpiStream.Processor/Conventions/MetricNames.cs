@@ -37,6 +37,9 @@ public static class MetricNames
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
     public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
+    public const string IncidentsOpened = "kpistream_incidents_opened_total";
+    public const string IncidentsOpen = "kpistream_incidents_open";
+    public const string MeanTimeToDetect = "kpistream_mean_time_to_detect_seconds";
 
     // The process's own, under the names Prometheus client libraries share.
     public const string ProcessCpu = "process_cpu_seconds_total";

@@ -15,6 +15,8 @@ public sealed record TopicNames
 
     public string KpiAlerts { get; init; } = "kpi.alerts";
 
+    public string KpiIncidents { get; init; } = "kpi.incidents";
+
     public string DeadLetter { get; init; } = "kpi.dlq";
 
     /// <summary>The default names with <paramref name="prefix"/> in front, for several deployments sharing one cluster.</summary>
@@ -28,6 +30,7 @@ public sealed record TopicNames
             Deployments = prefix + defaults.Deployments,
             KpiWindowed = prefix + defaults.KpiWindowed,
             KpiAlerts = prefix + defaults.KpiAlerts,
+            KpiIncidents = prefix + defaults.KpiIncidents,
             DeadLetter = prefix + defaults.DeadLetter,
         };
     }
@@ -45,6 +48,7 @@ public sealed record TopicNames
         new(Repartition(applicationId), inputPartitions),
         new(KpiWindowed, 3, Configs: new Dictionary<string, string> { ["cleanup.policy"] = "compact" }),
         new(KpiAlerts, 1),
+        new(KpiIncidents, 1),
         new(DeadLetter, 1),
     ];
 }

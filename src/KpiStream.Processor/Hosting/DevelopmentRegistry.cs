@@ -19,6 +19,7 @@ internal static class DevelopmentRegistry
             (topics.Deployments, schemas.DeploymentMarker),
             (topics.KpiWindowed, schemas.KpiWindow),
             (topics.KpiAlerts, schemas.Alert),
+            (topics.KpiIncidents, schemas.Incident),
         })
         {
             store.Register(SubjectNames.ForValue(topic), schema);

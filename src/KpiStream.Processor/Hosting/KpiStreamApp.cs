@@ -150,7 +150,7 @@ public static class KpiStreamApp
     }
 
     /// <summary>
-    /// Registers (or, without auto-registration, finds) the schemas of kpi.windowed and kpi.alerts
+    /// Registers (or, without auto-registration, finds) the schemas of kpi.windowed, kpi.alerts and kpi.incidents
     /// before anything runs: a registry that refuses them (credentials, compatibility, a subject
     /// managed elsewhere) would otherwise fail a stream thread at its first output, long after
     /// start-up looked fine. The codecs find the ids cached.
@@ -161,6 +161,7 @@ public static class KpiStreamApp
         {
             await registry.RegisterAsync(SubjectNames.ForValue(options.Topics.KpiWindowed), schemas.KpiWindow, cancellationToken).ConfigureAwait(false);
             await registry.RegisterAsync(SubjectNames.ForValue(options.Topics.KpiAlerts), schemas.Alert, cancellationToken).ConfigureAwait(false);
+            await registry.RegisterAsync(SubjectNames.ForValue(options.Topics.KpiIncidents), schemas.Incident, cancellationToken).ConfigureAwait(false);
         }
         catch (SchemaRegistryException e)
         {

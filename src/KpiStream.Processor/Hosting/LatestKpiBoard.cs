@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Kpis;
@@ -9,7 +10,7 @@ namespace KpiStream.Processor.Hosting;
 
 /// <summary>
 /// What the live terminal view shows: the newest KPI window per journey and segment, each
-/// journey's SLOs as last judged, the alerts firing now and the last ones resolved. The newest window is almost always still open (final
+/// journey's SLOs as last judged, the incidents open now and the last ones closed, the alerts firing now and the last ones resolved. The newest window is almost always still open (final
 /// ones lag by the conversion timeout), so its values may grow.
 /// </summary>
 /// <remarks>
@@ -24,6 +25,8 @@ public sealed class LatestKpiBoard : IKpiBoard
     private readonly ConcurrentDictionary<string, SloAlert> _firing = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SloAlert> _resolved = new();
     private readonly ConcurrentDictionary<(string Journey, string Slo), SloStatus> _slos = new();
+    private readonly ConcurrentDictionary<string, IncidentReport> _openIncidents = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<IncidentReport> _closedIncidents = new();
 
     public void Update(MinuteBucket bucket) =>
         _latest.AddOrUpdate((bucket.Journey, bucket.Segment.Key), bucket, (_, current) => bucket.Window.Start >= current.Window.Start ? bucket : current);
@@ -44,6 +47,22 @@ public sealed class LatestKpiBoard : IKpiBoard
         }
     }
 
+    public void Update(IncidentReport incident)
+    {
+        if (incident.State == IncidentState.Open)
+        {
+            _openIncidents[incident.IncidentId] = incident;
+            return;
+        }
+
+        _openIncidents.TryRemove(incident.IncidentId, out _);
+        _closedIncidents.Enqueue(incident);
+        while (_closedIncidents.Count > ResolvedKept)
+        {
+            _closedIncidents.TryDequeue(out _);
+        }
+    }
+
     public void Update(SloStatus status) => _slos[(status.Journey, status.Slo)] = status;
 
     public IReadOnlyList<SloStatus> Slos() =>
@@ -52,7 +71,11 @@ public sealed class LatestKpiBoard : IKpiBoard
     public IReadOnlyList<KpiWindow> Snapshot() =>
         _latest.Values.OrderBy(b => b.Journey, StringComparer.Ordinal).ThenBy(b => b.Segment.Key, StringComparer.Ordinal).Select(b => b.Merged()).ToList();
 
-    /// <summary>Firing alerts, most urgent and highest impact first, then the last resolved ones.</summary>
+    /// <summary>Firing alerts that are not annotations of an incident, most urgent and highest impact first, then the last resolved ones.</summary>
     public IReadOnlyList<SloAlert> Alerts() =>
-        [.. _firing.Values.OrderBy(a => a.Severity).ThenByDescending(a => a.Impact.Score), .. _resolved.Reverse()];
+        [.. _firing.Values.Where(a => !a.Annotation).OrderBy(a => a.Severity).ThenByDescending(a => a.Impact.Score), .. _resolved.Reverse()];
+
+    /// <summary>Open incidents, most urgent and highest impact first, then the last closed ones.</summary>
+    public IReadOnlyList<IncidentReport> Incidents() =>
+        [.. _openIncidents.Values.OrderBy(i => i.Severity).ThenByDescending(i => i.Impact.Score), .. _closedIncidents.Reverse()];
 }

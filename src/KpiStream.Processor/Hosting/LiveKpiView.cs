@@ -1,4 +1,5 @@
 using System.Globalization;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Configuration;
@@ -49,6 +50,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
 
             AnsiConsole.Write(Render(latest));
             AnsiConsole.Write(Render(board.Slos()));
+            AnsiConsole.Write(Render(board.Incidents()));
             AnsiConsole.Write(Render(board.Alerts()));
         }
     }
@@ -112,9 +114,43 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
     /// <summary>Windows read shortest first (5m 30m 1h 6h 1d 3d), not in the text order their names sort in.</summary>
     private static TimeSpan WindowLength(string window) => DurationText.TryParse(window, out var length) ? length : TimeSpan.MaxValue;
 
+    /// <summary>One row per incident, its alerts in it: one outage reads as one problem, not as a storm of alerts.</summary>
+    internal static Table Render(IReadOnlyList<IncidentReport> incidents)
+    {
+        var table = new Table().Title("Incidents — open, then recently closed (event time, UTC)").Border(TableBorder.Rounded);
+        foreach (var column in new[] { "state", "severity", "journey", "alerts", "worst segment", "opened", "closed", "detected after", "affected", "revenue at risk" })
+        {
+            table.AddColumn(column);
+        }
+
+        if (incidents.Count == 0)
+        {
+            table.AddRow("[green]none open[/]", "", "", "", "", "", "", "", "", "");
+        }
+
+        foreach (var i in incidents)
+        {
+            var alerts = i.Alerts.Select(a =>
+                $"{a.Slo}{(a.SegmentKey == Incident.JourneyWide ? "" : $" in {a.SegmentKey}")} {a.Severity.ToString().ToLowerInvariant()}{(a.Status == AlertStatus.Resolved ? " resolved" : "")}{(a.Annotation ? " (annotation)" : "")}");
+            table.AddRow(
+                i.State == IncidentState.Open ? "[red bold]OPEN[/]" : "[green]closed[/]",
+                i.Severity == AlertSeverity.Page ? "[red]page[/]" : "[yellow]ticket[/]",
+                Markup.Escape(i.Journey),
+                Markup.Escape(string.Join("; ", alerts)),
+                Markup.Escape(i.WorstSegment ?? "-"),
+                i.OpenedAt.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
+                i.ClosedAt?.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",
+                i.DetectionDelay is { } delay ? string.Create(CultureInfo.InvariantCulture, $"{delay.TotalMinutes:0} min") : "-",
+                i.Impact.AffectedSessions.ToString(CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"{i.Impact.RevenueAtRiskMinor / 100.0:0.00}"));
+        }
+
+        return table;
+    }
+
     internal static Table Render(IReadOnlyList<SloAlert> alerts)
     {
-        var table = new Table().Title("SLO alerts — firing, then recently resolved (event time, UTC)").Border(TableBorder.Rounded);
+        var table = new Table().Title("SLO alerts — firing (annotations are in their incident's row), then recently resolved (event time, UTC)").Border(TableBorder.Rounded);
         foreach (var column in new[] { "state", "severity", "slo", "journey", "segment", "burn rates", "budget spent", "started", "ended", "affected", "deploys" })
         {
             table.AddColumn(column);

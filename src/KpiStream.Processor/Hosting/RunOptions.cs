@@ -139,7 +139,7 @@ public sealed record RunOptions
 
         KafkaNames.Require(ApplicationId, "--application-id");
         KafkaNames.Require(TopicNames.Repartition(ApplicationId), "--application-id");
-        foreach (var topic in new[] { Topics.DomainEvents, Topics.ServiceTelemetry, Topics.Deployments, Topics.KpiWindowed, Topics.KpiAlerts, Topics.DeadLetter })
+        foreach (var topic in new[] { Topics.DomainEvents, Topics.ServiceTelemetry, Topics.Deployments, Topics.KpiWindowed, Topics.KpiAlerts, Topics.KpiIncidents, Topics.DeadLetter })
         {
             if (!KafkaNames.IsValid(topic))
             {

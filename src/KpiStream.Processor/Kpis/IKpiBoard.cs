@@ -1,3 +1,4 @@
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Kpis.Alerting;
 using KpiStream.Processor.Kpis.Windows;
@@ -11,6 +12,8 @@ public interface IKpiBoard
     void Update(MinuteBucket bucket);
 
     void Update(SloAlert alert);
+
+    void Update(IncidentReport incident);
 
     void Update(SloStatus status);
 }

@@ -1,3 +1,4 @@
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Kpis.Alerting;
@@ -32,4 +33,10 @@ public interface IKpiMetrics
     void SegmentBelowTrafficFloor(string journey, string slo);
 
     void AlertChanged(SloAlert alert);
+
+    /// <param name="opened">Whether this change opened the incident.</param>
+    void IncidentChanged(IncidentReport incident, bool opened);
+
+    /// <summary>The journey's mean time to detect over its incidents of the last 28 days of event time; null when none has a detection delay.</summary>
+    void MeanTimeToDetect(string journey, TimeSpan? mean);
 }

@@ -1,4 +1,5 @@
 using KpiStream.Core.Events;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
@@ -20,4 +21,6 @@ internal sealed class KpiCodecs(SchemaSet schemas, ConfluentSchemaRegistryClient
     public AvroCodec<KpiWindow> Windows { get; } = new(new KpiWindowMapper(schemas.KpiWindow), registry, topics.KpiWindowed);
 
     public AvroCodec<SloAlert> Alerts { get; } = new(new SloAlertMapper(schemas.Alert), registry, topics.KpiAlerts);
+
+    public AvroCodec<IncidentReport> Incidents { get; } = new(new IncidentReportMapper(schemas.Incident), registry, topics.KpiIncidents);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using KpiStream.Core.Events;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
@@ -71,7 +72,9 @@ public sealed class KpiTopology(
     public const string AlertOutcomesStore = "alert-outcomes";
     public const string AlertDeploysStore = "alert-deploys";
     public const string AlertProgressStore = "alert-progress";
+    public const string AlertIncidentsStore = "alert-incidents";
     public const string KpiAlertsSink = "kpi-alerts-sink";
+    public const string KpiIncidentsSink = "kpi-incidents-sink";
 
     private const string FunnelNode = "funnel";
     private const string TelemetryNode = "telemetry";
@@ -119,7 +122,8 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(WindowBucketsStore, Utf8KeySerde.Instance, StoreJson.For<MinuteBucket>()), WindowsNode)
             .AddStateStore(StoreDefinition.KeyValue(WindowRollupsStore, Utf8KeySerde.Instance, StoreJson.For<RollupBucket>()), WindowsNode)
             .AddProcessor(AlertingNode, () => new AlertingProcessor(catalog, Judges(), metrics, board), WindowsNode)
-            .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alert => codecs.Value.Alerts.Encode(alert), AlertingNode);
+            .AddSink<string, SloAlert>(KpiAlertsSink, topics.KpiAlerts, Utf8, alert => codecs.Value.Alerts.Encode(alert), AlertingNode)
+            .AddSink<string, IncidentReport>(KpiIncidentsSink, topics.KpiIncidents, Utf8, incident => codecs.Value.Incidents.Encode(incident), AlertingNode);
 
         // The judges' history first, the stage's own state after it and its progress last: visible progress implies visible alert state.
         foreach (var store in Judges().SelectMany(j => j.Stores))
@@ -131,6 +135,7 @@ public sealed class KpiTopology(
             .AddStateStore(StoreDefinition.KeyValue(AlertLifecyclesStore, Utf8KeySerde.Instance, StoreJson.For<AlertLifecycle>()), AlertingNode)
             .AddStateStore(StoreDefinition.KeyValue(AlertOutcomesStore, Utf8KeySerde.Instance, StoreJson.For<JourneyBusiness>()), AlertingNode)
             .AddStateStore(StoreDefinition.KeyValue(AlertDeploysStore, Utf8KeySerde.Instance, StoreJson.For<DeploymentMarker>()), AlertingNode)
+            .AddStateStore(StoreDefinition.KeyValue(AlertIncidentsStore, Utf8KeySerde.Instance, StoreJson.For<Incident>()), AlertingNode)
             .AddStateStore(StoreDefinition.KeyValue(AlertProgressStore, Utf8KeySerde.Instance, StoreJson.For<long>()), AlertingNode)
             // Watermarks last: a visible watermark implies the buckets and alert state it moved are visible too.
             .AddStateStore(StoreDefinition.KeyValue(WindowWatermarksStore, Int32KeySerde.Instance, StoreJson.For<long>()), WindowsNode)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Configuration;
@@ -151,4 +152,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
     public void SegmentBelowTrafficFloor(string journey, string slo) => _slos.SegmentBelowTrafficFloor(journey, slo);
 
     public void AlertChanged(SloAlert alert) => _slos.AlertChanged(alert);
+
+    public void IncidentChanged(IncidentReport incident, bool opened) => _slos.IncidentChanged(incident, opened);
+
+    public void MeanTimeToDetect(string journey, TimeSpan? mean) => _slos.MeanTimeToDetect(journey, mean);
 }

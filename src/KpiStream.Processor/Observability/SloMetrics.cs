@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using Prometheus;
@@ -23,6 +24,9 @@ public sealed class SloMetrics
     private readonly Counter _alerts;
     private readonly Gauge _firing;
     private readonly Histogram _detectionDelay;
+    private readonly Counter _incidentsOpened;
+    private readonly Gauge _incidentsOpen;
+    private readonly Gauge _meanTimeToDetect;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _segments = new(StringComparer.Ordinal);
 
     public SloMetrics(MetricFactory factory)
@@ -40,6 +44,9 @@ public sealed class SloMetrics
             LabelNames = [MetricNames.JourneyLabel, MetricNames.SeverityLabel],
             Buckets = [60, 120, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 86400],
         });
+        _incidentsOpened = factory.CreateCounter(MetricNames.IncidentsOpened, "Incidents opened: alerts of one journey overlapping in time count once.", MetricNames.JourneyLabel, MetricNames.SeverityLabel);
+        _incidentsOpen = factory.CreateGauge(MetricNames.IncidentsOpen, "Incidents open now.", MetricNames.JourneyLabel);
+        _meanTimeToDetect = factory.CreateGauge(MetricNames.MeanTimeToDetect, "Mean event time from the estimated onset to the opening of the journey's incidents of the last 28 days of event time that estimate one.", MetricNames.JourneyLabel);
         _firing = factory.CreateGauge(MetricNames.AlertsFiring, "Alerts firing now.", MetricNames.JourneyLabel, MetricNames.SloLabel, MetricNames.SeverityLabel);
     }
 
@@ -84,6 +91,32 @@ public sealed class SloMetrics
         else
         {
             firing.Dec();
+        }
+    }
+
+    public void IncidentChanged(IncidentReport incident, bool opened)
+    {
+        if (opened)
+        {
+            // Severity as it opened: a ticket that later pages was still opened as a ticket.
+            _incidentsOpened.WithLabels(incident.Journey, incident.Severity.ToString().ToLowerInvariant()).Inc();
+            _incidentsOpen.WithLabels(incident.Journey).Inc();
+        }
+        else if (incident.State == IncidentState.Closed)
+        {
+            _incidentsOpen.WithLabels(incident.Journey).Dec();
+        }
+    }
+
+    public void MeanTimeToDetect(string journey, TimeSpan? mean)
+    {
+        if (mean is { } value)
+        {
+            _meanTimeToDetect.WithLabels(journey).Set(value.TotalSeconds);
+        }
+        else
+        {
+            _meanTimeToDetect.RemoveLabelled(journey);
         }
     }
 }

@@ -21,6 +21,8 @@ public sealed class SchemaSet
 
     public RecordSchema Alert => Named("Alert");
 
+    public RecordSchema Incident => Named("Incident");
+
     public static SchemaSet Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -36,7 +38,7 @@ public sealed class SchemaSet
         }
 
         var set = new SchemaSet(schemas);
-        foreach (var name in new[] { "DomainEvent", "ServiceTelemetry", "DeploymentMarker", "KpiWindow", "Alert" })
+        foreach (var name in new[] { "DomainEvent", "ServiceTelemetry", "DeploymentMarker", "KpiWindow", "Alert", "Incident" })
         {
             _ = set.Named(name);
         }

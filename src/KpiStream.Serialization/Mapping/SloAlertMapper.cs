@@ -35,6 +35,8 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.Add("deploys", value.Deploys.ToArray());
         record.Add("summary", value.Summary);
         record.Add("detection_delay_ms", value.DetectionDelay is { } delay ? (long)delay.TotalMilliseconds : null);
+        record.Add("incident_id", value.IncidentId);
+        record.Add("annotation", value.Annotation);
         return record;
     }
 
@@ -57,5 +59,7 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.Required<string>("summary"))
     {
         DetectionDelay = record.OptionalLong("detection_delay_ms") is { } delay ? TimeSpan.FromMilliseconds(delay) : null,
+        IncidentId = record.Optional<string>("incident_id"),
+        Annotation = record.TryGetValue("annotation", out var annotation) && annotation is true,
     };
 }

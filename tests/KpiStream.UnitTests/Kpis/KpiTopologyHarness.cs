@@ -1,5 +1,6 @@
 using System.Text;
 using KpiStream.Core.Events;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
@@ -28,6 +29,7 @@ internal sealed class KpiTopologyHarness : IDisposable
     private readonly AvroCodec<KpiWindow> _kpis;
     private readonly AvroCodec<ServiceTelemetry> _telemetry;
     private readonly AvroCodec<SloAlert> _alerts;
+    private readonly AvroCodec<IncidentReport> _incidents;
     private readonly AvroCodec<DeploymentMarker> _deployments;
     private int _closers;
     private bool _telemetryPiped;
@@ -43,6 +45,7 @@ internal sealed class KpiTopologyHarness : IDisposable
         _kpis = new AvroCodec<KpiWindow>(new KpiWindowMapper(TestSchemas.Set.KpiWindow), registry, Topics.KpiWindowed);
         _deployments = new AvroCodec<DeploymentMarker>(new DeploymentMarkerMapper(TestSchemas.Set.DeploymentMarker), registry, Topics.Deployments);
         _alerts = new AvroCodec<SloAlert>(new SloAlertMapper(TestSchemas.Set.Alert), registry, Topics.KpiAlerts);
+        _incidents = new AvroCodec<IncidentReport>(new IncidentReportMapper(TestSchemas.Set.Incident), registry, Topics.KpiIncidents);
         _telemetry = new AvroCodec<ServiceTelemetry>(new ServiceTelemetryMapper(TestSchemas.Set.ServiceTelemetry), registry, Topics.ServiceTelemetry);
         Metrics = Prometheus.Metrics.NewCustomRegistry();
         var topology = new KpiTopology(
@@ -68,6 +71,7 @@ internal sealed class KpiTopologyHarness : IDisposable
                 [RepartitionTopic] = 3,
                 [Topics.KpiWindowed] = 1,
                 [Topics.KpiAlerts] = 1,
+                [Topics.KpiIncidents] = 1,
                 [Topics.DeadLetter] = 1,
             },
             Clock);
@@ -160,6 +164,9 @@ internal sealed class KpiTopologyHarness : IDisposable
 
     /// <summary>Every record written to kpi.alerts so far, decoded, in order.</summary>
     public IReadOnlyList<SloAlert> Alerts() => [.. _driver.Output(Topics.KpiAlerts).Select(r => _alerts.Decode(r.Value).Value!)];
+
+    /// <summary>Every record written to kpi.incidents so far, decoded, in order.</summary>
+    public IReadOnlyList<IncidentReport> Incidents() => [.. _driver.Output(Topics.KpiIncidents).Select(r => _incidents.Decode(r.Value).Value!)];
 
     public IReadOnlyList<OutgoingRecord> Repartitioned() => _driver.Output(RepartitionTopic);
 

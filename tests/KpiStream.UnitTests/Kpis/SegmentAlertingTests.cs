@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
@@ -70,6 +71,44 @@ public class SegmentAlertingTests
 
         var page = Assert.Single(harness.Alerts());
         Assert.Equal(("*", AlertSeverity.Page), (page.SegmentKey, page.Severity));
+        var incident = Assert.Single(harness.Incidents());
+        Assert.Equal(($"checkout@{page.StartedAt.ToUnixTimeMilliseconds()}", IncidentState.Open, page.AlertId), (incident.IncidentId, incident.State, Assert.Single(incident.Alerts).AlertId));
+        Assert.Equal(incident.IncidentId, page.IncidentId);
+    }
+
+    [Fact]
+    public void A_region_that_pages_first_and_the_journey_wide_page_that_follows_are_one_incident_the_region_annotating_it()
+    {
+        // ap-south (2%) fails from minute 60 and pages at the end of minute 63, as above; everyone fails from minute 75. The
+        // journey-wide 6h rule needs 6% of the 80 minutes' 4,000 checkouts bad, 240, and 6% of the last 30 minutes': by the end
+        // of minute 79 there are 15 + 5 x 50 = 265 (of 1,500 over 30m): it pages at the end of minute 79, joining the open incident.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1, everyoneFailsFrom: 75);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        var alerts = harness.Alerts();
+        Assert.Equal([("region=ap-south", T0.AddMinutes(64)), ("*", T0.AddMinutes(80))], alerts.Select(a => (a.SegmentKey, a.StartedAt)));
+        var id = $"checkout@{T0.AddMinutes(64).ToUnixTimeMilliseconds()}";
+        Assert.All(alerts, a => Assert.Equal((id, false, AlertStatus.Firing, AlertSeverity.Page), (a.IncidentId, a.Annotation, a.Status, a.Severity)));
+
+        var incidents = harness.Incidents();
+        Assert.Equal(2, incidents.Count);
+        Assert.All(incidents, i => Assert.Equal((id, IncidentState.Open, AlertSeverity.Page, T0.AddMinutes(64)), (i.IncidentId, i.State, i.Severity, i.OpenedAt)));
+        var joined = incidents[1];
+        Assert.Equal([(alerts[0].AlertId, true), (alerts[1].AlertId, false)], joined.Alerts.Select(a => (a.AlertId, a.Annotation)));
+        Assert.Equal("region=ap-south", Assert.Single(joined.AffectedSegments));
+        Assert.Equal("region=ap-south", joined.WorstSegment);
+        // ap-south's run of failing minutes began at minute 60, four minutes before the incident opened.
+        Assert.Equal(TimeSpan.FromMinutes(4), joined.DetectionDelay);
+        Assert.Equal("Page: incident of checkout, open: checkout-success in region=ap-south (page, firing, annotation), checkout-success (page, firing); worst segment region=ap-south", joined.Summary);
+        Assert.Equal(joined.Impact.AffectedSessions, alerts[1].Impact.AffectedSessions);
+        Assert.Equal(1, harness.SampleValue(MetricNames.IncidentsOpened, "checkout", "page"));
+        Assert.Equal(240, harness.SampleValue(MetricNames.MeanTimeToDetect, "checkout"));
+
+        // Replayed, nothing is repeated.
+        harness.ReplayRepartition();
+        harness.Commit();
+        Assert.Equal(2, harness.Incidents().Count);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using KpiStream.Core.Events;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Kpis;
@@ -12,7 +13,8 @@ namespace KpiStream.Processor.Kpis.Alerting;
 /// Stage 2's alerting, child of the window processor in each task (which owns whole journeys):
 /// records every closed minute with its judges and, at the end of every closed minute of event
 /// time, steps each alert's lifecycle with their verdicts and writes a kpi.alerts record for each
-/// change, with the journey's customer impact and the deploys shortly before it. Judging every
+/// change, with the journey's customer impact and the deploys shortly before it, and a kpi.incidents
+/// record for the change of the journey's incident the alert belongs to. Judging every
 /// minute, traffic or not, lets alerts resolve when a journey goes quiet and makes alerts
 /// independent of how input was batched: the same records give the same alerts.
 /// </summary>
@@ -27,6 +29,7 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
     private EvaluationProgress _progress = null!;
     private RecentDeploys _deploys = null!;
     private JourneyOutcomes _outcomes = null!;
+    private JourneyIncidents _incidents = null!;
 
     public void Init(IProcessorContext context)
     {
@@ -46,6 +49,8 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         _outcomes.Restore();
         _deploys = new RecentDeploys(context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(KpiTopology.AlertDeploysStore), _catchUp);
         _deploys.Restore();
+        _incidents = new JourneyIncidents(context.GetStateStore<IKeyValueStore<string, Incident>>(KpiTopology.AlertIncidentsStore));
+        _incidents.Restore();
         _progress = new EvaluationProgress(context.GetStateStore<IKeyValueStore<string, long>>(KpiTopology.AlertProgressStore));
         _progress.Restore();
     }
@@ -104,6 +109,12 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         _progress.Judged(signal);
         _outcomes.Expire(signal.ClosedThrough);
         _deploys.Expire(signal.ClosedThrough);
+        _incidents.Expire(signal.ClosedThrough);
+        foreach (var journey in _incidents.Journeys)
+        {
+            metrics.MeanTimeToDetect(journey, _incidents.MeanTimeToDetect(journey, signal.ClosedThrough));
+        }
+
         foreach (var judge in judges)
         {
             judge.Expire(signal.ClosedThrough);
@@ -128,7 +139,7 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
 
         var journey = verdict.Journey;
         var description = verdict.Describe(transition, at);
-        var alert = new SloAlert(
+        var alertChange = new SloAlert(
             transition.AlertId,
             transition.Status,
             transition.Severity,
@@ -148,8 +159,17 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         {
             DetectionDelay = transition.Status == AlertStatus.Firing && description.Onset is { } onset ? transition.StartedAt - onset : null,
         };
+        var incident = _incidents.Apply(alertChange, at);
+        var alert = incident is null ? alertChange : alertChange with { IncidentId = incident.IncidentId, Annotation = incident.Annotates(alertChange.AlertId) };
         _context.Forward(new Record<string, SloAlert>(alert.AlertId, alert, at, []), KpiTopology.KpiAlertsSink);
         metrics.AlertChanged(alert);
         board.Update(alert);
+        if (incident is not null)
+        {
+            var report = incident.Report();
+            _context.Forward(new Record<string, IncidentReport>(report.IncidentId, report, at, []), KpiTopology.KpiIncidentsSink);
+            metrics.IncidentChanged(report, opened: incident.Members.Length == 1 && incident.State == IncidentState.Open);
+            board.Update(report);
+        }
     }
 }

@@ -124,7 +124,9 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
                         metrics.SegmentBelowTrafficFloor(subject.Journey.Name, slo.Name);
                     }
 
-                    trips = rules.Any(r => !RestBurns(subject, r, minuteStart));
+                    // The rest of the journey burning too keeps a segment from opening an alert, not an open one from firing:
+                    // a region that paged first still fails when everyone else starts to, and annotates that incident.
+                    trips = alerts.Of(subject.Key, severity).IsFiring ? rules.Count > 0 : rules.Any(r => !RestBurns(subject, r, minuteStart));
                 }
 
                 yield return new SloVerdict(this, subject, severity, trips, evaluation, budget, minuteStart);
