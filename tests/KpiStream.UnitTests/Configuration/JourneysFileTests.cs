@@ -38,6 +38,35 @@ public class JourneysFileTests
         Assert.Null(login.RoleOf("checkout_started"));
     }
 
+    private const string Runbook = "runbook: https://runbooks.example.com/checkout";
+
+    [Fact]
+    public void An_slo_may_hold_dimension_values_to_their_own_objective_and_criticality()
+    {
+        var yaml = SampleJourneys.Yaml.Replace(Runbook, Runbook + """
+
+                    segments:
+                      - segment: region=eu-west
+                        objective: 0.999
+                        criticality: 3
+                      - segment: device=ios
+                        objective: 0.995
+                      - segment: device=web
+                        criticality: 0.5
+            """, StringComparison.Ordinal);
+
+        var slo = JourneysFile.Parse(yaml, "terms.yaml").Find("checkout")!.Slos.Single();
+
+        Assert.Equal([new SegmentObjective("region", "eu-west", 0.999, 3), new SegmentObjective("device", "ios", 0.995, null), new SegmentObjective("device", "web", null, 0.5)], slo.Segments.ToArray());
+        // A combination takes the strictest objective and the highest criticality of its values; the journey as a whole keeps the SLO's.
+        Assert.Equal((0.999, (double?)3), (slo.ObjectiveIn("device=ios,region=eu-west"), slo.CriticalityIn("device=ios,region=eu-west")));
+        Assert.Equal((0.995, (double?)null), (slo.ObjectiveIn("device=ios"), slo.CriticalityIn("device=ios")));
+        Assert.Equal((0.99, (double?)0.5), (slo.ObjectiveIn("device=web,region=ap-south"), slo.CriticalityIn("device=web,region=ap-south")));
+        Assert.Equal((0.99, (double?)null), (slo.ObjectiveIn("*"), slo.CriticalityIn("*")));
+        // A value is matched whole: region=eu-west is not region=eu-west-2.
+        Assert.Equal(0.99, slo.ObjectiveIn("region=eu-west-2"));
+    }
+
     [Theory]
     [InlineData("conversionTimeout: 10m", "conversionTimeout: soon", "bad.yaml:11:24: journeys[0].conversionTimeout: expected a duration such as 500ms, 30s, 15m, 2h or 28d, got 'soon'")]
     [InlineData("objective: 0.99", "objective: 99.9", "bad.yaml:15:20: journeys[0].slos[0].objective: expected a number strictly between 0 and 1 such as 0.999, got '99.9'")]
@@ -49,6 +78,11 @@ public class JourneysFileTests
     [InlineData("name: checkout\n", "name: Checkout!\n", "bad.yaml:3:11: journeys[0].name: expected a lower-case name (letters, digits, '-' or '_', starting with a letter), got 'Checkout!'")]
     [InlineData("    services: [checkout-api]", "    servces: [checkout-api]", "bad.yaml:10:5: journeys[0].servces: unknown field; expected one of name, owner, description, events, segmentBy, services, conversionTimeout, criticality, stage, segmentAlerting, segmentTrafficFloor, slos, compositeAlerts")]
     [InlineData("conversionTimeout: 2m", "conversionTimeout: 2m\n    criticality: 0", "bad.yaml:39:18: journeys[1].criticality: expected a number from 0.01 to 100, got '0'")]
+    [InlineData(Runbook, Runbook + "\n        segments:\n          - segment: plan=pro\n            objective: 0.999", "bad.yaml:20:13: journeys[0].slos[0].segments[0].segment: expected a value of one of the journey's segmentBy dimensions (region, device), got 'plan=pro'")]
+    [InlineData(Runbook, Runbook + "\n        segments:\n          - segment: region\n            objective: 0.999", "bad.yaml:20:22: journeys[0].slos[0].segments[0].segment: expected one dimension's value such as plan_tier=enterprise, got 'region'")]
+    [InlineData(Runbook, Runbook + "\n        segments:\n          - segment: region=eu-west", "bad.yaml:20:13: journeys[0].slos[0].segments[0]: expected an objective, a criticality or both for the segment, found neither")]
+    [InlineData(Runbook, Runbook + "\n        segments:\n          - segment: region=eu-west\n            criticality: 2\n          - segment: region=eu-west\n            objective: 0.9", "bad.yaml:22:13: journeys[0].slos[0].segments[1].segment: expected each segment once, 'region=eu-west' is declared twice")]
+    [InlineData(Runbook, Runbook + "\n        segments:\n          - segment: region=eu-west\n            objective: 1", "bad.yaml:21:24: journeys[0].slos[0].segments[0].objective: expected a number strictly between 0 and 1 such as 0.999, got '1'")]
     [InlineData("apiVersion: kpistream/v1", "apiVersion: kpistream/v0", "bad.yaml:1:13: apiVersion: expected 'kpistream/v1', got 'kpistream/v0'")]
     [InlineData("failure: [checkout_failed]", "failure: [checkout_started]", "bad.yaml:6:7: journeys[0].events: expected each event type in one role only, 'checkout_started' has several")]
     [InlineData("sli: event-ratio", "sli: latency", "bad.yaml:13:9: journeys[0].slos[0].threshold: expected a latency threshold such as 1500ms for a latency SLI, found none")]

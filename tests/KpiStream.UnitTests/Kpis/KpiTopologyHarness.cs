@@ -1,6 +1,7 @@
 using System.Text;
 using KpiStream.Core.Events;
 using KpiStream.Core.Incidents;
+using KpiStream.Core.Journeys;
 using KpiStream.Core.Kpis;
 using KpiStream.Core.Privacy;
 using KpiStream.Core.Slos;
@@ -37,7 +38,8 @@ internal sealed class KpiTopologyHarness : IDisposable
     /// <param name="idleAdvanceAfter">Null: input never counts as idle.</param>
     /// <param name="maxEventsPerSession">Events one session is followed for.</param>
     /// <param name="alertJudges">The alert kinds to judge; the product's (<see cref="AlertJudges"/>) by default.</param>
-    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null, int maxEventsPerSession = 1000, Func<IReadOnlyList<IAlertJudge>>? alertJudges = null)
+    /// <param name="catalog">The journeys; <see cref="SampleJourneys.Catalog"/> by default.</param>
+    public KpiTopologyHarness(DateTimeOffset now, TimeSpan? idleAdvanceAfter = null, int maxEventsPerSession = 1000, Func<IReadOnlyList<IAlertJudge>>? alertJudges = null, JourneyCatalog? catalog = null)
     {
         Clock = new FakeTimeProvider(now);
         var registry = TestSchemas.NewRegistry();
@@ -51,7 +53,7 @@ internal sealed class KpiTopologyHarness : IDisposable
         var topology = new KpiTopology(
             "test",
             Topics,
-            SampleJourneys.Catalog,
+            catalog ?? SampleJourneys.Catalog,
             TestSchemas.Set,
             () => registry,
             new Pseudonymizer(Encoding.UTF8.GetBytes(PseudonymizationKey)),

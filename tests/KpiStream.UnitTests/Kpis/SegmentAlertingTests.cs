@@ -2,7 +2,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using KpiStream.Core.Incidents;
+using KpiStream.Core.Journeys;
 using KpiStream.Core.Slos;
+using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
 
@@ -45,6 +47,41 @@ public class SegmentAlertingTests
         harness.ReplayRepartition();
         harness.Commit();
         Assert.Single(harness.Alerts());
+    }
+
+    [Fact]
+    public void A_segment_with_a_stricter_objective_of_its_own_pages_sooner_and_weighs_its_criticality()
+    {
+        // ap-south is held to 99.9% and weighs 5. Its first failure (minute 60) makes 1 bad of 60 over 1h (1.67%, 16.7x) and 1 of 5
+        // over 5m (200x), both beyond 14.4x; 1 of 61 over 6h (16.4x) and 1 of 30 over 30m (33.3x), beyond 6x: it pages at the
+        // end of minute 60, three minutes before 99% would. The budget: 1 bad of 61 against 0.1%, 1639% spent.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3), catalog: WithSegmentTerms("region=ap-south", objective: "0.999", criticality: "5"));
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        var page = Assert.Single(harness.Alerts());
+        Assert.Equal(("region=ap-south", T0.AddMinutes(61), TimeSpan.FromMinutes(1)), (page.SegmentKey, page.StartedAt, page.DetectionDelay));
+        Assert.Equal("Page: checkout-success of checkout in region=ap-south (objective 99.9%) burning 200x over 5m, 33.3x over 30m, 16.7x over 1h, 16.4x over 6h; 1639% of the 28-day budget spent; 2% of the journey's traffic", page.Summary);
+        // The score weighs the segment's criticality (5), not the journey's (1): 5 x (1 + reach x log10(1 + sessions)), nothing else at firing.
+        Assert.Equal(5 * (1 + ImpactWeights.Default.Reach * Math.Log10(1 + page.Impact.AffectedSessions)), page.Impact.Score, 9);
+        // At the end of minute 89, 30 of ap-south's last 60 checkouts failed: 50% against its 0.1%. The journey as a whole is
+        // still judged against 99%: the same 30 of its 3,000 checkouts, 1% against 1%.
+        Assert.Equal(500, harness.SampleValue(MetricNames.SloBurnRate, "region=ap-south", "1h"), 9);
+        Assert.Equal(1, harness.SampleValue(MetricNames.SloBurnRate, "*", "1h"), 9);
+    }
+
+    [Fact]
+    public void A_segment_with_a_looser_objective_of_its_own_does_not_page_where_the_slos_would()
+    {
+        // ap-south is held to 90%: failing completely it burns at most 10x, under the 14.4x of the 1h rule; the 6h rule needs 60% of
+        // its checkouts bad over 6h, which 90 minutes never reach (30 of 90). Judged at 99%, it paged at minute 64 (above).
+        using var harness = new KpiTopologyHarness(T0.AddHours(3), catalog: WithSegmentTerms("region=ap-south", objective: "0.9", criticality: null));
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        Assert.Empty(harness.Alerts());
+        // At the end of minute 89: 30 of its last 60 checkouts failed, 50% against the 10% the objective allows.
+        Assert.Equal(5, harness.SampleValue(MetricNames.SloBurnRate, "region=ap-south", "1h"), 9);
     }
 
     [Fact]
@@ -215,6 +252,15 @@ public class SegmentAlertingTests
             }
         }
     }
+
+    private static JourneyCatalog WithSegmentTerms(string segment, string objective, string? criticality) =>
+        JourneysFile.Parse(
+            SampleJourneys.Yaml.Replace(
+                "runbook: https://runbooks.example.com/checkout",
+                $"runbook: https://runbooks.example.com/checkout\n        segments:\n          - segment: {segment}\n            objective: {objective}"
+                + (criticality is null ? "" : $"\n            criticality: {criticality}"),
+                StringComparison.Ordinal),
+            "segment-terms.yaml");
 
     private static void Checkout(KpiTopologyHarness harness, string session, string region, DateTimeOffset at, bool fails)
     {

@@ -35,7 +35,10 @@ public static class JourneysSpecMapper
             journey.SegmentBy,
             journey.Services,
             journey.ConversionTimeout!.Value,
-            [.. journey.Slos.Select(s => new SloSpec(s.Name!, s.Sli!.Value, s.Objective!.Value, s.Period!.Value, s.Threshold, policies[s.Policy?.Name ?? AlertPolicy.WorkbookName], s.Runbook))],
+            [.. journey.Slos.Select(s => new SloSpec(s.Name!, s.Sli!.Value, s.Objective!.Value, s.Period!.Value, s.Threshold, policies[s.Policy?.Name ?? AlertPolicy.WorkbookName], s.Runbook)
+            {
+                Segments = s.Segments.Select(t => new SegmentObjective(t.Dimension!, t.Value!, t.Objective, t.Criticality)).ToImmutableArray(),
+            })],
             journey.Criticality,
             journey.Stage)
         {

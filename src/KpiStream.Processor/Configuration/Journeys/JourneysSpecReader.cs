@@ -23,7 +23,8 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
     private static readonly string[] JourneyFields = ["name", "owner", "description", "events", "segmentBy", "services", "conversionTimeout", "criticality", "stage", "segmentAlerting", "segmentTrafficFloor", "slos", "compositeAlerts"];
     private static readonly string[] WeightFields = ["reach", "duration"];
     private static readonly string[] EventFields = ["start", "success", "failure"];
-    private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook"];
+    private static readonly string[] SloFields = ["name", "sli", "objective", "period", "threshold", "alertPolicy", "runbook", "segments"];
+    private static readonly string[] SegmentObjectiveFields = ["segment", "objective", "criticality"];
     private static readonly string[] PolicyFields = ["name", "resolveAfter", "minimumBadEvents", "rules"];
     private static readonly string[] RuleFields = ["severity", "longWindow", "shortWindow", "burnRate"];
     private static readonly Dictionary<string, AlertSeverity> Severities = new(StringComparer.Ordinal)
@@ -175,26 +176,14 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
             }
         }
 
-        var objectiveNode = Scalar(node, path, "objective", required: true);
-        double? objective = null;
-        if (objectiveNode is not null)
-        {
-            if (double.TryParse(objectiveNode.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value < 1)
-            {
-                objective = value;
-            }
-            else
-            {
-                errors.Add(objectiveNode.Start, $"{path}.objective", $"expected a number strictly between 0 and 1 such as 0.999, got '{objectiveNode.Value}'");
-            }
-        }
-
+        var objective = Objective(node, path, required: true);
         var period = Duration(node, path, "period", required: true);
         var periodText = node.Children.TryGetValue("period", out var periodNode) ? (periodNode as YamlScalarNode)?.Value : null;
         var threshold = Duration(node, path, "threshold", required: false);
         var thresholdAt = node.Children.TryGetValue("threshold", out var thresholdNode) ? thresholdNode.Start : (Mark?)null;
         var policyNode = Scalar(node, path, "alertPolicy", required: false);
         var runbook = Runbook(node, path);
+        var segments = ReadSegmentObjectives(node, path);
         return new SloSpecV1(
             node.Start,
             path,
@@ -207,7 +196,76 @@ public sealed partial class JourneysSpecReader(SpecErrors errors)
             thresholdAt,
             policyNode is null ? null : (policyNode.Value!, policyNode.Start),
             runbook,
+            segments,
             errors.Count == errorsBefore);
+    }
+
+    /// <summary>An SLO's own terms for dimension values: <c>- {segment: plan_tier=enterprise, objective: 0.999, criticality: 3}</c>.</summary>
+    private ImmutableArray<SegmentObjectiveSpecV1> ReadSegmentObjectives(YamlMappingNode node, string path)
+    {
+        if (!node.Children.TryGetValue("segments", out var list))
+        {
+            return [];
+        }
+
+        if (list is not YamlSequenceNode sequence)
+        {
+            errors.Add(list.Start, $"{path}.segments", "expected a list of segments with their own terms, such as - {segment: plan_tier=enterprise, objective: 0.999}");
+            return [];
+        }
+
+        var segments = ImmutableArray.CreateBuilder<SegmentObjectiveSpecV1>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var itemPath = $"{path}.segments[{i}]";
+            if (Mapping(sequence.Children[i], itemPath) is not { } item)
+            {
+                continue;
+            }
+
+            CheckFields(item, itemPath, SegmentObjectiveFields);
+            string? dimension = null;
+            string? value = null;
+            if (Scalar(item, itemPath, "segment", required: true) is { } segmentNode)
+            {
+                var parts = (segmentNode.Value ?? "").Split('=');
+                if (parts is [{ Length: > 0 } d, { Length: > 0 } v] && !v.Contains(',', StringComparison.Ordinal))
+                {
+                    (dimension, value) = (d, v);
+                }
+                else
+                {
+                    errors.Add(segmentNode.Start, $"{itemPath}.segment", $"expected one dimension's value such as plan_tier=enterprise, got '{segmentNode.Value}'");
+                }
+            }
+
+            var objective = Objective(item, itemPath, required: false);
+            var criticality = Number(item, itemPath, "criticality", 0.01, 100);
+            if (!item.Children.ContainsKey("objective") && !item.Children.ContainsKey("criticality"))
+            {
+                errors.Add(item.Start, itemPath, "expected an objective, a criticality or both for the segment, found neither");
+            }
+
+            segments.Add(new SegmentObjectiveSpecV1(item.Start, itemPath, dimension, value, objective, criticality));
+        }
+
+        return segments.ToImmutable();
+    }
+
+    private double? Objective(YamlMappingNode node, string path, bool required)
+    {
+        if (Scalar(node, path, "objective", required) is not { } objectiveNode)
+        {
+            return null;
+        }
+
+        if (double.TryParse(objectiveNode.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value < 1)
+        {
+            return value;
+        }
+
+        errors.Add(objectiveNode.Start, $"{path}.objective", $"expected a number strictly between 0 and 1 such as 0.999, got '{objectiveNode.Value}'");
+        return null;
     }
 
     /// <summary>Custom alert policies, declared before the journeys that use them.</summary>

@@ -57,7 +57,11 @@ public sealed record SloSpecV1(
     Mark? ThresholdAt,
     (string Name, Mark At)? Policy,
     Uri? Runbook,
+    ImmutableArray<SegmentObjectiveSpecV1> Segments,
     bool Complete);
+
+/// <param name="Dimension">Null when <c>segment</c> is missing or not <c>dimension=value</c> (the reader has said so).</param>
+public sealed record SegmentObjectiveSpecV1(Mark At, string Path, string? Dimension, string? Value, double? Objective, double? Criticality);
 
 public sealed record CompositeAlertSpecV1(Mark At, string Path, string? Name, AlertSeverity? Severity, TimeSpan For, TimeSpan ResolveAfter, Uri? Runbook, ImmutableArray<ConditionSpecV1> When, bool Complete);
 

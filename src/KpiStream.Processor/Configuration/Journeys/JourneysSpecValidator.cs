@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using KpiStream.Core.Composites;
 using KpiStream.Core.Journeys;
 using KpiStream.Core.Slos;
@@ -46,6 +47,7 @@ public sealed class JourneysSpecValidator(SpecErrors errors)
             foreach (var slo in journey.Slos)
             {
                 Validate(slo, policies);
+                Validate(slo.Segments, journey.SegmentBy);
                 NameOnce(alertNames, slo.Name, slo.At, slo.Path);
             }
 
@@ -101,6 +103,23 @@ public sealed class JourneysSpecValidator(SpecErrors errors)
         }
 
         return policies;
+    }
+
+    /// <summary>Each segment term names a dimension the journey segments by, and each value once.</summary>
+    private void Validate(ImmutableArray<SegmentObjectiveSpecV1> segments, ImmutableArray<string> segmentBy)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var segment in segments.Where(s => s.Dimension is not null))
+        {
+            if (!segmentBy.Contains(segment.Dimension!))
+            {
+                errors.Add(segment.At, $"{segment.Path}.segment", $"expected a value of one of the journey's segmentBy dimensions ({string.Join(", ", segmentBy)}), got '{segment.Dimension}={segment.Value}'");
+            }
+            else if (!seen.Add((segment.Dimension!, segment.Value!)))
+            {
+                errors.Add(segment.At, $"{segment.Path}.segment", $"expected each segment once, '{segment.Dimension}={segment.Value}' is declared twice");
+            }
+        }
     }
 
     private void Validate(SloSpecV1 slo, Dictionary<string, SloWindow?> policies)

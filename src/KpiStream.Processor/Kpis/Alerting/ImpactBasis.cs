@@ -11,7 +11,8 @@ public abstract record ImpactBasis;
 public sealed record OutcomesOverSpan(TimeSpan During, DateTimeOffset BaselineEnd) : ImpactBasis;
 
 /// <summary>A segment's part of the journey's outcomes over a span: <paramref name="Share"/> (0 to 1) of its sessions and lost conversions.</summary>
-public sealed record ShareOfOutcomes(OutcomesOverSpan Journey, double Share) : ImpactBasis;
+/// <param name="Criticality">The segment's own weight, where its SLO gives it one; null for the journey's.</param>
+public sealed record ShareOfOutcomes(OutcomesOverSpan Journey, double Share, double? Criticality) : ImpactBasis;
 
 /// <summary>Sessions that should have arrived and did not (silence): nothing converted, no price known.</summary>
 public sealed record MissingSessions(long Sessions) : ImpactBasis;

@@ -59,7 +59,8 @@ public sealed class JourneyOutcomes(IKeyValueStore<string, JourneyBusiness> stor
             ShareOfOutcomes part when _ledgers.TryGetValue(journey.Name, out var ledgers) => Scaled(Over(ledgers, part.Journey, at), part.Share),
             _ => (0L, 0L, 0.0, 0L),
         };
-        return CustomerImpact.Estimate(affected, converted, baselineConversion, orderValue, journey.Criticality, journey.Stage, firingFor, catalog.ImpactWeights);
+        var criticality = basis is ShareOfOutcomes { Criticality: { } own } ? own : journey.Criticality;
+        return CustomerImpact.Estimate(affected, converted, baselineConversion, orderValue, criticality, journey.Stage, firingFor, catalog.ImpactWeights);
     }
 
     private static (long Affected, long Converted, double BaselineConversion, long OrderValue) Scaled((long Affected, long Converted, double BaselineConversion, long OrderValue) outcomes, double share) =>

@@ -109,8 +109,8 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             }
 
             var slo = subject.Slo;
-            var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), slo.Objective);
-            var budget = new ErrorBudget(slo.Objective, subject.Hours.Over(slo.Period, minuteStart));
+            var evaluation = slo.Alerting.Evaluate(w => subject.Minutes.Over(w.Duration, minuteStart), subject.Objective);
+            var budget = new ErrorBudget(subject.Objective, subject.Hours.Over(slo.Period, minuteStart));
 
             // Most urgent first: a page stepped before the ticket of the same subject.
             foreach (var severity in subject.Judged ? Enum.GetValues<AlertSeverity>() : [])
@@ -306,7 +306,7 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
         DateTimeOffset? onset = null;
         foreach (var rule in rules)
         {
-            var rate = rule.BurnRateThreshold * (1 - subject.Slo.Objective);
+            var rate = rule.BurnRateThreshold * (1 - subject.Objective);
             for (var minute = minuteStart; minute > minuteStart - rule.LongWindow.Duration; minute -= Minute)
             {
                 var counts = subject.Minutes.Over(Minute, minute);
@@ -347,14 +347,15 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
             var span = firing ? Evaluation.Tripped.Where(r => r.Severity == transition.Severity).Max(r => r.LongWindow.Duration) : firingFor;
             var tripped = firing ? Evaluation.TrippedWindows(transition.Severity) : [];
             var where = Slo.IsJourneyWide ? "" : $" in {Slo.SegmentKey}";
+            var ownObjective = Slo.Objective == slo.Objective ? "" : string.Create(CultureInfo.InvariantCulture, $" (objective {Slo.Objective * 100:0.###}%)");
             var share = Slo.IsJourneyWide ? 1 : Judge.ShareOf(Slo, span, MinuteStart);
             var summary = firing
-                ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey}{where} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; ")
+                ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey}{where}{ownObjective} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; ")
                     + (Slo.IsJourneyWide ? $"worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}" : string.Create(CultureInfo.InvariantCulture, $"{share * 100:0.#}% of the journey's traffic"))
                 : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {journey}{where} after {firingFor.TotalMinutes:0} min");
             // Lost conversions are judged against the hour before the alert's own hour; a segment's are its share of the journey's.
             var outcomes = new OutcomesOverSpan(span, transition.StartedAt - Hour);
-            ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, share);
+            ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, share, Slo.Criticality);
             return new AlertDescription(slo.Name, Slo.SegmentKey, summary, slo.Runbook, impact)
             {
                 BurnRates = Evaluation.BurnRates,

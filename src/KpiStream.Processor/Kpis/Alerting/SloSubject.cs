@@ -23,6 +23,12 @@ public sealed class SloSubject(JourneySpec journey, SloSpec slo, string segmentK
 
     public bool IsJourneyWide => SegmentKey == AllSegments;
 
+    /// <summary>The objective the subject is judged against: the segment's own where the SLO gives its values one.</summary>
+    public double Objective { get; } = slo.ObjectiveIn(segmentKey);
+
+    /// <summary>The weight of the subject's alerts where the SLO gives its values one; null for the journey's.</summary>
+    public double? Criticality { get; } = slo.CriticalityIn(segmentKey);
+
     /// <summary>The key of the same SLO's journey-wide subject.</summary>
     public string JourneyWideKey => KeyOf(Slo.Name, Journey.Name, AllSegments);
 
