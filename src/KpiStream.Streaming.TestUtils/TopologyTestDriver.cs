@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using KpiStream.Streaming.Processors;
 using KpiStream.Streaming.Records;
 using KpiStream.Streaming.Runtime;
+using KpiStream.Streaming.Stores;
 
 namespace KpiStream.Streaming.TestUtils;
 
@@ -22,6 +23,7 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
     private readonly Queue<OutgoingRecord> _pending = new();
     private readonly Dictionary<string, List<OutgoingRecord>> _outputs = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), List<OutgoingRecord>> _logs = [];
+    private readonly Dictionary<(string Topic, int Partition, string Store), List<ChangelogEntry>> _changelogs = [];
 
     /// <param name="partitions">Partition count of every topic the topology reads or writes.</param>
     public TopologyTestDriver(Topology topology, IReadOnlyDictionary<string, int> partitions, TimeProvider clock)
@@ -29,17 +31,23 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
         _topology = topology;
         _partitions = partitions;
         _clock = clock;
-        foreach (var sub in topology.SubTopologies)
+        StartTasks();
+    }
+
+    /// <summary>
+    /// Closes every task and starts it afresh from what its stores' changelogs hold as of the last
+    /// <see cref="Commit"/>, as a task does when it is assigned again after a crash or a rebalance:
+    /// what was processed since is lost from the state (its outputs stay written; <see cref="Replay"/>
+    /// delivers its input again).
+    /// </summary>
+    public void Restart()
+    {
+        foreach (var task in _tasks.Values)
         {
-            foreach (var topic in sub.SourceTopics)
-            {
-                for (var partition = 0; partition < PartitionCountOf(topic); partition++)
-                {
-                    _tasks[(topic, partition)] = new StreamTask(new TaskId(sub.Id, partition), sub, topology, this, clock, stateDirectory: null);
-                    _tasks[(topic, partition)].Initialize();
-                }
-            }
+            task.Dispose();
         }
+
+        StartTasks();
     }
 
     public void Pipe(string topic, int partition, byte[]? key, byte[]? value, DateTimeOffset timestamp, ImmutableArray<RecordHeader> headers = default)
@@ -85,10 +93,18 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
         }
 
         Drain();
-        foreach (var store in _tasks.Values.SelectMany(t => t.ChangeLoggedStores))
+        foreach (var ((topic, partition), task) in _tasks)
         {
-            // No changelog topics here: flushing moves each cache to its store, as a commit does.
-            store.Flush(_ => { });
+            foreach (var store in task.ChangeLoggedStores)
+            {
+                // The changelog of each store is kept here, not in topics, for Restart.
+                if (!_changelogs.TryGetValue((topic, partition, store.Name), out var changelog))
+                {
+                    _changelogs[(topic, partition, store.Name)] = changelog = [];
+                }
+
+                store.Flush(changelog.Add);
+            }
         }
     }
 
@@ -107,6 +123,30 @@ public sealed class TopologyTestDriver : IRecordOutput, IDisposable
     void IRecordOutput.Send(OutgoingRecord record) => _pending.Enqueue(record);
 
     int IRecordOutput.PartitionCount(string topic) => PartitionCountOf(topic);
+
+    private void StartTasks()
+    {
+        foreach (var sub in _topology.SubTopologies)
+        {
+            foreach (var topic in sub.SourceTopics)
+            {
+                for (var partition = 0; partition < PartitionCountOf(topic); partition++)
+                {
+                    var task = new StreamTask(new TaskId(sub.Id, partition), sub, _topology, this, _clock, stateDirectory: null);
+                    foreach (var store in task.ChangeLoggedStores)
+                    {
+                        foreach (var entry in _changelogs.GetValueOrDefault((topic, partition, store.Name)) ?? [])
+                        {
+                            store.Restore(entry);
+                        }
+                    }
+
+                    task.Initialize();
+                    _tasks[(topic, partition)] = task;
+                }
+            }
+        }
+    }
 
     private int PartitionCountOf(string topic) =>
         _partitions.TryGetValue(topic, out var count) ? count : throw new ArgumentException($"No partition count given for topic '{topic}'.");

@@ -105,6 +105,9 @@ internal sealed class KpiTopologyHarness : IDisposable
     /// <summary>Commits, as the runtime does every commit interval: stage 1 sends changed partials and its stream time.</summary>
     public void Commit() => _driver.Commit();
 
+    /// <summary>Restarts every task from its stores' changelogs as of the last <see cref="Commit"/>.</summary>
+    public void Restart() => _driver.Restart();
+
     /// <summary>Lets wall-clock time pass and runs the tasks' wall-clock punctuation.</summary>
     public void AdvanceWallClock(TimeSpan by)
     {

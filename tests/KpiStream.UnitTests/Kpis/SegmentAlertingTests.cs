@@ -84,6 +84,37 @@ public class SegmentAlertingTests
         Assert.Equal(5, harness.SampleValue(MetricNames.SloBurnRate, "region=ap-south", "1h"), 9);
     }
 
+    [Theory]
+    [InlineData("dimensions", null)]
+    [InlineData("combinations", "device=ios,region=ap-south")]
+    public void A_failure_confined_to_one_combination_pages_for_it_only_where_the_journey_judges_combinations(string mode, string? paged)
+    {
+        // Every minute: 30 web checkouts in eu-west, 19 web and 1 ios in ap-south, 19 ios in eu-west. The ios checkouts of
+        // ap-south fail from minute 60. region=ap-south and device=ios each see 1 failure in 20 (5%, 5x against 1%), under
+        // both page rules (14.4x, 6x) for good, and the journey 1 in 69. The combination fails completely: judged, it pages as
+        // the 2% region did above, at the end of minute 63 (4 of its 64 checkouts bad over 6h, 4 of 30 over 30m).
+        var catalog = JourneysFile.Parse(SampleJourneys.Yaml.Replace("segmentBy: [region, device]", $"segmentBy: [region, device]\n    segmentAlerting: {mode}", StringComparison.Ordinal), $"{mode}.yaml");
+        using var harness = new KpiTopologyHarness(T0.AddHours(3), catalog: catalog);
+        for (var minute = 0; minute < 90; minute++)
+        {
+            var at = T0.AddMinutes(minute);
+            for (var i = 0; i < 69; i++)
+            {
+                var (region, device) = i < 30 ? ("eu-west", "web") : i < 49 ? ("ap-south", "web") : i < 50 ? ("ap-south", "ios") : ("eu-west", "ios");
+                Checkout(harness, $"m{minute}-{i}", region, at.AddSeconds(i * 0.8), fails: minute >= 60 && i == 49, device: device);
+            }
+
+            if (minute % 30 == 0)
+            {
+                harness.Commit();
+            }
+        }
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        Assert.Equal(paged is null ? [] : [(paged, T0.AddMinutes(64))], harness.Alerts().Select(a => (a.SegmentKey, a.StartedAt)));
+    }
+
     [Fact]
     public void A_segment_below_the_traffic_floor_does_not_page_and_is_counted()
     {
@@ -146,6 +177,48 @@ public class SegmentAlertingTests
         harness.ReplayRepartition();
         harness.Commit();
         Assert.Equal(2, harness.Incidents().Count);
+    }
+
+    [Fact]
+    public void A_restart_between_the_region_page_and_the_journey_wide_page_keeps_them_one_incident()
+    {
+        // As above, with every task restarted from its changelogs after minute 70: the same alerts, the same incident.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        Traffic(harness, minutes: 71, perMinute: 49, apSouthEvery: 1, everyoneFailsFrom: 75);
+        harness.Commit();
+        harness.Restart();
+        Traffic(harness, minutes: 90, perMinute: 49, apSouthEvery: 1, everyoneFailsFrom: 75, firstMinute: 71);
+        harness.AdvanceAllPartitions(T0.AddMinutes(91));
+
+        var id = $"checkout@{T0.AddMinutes(64).ToUnixTimeMilliseconds()}";
+        Assert.Equal([("region=ap-south", id), ("*", id)], harness.Alerts().Select(a => (a.SegmentKey, a.IncidentId!)));
+        Assert.Equal([1, 2], harness.Incidents().Select(i => i.Alerts.Length));
+        Assert.All(harness.Incidents(), i => Assert.Equal(id, i.IncidentId));
+    }
+
+    [Fact]
+    public void A_segment_forgotten_while_quiet_comes_back_with_a_fresh_budget_after_a_restart_too()
+    {
+        // early-0 fails 10 of 30 checkouts at T0, then is quiet for four days (the workbook's history is three) and forgotten.
+        using var harness = new KpiTopologyHarness(T0.AddDays(5));
+        for (var i = 0; i < 30; i++)
+        {
+            Checkout(harness, $"early{i}", "early-0", T0.AddMinutes(i), fails: i < 10);
+        }
+
+        var later = T0.AddDays(4);
+        harness.AdvanceAllPartitions(later);
+        harness.Commit();
+        harness.Restart();
+
+        // It comes back with 30 good checkouts: its budget counts from its return, untouched, as it would without the restart.
+        for (var i = 0; i < 30; i++)
+        {
+            Checkout(harness, $"back{i}", "early-0", later.AddMinutes(i), fails: false);
+        }
+
+        harness.AdvanceAllPartitions(later.AddMinutes(31));
+        Assert.Equal(1, harness.SampleValue(MetricNames.SloErrorBudgetRemaining, "region=early-0"));
     }
 
     [Fact]
@@ -231,9 +304,9 @@ public class SegmentAlertingTests
     }
 
     /// <summary>Checkouts of 10.00 EUR, each started and ended within its minute: <paramref name="perMinute"/> in eu-west, and one in ap-south every <paramref name="apSouthEvery"/> minutes, which fails from minute 60.</summary>
-    private static void Traffic(KpiTopologyHarness harness, int minutes, int perMinute, int apSouthEvery, int? everyoneFailsFrom = null, DateTimeOffset? start = null)
+    private static void Traffic(KpiTopologyHarness harness, int minutes, int perMinute, int apSouthEvery, int? everyoneFailsFrom = null, DateTimeOffset? start = null, int firstMinute = 0)
     {
-        for (var minute = 0; minute < minutes; minute++)
+        for (var minute = firstMinute; minute < minutes; minute++)
         {
             var at = (start ?? T0).AddMinutes(minute);
             for (var i = 0; i < perMinute; i++)
@@ -262,11 +335,11 @@ public class SegmentAlertingTests
                 StringComparison.Ordinal),
             "segment-terms.yaml");
 
-    private static void Checkout(KpiTopologyHarness harness, string session, string region, DateTimeOffset at, bool fails)
+    private static void Checkout(KpiTopologyHarness harness, string session, string region, DateTimeOffset at, bool fails, string device = "web")
     {
-        harness.Pipe(Events.Of($"{session}-b", "checkout_started", "checkout", session, at, region: region));
+        harness.Pipe(Events.Of($"{session}-b", "checkout_started", "checkout", session, at, region: region, device: device));
         harness.Pipe(fails
-            ? Events.Of($"{session}-e", "checkout_failed", "checkout", session, at.AddMilliseconds(500), region: region)
-            : Events.Of($"{session}-e", "checkout_completed", "checkout", session, at.AddMilliseconds(500), region: region, amount: 1_000, currency: "EUR"));
+            ? Events.Of($"{session}-e", "checkout_failed", "checkout", session, at.AddMilliseconds(500), region: region, device: device)
+            : Events.Of($"{session}-e", "checkout_completed", "checkout", session, at.AddMilliseconds(500), region: region, device: device, amount: 1_000, currency: "EUR"));
     }
 }

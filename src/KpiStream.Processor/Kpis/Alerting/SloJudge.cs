@@ -146,10 +146,23 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     public void Expire(DateTimeOffset closedThrough)
     {
         // A segment quiet for its whole history is forgotten, ledgers and all, and its place among the judged segments freed;
-        // it starts afresh if it comes back (its budget then counts from its return). Its stored minutes expire by then too.
+        // it starts afresh if it comes back (its budget then counts from its return). Its stored minutes expire by then too;
+        // its stored hours go with it, or a restart would bring back the budget it came back without.
         foreach (var quiet in _subjects.Values.Where(s => !s.IsJourneyWide && (s.Minutes.Newest is not { } newest || newest + s.Slo.Alerting.History.Duration <= closedThrough)).ToList())
         {
             _subjects.Remove(quiet.Key);
+            if (quiet.Hours.Newest is { } newestHour)
+            {
+                for (var hour = newestHour; hour > newestHour - quiet.Slo.Period; hour -= Hour)
+                {
+                    var hourKey = $"{quiet.Key}|{hour.ToUnixTimeMilliseconds()}";
+                    if (_hours.TryGet(hourKey, out _))
+                    {
+                        _hours.Delete(hourKey);
+                    }
+                }
+            }
+
             if (quiet.Judged)
             {
                 _judgedSegments[(quiet.Slo.Name, quiet.Journey.Name)]--;
