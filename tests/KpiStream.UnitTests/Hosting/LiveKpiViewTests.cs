@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Hosting;
 using KpiStream.Processor.Kpis.Alerting;
@@ -56,6 +57,23 @@ public class LiveKpiViewTests
             burn, ["5m", "1h"], 2.44, At, null, "team-payments", null, new CustomerImpact(180, 0, 9), [], "Page");
 
         Assert.Contains("5m:100x 30m:30x 1h:15x 6h:2.5x 1d:4x 3d:1.3x", Text(LiveKpiView.Render([alert])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_incident_is_one_row_listing_its_alerts_and_annotations_with_its_impact_and_detection_delay()
+    {
+        var incident = new IncidentReport(
+            "checkout@1", IncidentState.Open, AlertSeverity.Page, "checkout", "team-payments", At, null,
+            [
+                new IncidentAlert("a1", "checkout-success", "region=sa-east", AlertSeverity.Page, AlertStatus.Firing, At, Annotation: true),
+                new IncidentAlert("a2", "checkout-success", "*", AlertSeverity.Page, AlertStatus.Firing, At.AddMinutes(5), Annotation: false),
+            ],
+            ["region=sa-east"], "region=sa-east", new CustomerImpact(1_200, 45_000, 12), [], "Page", TimeSpan.FromMinutes(4));
+
+        Assert.Matches(
+            @"OPEN\s+│\s+page\s+│\s+checkout\s+│\s+checkout-success in region=sa-east page \(annotation\); checkout-success page\s+│\s+region=sa-east\s+│\s+11-23 12:34\s+│\s+-\s+│\s+4 min\s+│\s+1200\s+│\s+450\.00",
+            Text(LiveKpiView.Render([incident])));
+        Assert.Contains("none open", Text(LiveKpiView.Render(Array.Empty<IncidentReport>())), StringComparison.Ordinal);
     }
 
     private static string Text(IRenderable table)
