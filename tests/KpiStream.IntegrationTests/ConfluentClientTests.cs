@@ -44,9 +44,15 @@ public sealed class ConfluentClientTests
         // Six bad of seven against a 99% objective: a burn rate of (6/7)/0.01 in each window that holds minute 0.
         Assert.Equal(6.0 / 7 / 0.01, (double)((IDictionary<string, object>)page["burn_rates"])["1h"], 9);
         Assert.Equal(6.0 / 7 / 0.01, (double)((IDictionary<string, object>)page["burn_rates"])["5m"], 9);
+        // The page opened its journey's incident, which lists it.
+        var incidents = ConfluentSerdes.ReadAll(processor.Bootstrap, registry, processor.Topics.KpiIncidents);
+        var incidentId = $"checkout@{T0.AddMinutes(1).ToUnixTimeMilliseconds()}";
+        Assert.Equal(incidentId, (string)page["incident_id"]);
+        var incident = incidents.Last(i => i.Key == incidentId).Value;
+        Assert.Equal(("OPEN", "PAGE", (string)page["alert_id"]), (((GenericEnum)incident["state"]).Value, ((GenericEnum)incident["severity"]).Value, (string)((GenericRecord)Assert.Single((object[])incident["alerts"]))["alert_id"]));
 
         // Python: Debian's confluent-kafka asks the same registry for each writer schema; avro decodes.
-        var (exit, output, errors) = await RunPythonReaderAsync(processor.Bootstrap, registryUrl, processor.Topics.KpiWindowed, processor.Topics.KpiAlerts);
+        var (exit, output, errors) = await RunPythonReaderAsync(processor.Bootstrap, registryUrl, processor.Topics.KpiWindowed, processor.Topics.KpiAlerts, processor.Topics.KpiIncidents);
         Assert.True(exit == 0, errors);
         var records = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var fromPython = records.Single(r => r.GetProperty("topic").GetString() == processor.Topics.KpiWindowed && r.GetProperty("key").GetString() == windowKey).GetProperty("value");
@@ -57,7 +63,9 @@ public sealed class ConfluentClientTests
         // The same double, bit for bit, from both decoders.
         Assert.Equal(((string)page["alert_id"], (double)((IDictionary<string, object>)page["burn_rates"])["1h"]), (pythonPage.GetProperty("alert_id").GetString()!, pythonPage.GetProperty("burn_rates").GetProperty("1h").GetDouble()));
         Assert.Equal($"checkout-success|checkout|*|page@{T0.AddMinutes(1).ToUnixTimeMilliseconds()}", (string)page["alert_id"]);
-        Assert.Equal(windows.Count + alerts.Count, records.Count);
+        var pythonIncident = records.Last(r => r.GetProperty("topic").GetString() == processor.Topics.KpiIncidents).GetProperty("value");
+        Assert.Equal((incidentId, "OPEN"), (pythonIncident.GetProperty("incident_id").GetString()!, pythonIncident.GetProperty("state").GetString()!));
+        Assert.Equal(windows.Count + alerts.Count + incidents.Count, records.Count);
     }
 
     private static async Task<(int Exit, string Output, string Errors)> RunPythonReaderAsync(string bootstrap, Uri registryUrl, params string[] topics)
