@@ -16,8 +16,10 @@ run: build
 	$(DOTNET) $(PROCESSOR_DLL) run $(ARGS)
 
 ## test-deps: Debian packages of the clients the tests check KpiStream with, which share no code with it:
-## kcat (Kafka CLI), and Python's confluent-kafka with requests and avro (a registry-aware reader of the outputs).
-TEST_PACKAGES := kcat python3-confluent-kafka python3-requests python3-avro
+## kcat (Kafka CLI), Python's confluent-kafka with requests and avro (a registry-aware reader of the outputs),
+## Prometheus (promtool for the health rules, a server that scrapes a demo for the dashboard's queries) and Alertmanager
+## (where the forwarder sends alerts).
+TEST_PACKAGES := kcat python3-confluent-kafka python3-requests python3-avro prometheus prometheus-alertmanager
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

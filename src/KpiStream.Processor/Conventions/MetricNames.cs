@@ -37,6 +37,13 @@ public static class MetricNames
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
     public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
+    public const string JourneyMinute = "kpistream_journey_minute_timestamp_seconds";
+    public const string JourneyAttempts = "kpistream_journey_attempts";
+    public const string JourneySuccess = "kpistream_journey_success_ratio";
+    public const string JourneyConversion = "kpistream_journey_conversion_ratio";
+    public const string JourneyRequestErrors = "kpistream_journey_request_error_ratio";
+    public const string JourneyLatencyP95 = "kpistream_journey_latency_p95_seconds";
+    public const string JourneyRevenue = "kpistream_journey_revenue_minor";
     public const string IncidentsOpened = "kpistream_incidents_opened_total";
     public const string IncidentsOpen = "kpistream_incidents_open";
     public const string MeanTimeToDetect = "kpistream_mean_time_to_detect_seconds";
@@ -57,6 +64,7 @@ public static class MetricNames
     public const string PartitionLabel = "partition";
     public const string ReasonLabel = "reason";
     public const string JourneyLabel = "journey";
+    public const string CurrencyLabel = "currency";
     public const string ServiceLabel = "service";
     public const string SegmentLabel = "segment";
     public const string SloLabel = "slo";

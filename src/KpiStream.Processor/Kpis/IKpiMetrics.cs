@@ -1,4 +1,5 @@
 using KpiStream.Core.Incidents;
+using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Kpis.Alerting;
@@ -39,4 +40,7 @@ public interface IKpiMetrics
 
     /// <summary>The journey's mean time to detect over its incidents of the last 28 days of event time; null when none has a detection delay.</summary>
     void MeanTimeToDetect(string journey, TimeSpan? mean);
+
+    /// <summary>A journey's minute became final: its KPIs, every segment summed.</summary>
+    void JourneyMinute(string journey, DateTimeOffset start, KpiCounters counters);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KpiStream.Core.Incidents;
+using KpiStream.Core.Kpis;
 using KpiStream.Core.Slos;
 using KpiStream.Core.Validation;
 using KpiStream.Processor.Configuration;
@@ -18,6 +19,7 @@ namespace KpiStream.Processor.Observability;
 public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
 {
     private readonly SloMetrics _slos;
+    private readonly JourneyKpiMetrics _journeys;
 
     private readonly Counter _consumed;
     private readonly Counter _produced;
@@ -49,6 +51,7 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
     {
         var factory = Metrics.WithCustomRegistry(registry);
         _slos = new SloMetrics(factory);
+        _journeys = new JourneyKpiMetrics(factory);
         _consumed = factory.CreateCounter(MetricNames.RecordsConsumed, "Records read from Kafka and handed to a task, per topic (not those fetched for a task still restoring, which it reads again).", MetricNames.TopicLabel);
         _produced = factory.CreateCounter(MetricNames.RecordsProduced, "Records written in committed transactions, per topic.", MetricNames.TopicLabel);
         _deadLettered = factory.CreateCounter(MetricNames.RecordsDeadLettered, "Records sent to the dead-letter topic, per source topic and reason.", MetricNames.TopicLabel, MetricNames.ReasonLabel);
@@ -156,4 +159,6 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
     public void IncidentChanged(IncidentReport incident, bool opened) => _slos.IncidentChanged(incident, opened);
 
     public void MeanTimeToDetect(string journey, TimeSpan? mean) => _slos.MeanTimeToDetect(journey, mean);
+
+    public void JourneyMinute(string journey, DateTimeOffset start, KpiCounters counters) => _journeys.Minute(journey, start, counters);
 }

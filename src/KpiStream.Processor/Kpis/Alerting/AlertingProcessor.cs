@@ -90,6 +90,7 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
             for (; next < minutes.Count && minutes[next].Start < end; next++)
             {
                 _outcomes.Record(minutes[next]);
+                metrics.JourneyMinute(minutes[next].Journey.Name, minutes[next].Start, minutes[next].Total);
                 foreach (var judge in judges)
                 {
                     judge.Record(minutes[next]);
