@@ -90,6 +90,10 @@ public class CliTests
         Assert.Contains("kpistream_records_consumed_total{topic=\"domain-events\"}", metrics, StringComparison.Ordinal);
         // Funnel, telemetry and windows of 6 partitions each, and deployments of 1.
         Assert.Contains("kpistream_assigned_tasks 19", metrics, StringComparison.Ordinal);
+        // What /readyz and /healthz answer, as series for alert rules.
+        Assert.Contains("kpistream_ready 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("kpistream_streams_state{state=\"running\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("kpistream_streams_state{state=\"failed\"} 0", metrics, StringComparison.Ordinal);
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
     }
 

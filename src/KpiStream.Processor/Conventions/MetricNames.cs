@@ -37,6 +37,8 @@ public static class MetricNames
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
     public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
+    public const string StreamsState = "kpistream_streams_state";
+    public const string Ready = "kpistream_ready";
     public const string JourneyMinute = "kpistream_journey_minute_timestamp_seconds";
     public const string JourneyAttempts = "kpistream_journey_attempts";
     public const string JourneySuccess = "kpistream_journey_success_ratio";

@@ -132,6 +132,7 @@ public static class KpiStreamApp
 
         var runtime = app.Services.GetRequiredService<StreamsRuntime>();
         MapEndpoints(app, registry, runtime);
+        RuntimeStateMetrics.Register(registry, runtime);
         logger.LogInformation("Journeys {Journeys}; topology:{NewLine}{Topology}", string.Join(", ", catalog.Journeys.Select(j => j.Name)), Environment.NewLine, topology.Describe());
         try
         {
@@ -207,10 +208,8 @@ public static class KpiStreamApp
         app.MapGet("/healthz", () => runtime.State == StreamsState.Failed
             ? Results.Text("failed", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
-        app.MapGet("/readyz", () => runtime.State != StreamsState.Running
-            ? Results.Text(runtime.State.ToString().ToLowerInvariant(), statusCode: StatusCodes.Status503ServiceUnavailable)
-            : runtime.WaitingFor is [_, ..] waiting
-                ? Results.Text($"waiting for {string.Join("; ", waiting)}", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready"));
+        app.MapGet("/readyz", () => Readiness.Of(runtime) is var readiness && readiness.Ready
+            ? Results.Text(readiness.Text)
+            : Results.Text(readiness.Text, statusCode: StatusCodes.Status503ServiceUnavailable));
     }
 }
