@@ -6,6 +6,7 @@ var root = new RootCommand("KpiStream: customer-outcome KPIs and SLOs from Kafka
     RunCommand.Create(),
     ValidateCommand.Create(),
     KafkaCommand.Create(),
+    AlertsCommand.Create(),
 };
 
 var parse = root.Parse(args);

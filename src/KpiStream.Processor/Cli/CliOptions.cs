@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Net;
 using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Forwarding;
+using KpiStream.Processor.Hosting;
 
 namespace KpiStream.Processor.Cli;
 
 /// <summary>Options shared by several commands.</summary>
 internal static class CliOptions
 {
+    private const string RegistrySetting = "a Schema Registry client setting";
+
     public static Option<string> Config() => new("--config")
     {
         Description = "Journeys and SLOs specification (YAML).",
@@ -51,6 +55,73 @@ internal static class CliOptions
     /// </summary>
     public static Option<Uri?> HttpUrl(string name, string description) =>
         Parsed(name, description, "an absolute http(s) URL such as http://schema-registry:8081", text => HttpUrls.TryParse(text, out var url) ? url : null);
+
+    public static (Option<string[]> Properties, Option<string?> File) KafkaSettings() =>
+        (new Option<string[]>("--kafka-property", "-X")
+        {
+            Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
+            AllowMultipleArgumentsPerToken = false,
+        },
+        new Option<string?>("--kafka-config") { Description = "A file of librdkafka settings as key=value lines (# comments), e.g. SASL credentials from a mounted secret; merged with -X, each key in one place." });
+
+    /// <summary>The librdkafka settings from -X, --kafka-config and the KPISTREAM_KAFKA_ environment variables.</summary>
+    public static IReadOnlyDictionary<string, string> KafkaSettings(ParseResult parse, (Option<string[]> Properties, Option<string?> File) options) =>
+        SettingsFile.WithEnvironment(
+            KafkaClientSettings.WithFile(KafkaClientSettings.Parse(parse.GetValue(options.Properties) ?? []), parse.GetValue(options.File)),
+            RunOptions.KafkaVariablePrefix,
+            "-X or --kafka-config",
+            SettingsFile.ProcessEnvironment());
+
+    public static (Option<string[]> Properties, Option<string?> File) RegistrySettings() =>
+        (new Option<string[]>("--schema-registry-property", "-S")
+        {
+            Description = "A setting of Confluent's Schema Registry client as key=value (repeatable), e.g. basic.auth.user.info; with --schema-registry-url.",
+            AllowMultipleArgumentsPerToken = false,
+        },
+        new Option<string?>("--schema-registry-config") { Description = "A file of Schema Registry client settings as key=value lines (# comments), e.g. credentials from a mounted secret; merged with -S, each key in one place." });
+
+    /// <summary>The Schema Registry client settings from -S, --schema-registry-config and the KPISTREAM_SCHEMA_REGISTRY_ environment variables.</summary>
+    public static IReadOnlyDictionary<string, string> RegistrySettings(ParseResult parse, (Option<string[]> Properties, Option<string?> File) options) =>
+        SettingsFile.WithEnvironment(
+            SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(options.Properties) ?? [], "-S", RegistrySetting), parse.GetValue(options.File), "--schema-registry-config", "-S", RegistrySetting),
+            RunOptions.SchemaRegistryVariablePrefix,
+            "-S or --schema-registry-config",
+            SettingsFile.ProcessEnvironment());
+
+    /// <summary>A repeatable <see cref="HttpUrl"/>: every value must be an absolute http(s) URL.</summary>
+    public static Option<Uri[]> HttpUrlList(string name, string description) => new(name)
+    {
+        Description = description,
+        AllowMultipleArgumentsPerToken = false,
+        CustomParser = result =>
+        {
+            var urls = new List<Uri>();
+            foreach (var token in result.Tokens)
+            {
+                if (HttpUrls.TryParse(token.Value, out var url))
+                {
+                    urls.Add(url);
+                }
+                else
+                {
+                    result.AddError($"{name}: expected an absolute http(s) URL such as http://alertmanager:9093, got '{token.Value}'.");
+                }
+            }
+
+            return [.. urls];
+        },
+    };
+
+    /// <summary>The Alertmanager options `run` and `alerts forward` share: where to send and how often firing alerts are sent again.</summary>
+    public static (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval) Alertmanager() =>
+        (HttpUrlList("--alertmanager-url", "Alertmanager to send kpi.alerts to (its API v2), e.g. http://alertmanager:9093; repeat for each of a cluster."),
+         Duration("--alertmanager-resend-interval", "How often firing alerts are sent to Alertmanager again, below its resolve timeout (default 1m; 1s to 2m30s)."));
+
+    /// <summary>The Alertmanager options as parsed; null when no URL is given.</summary>
+    public static AlertmanagerOptions? Alertmanager(ParseResult parse, (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval) options) =>
+        parse.GetValue(options.Urls) is { Length: > 0 } urls
+            ? new AlertmanagerOptions { Urls = urls, ResendInterval = parse.GetValue(options.ResendInterval) ?? new AlertmanagerOptions().ResendInterval }
+            : null;
 
     public static Option<IPAddress?> IpAddress(string name, string description) =>
         Parsed(name, description, "an IP address such as 127.0.0.1, 0.0.0.0 or ::1", text => IPAddress.TryParse(text, out var address) ? address : null);

@@ -10,8 +10,6 @@ namespace KpiStream.Processor.Cli;
 /// <summary>`kpistream run`: the processor.</summary>
 internal static class RunCommand
 {
-    private const string RegistrySetting = "a Schema Registry client setting";
-
     public static Command Create()
     {
         var config = CliOptions.Config();
@@ -43,19 +41,9 @@ internal static class RunCommand
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var instanceId = new Option<string?>("--instance-id") { Description = "Static group membership: a stable id unique to this instance (e.g. the pod name), so a restart within the session timeout resumes its tasks without a rebalance." };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
-        var kafkaProperties = new Option<string[]>("--kafka-property", "-X")
-        {
-            Description = "A librdkafka setting for every Kafka client, as key=value (repeatable): SASL, TLS, timeouts.",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var registryProperties = new Option<string[]>("--schema-registry-property", "-S")
-        {
-            Description = "A setting of Confluent's Schema Registry client as key=value (repeatable), e.g. basic.auth.user.info; with --schema-registry-url.",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var registryConfig = new Option<string?>("--schema-registry-config") { Description = "A file of Schema Registry client settings as key=value lines (# comments), e.g. credentials from a mounted secret; merged with -S, each key in one place." };
+        var (kafkaProperties, kafkaConfig) = CliOptions.KafkaSettings();
+        var (registryProperties, registryConfig) = CliOptions.RegistrySettings();
         var noAutoRegister = new Option<bool>("--no-schema-auto-register") { Description = "Do not register the output schemas at the Schema Registry (a production registry whose subjects are managed elsewhere): they must be there already, or start-up stops naming the subject." };
-        var kafkaConfig = new Option<string?>("--kafka-config") { Description = "A file of librdkafka settings as key=value lines (# comments), e.g. SASL credentials from a mounted secret; merged with -X, each key in one place." };
         var topicPrefix = new Option<string>("--topic-prefix") { Description = "Prefix of every input and output topic name.", DefaultValueFactory = _ => "" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Directory of the tasks' RocksDB stores (default: a folder in the temp directory)." };
         var speedUp = new Option<double>("--demo-speed-up") { Description = "Demo event time per wall-clock time.", DefaultValueFactory = _ => 60 };
@@ -67,9 +55,11 @@ internal static class RunCommand
             DefaultValueFactory = _ => DemoScenario.HealthyName,
         };
         scenario.AcceptOnlyFromAmong([.. DemoScenario.All.Select(s => s.Name)]);
+        var alertmanager = CliOptions.Alertmanager();
         var command = new Command("run", "Run the KPI processor.")
         {
             config, bootstrap, registryUrl, registryPort, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            alertmanager.Urls, alertmanager.ResendInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,14 +71,11 @@ internal static class RunCommand
                 SchemaRegistryUrl = parse.GetValue(registryUrl),
                 SchemaRegistryPort = parse.GetValue(registryPort),
                 SchemaAutoRegister = !parse.GetValue(noAutoRegister),
-                SchemaRegistryProperties = SettingsFile.WithEnvironment(
-                    SettingsFile.Merge(KafkaClientSettings.Parse(parse.GetValue(registryProperties) ?? [], "-S", RegistrySetting), parse.GetValue(registryConfig), "--schema-registry-config", "-S", RegistrySetting),
-                    RunOptions.SchemaRegistryVariablePrefix,
-                    "-S or --schema-registry-config",
-                    SettingsFile.ProcessEnvironment()),
+                SchemaRegistryProperties = CliOptions.RegistrySettings(parse, (registryProperties, registryConfig)),
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsAddress = parse.GetValue(metricsAddress),
                 Duration = parse.GetValue(duration),
+                Alertmanager = CliOptions.Alertmanager(parse, alertmanager),
                 StartupTimeout = parse.GetValue(startupTimeout) ?? defaults.StartupTimeout,
                 EmbeddedBrokers = parse.GetValue(brokers),
                 InputPartitions = parse.GetValue(partitions),
@@ -99,11 +86,7 @@ internal static class RunCommand
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 CommitInterval = parse.GetValue(commitInterval) ?? defaults.CommitInterval,
                 StreamThreads = parse.GetValue(streamThreads),
-                KafkaProperties = SettingsFile.WithEnvironment(
-                    KafkaClientSettings.WithFile(KafkaClientSettings.Parse(parse.GetValue(kafkaProperties) ?? []), parse.GetValue(kafkaConfig)),
-                    RunOptions.KafkaVariablePrefix,
-                    "-X or --kafka-config",
-                    SettingsFile.ProcessEnvironment()),
+                KafkaProperties = CliOptions.KafkaSettings(parse, (kafkaProperties, kafkaConfig)),
                 PseudonymizationKey = Environment.GetEnvironmentVariable(RunOptions.PseudonymizationKeyVariable),
                 Demo = parse.GetValue(demo) ? new DemoOptions
                 {

@@ -59,6 +59,10 @@ public static partial class DurationText
         TryParse(text, out var duration) ? duration : throw new ArgumentException($"{setting}: expected {Expected}, got '{text}'.");
 
     /// <summary>The inverse of <see cref="Parse"/>: the largest unit that divides the duration exactly (90s, 5m, 1h).</summary>
+    /// <summary>Named windows (a burn-rate map's keys) shortest first (5m 30m 1h 6h 1d 3d), not in the text order they sort in; names that are not durations last.</summary>
+    public static IEnumerable<KeyValuePair<string, T>> ShortestFirst<T>(IEnumerable<KeyValuePair<string, T>> windows) =>
+        windows.OrderBy(w => TryParse(w.Key, out var length) ? length : TimeSpan.MaxValue);
+
     public static string Format(TimeSpan duration) =>
         duration == TimeSpan.Zero ? "0s"
         : duration.Ticks % TimeSpan.TicksPerDay == 0 ? Invariant($"{duration.Ticks / TimeSpan.TicksPerDay}d")

@@ -37,6 +37,12 @@ public static class MetricNames
     public const string Alerts = "kpistream_alerts_total";
     public const string AlertsFiring = "kpistream_alerts_firing";
     public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
+    public const string ForwarderAlertsSent = "kpistream_forwarder_alerts_sent_total";
+    public const string ForwarderSendFailures = "kpistream_forwarder_send_failures_total";
+    public const string ForwarderAlertsFiring = "kpistream_forwarder_alerts_firing";
+    public const string ForwarderPendingResolutions = "kpistream_forwarder_pending_resolutions";
+    public const string ForwarderResolutionsDropped = "kpistream_forwarder_resolutions_dropped_total";
+    public const string ForwarderRecordsSkipped = "kpistream_forwarder_records_skipped_total";
     public const string StreamsState = "kpistream_streams_state";
     public const string Ready = "kpistream_ready";
     public const string JourneyMinute = "kpistream_journey_minute_timestamp_seconds";
@@ -67,6 +73,7 @@ public static class MetricNames
     public const string ReasonLabel = "reason";
     public const string JourneyLabel = "journey";
     public const string CurrencyLabel = "currency";
+    public const string AlertmanagerLabel = "alertmanager";
     public const string ServiceLabel = "service";
     public const string SegmentLabel = "segment";
     public const string SloLabel = "slo";

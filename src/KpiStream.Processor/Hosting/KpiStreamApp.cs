@@ -4,6 +4,7 @@ using KpiStream.Core.Privacy;
 using KpiStream.EmbeddedKafka;
 using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Demo;
+using KpiStream.Processor.Forwarding;
 using KpiStream.Processor.Kpis;
 using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
@@ -113,6 +114,11 @@ public static class KpiStreamApp
         if (options.Demo is { } demo)
         {
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DemoTrafficService>(sp, demo, ClientConfig(options, bootstrap, "demo")));
+        }
+
+        if (options.Alertmanager is { } alertmanager)
+        {
+            services.AddAlertForwarder(alertmanager, ClientConfig(options, bootstrap, "alert-forwarder"), options.Topics.KpiAlerts, $"{options.ApplicationId}-alert-forwarder", schemas, schemaRegistry, registry);
         }
 
         if (options.Duration is { } duration)

@@ -111,9 +111,6 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
         return table;
     }
 
-    /// <summary>Windows read shortest first (5m 30m 1h 6h 1d 3d), not in the text order their names sort in.</summary>
-    private static TimeSpan WindowLength(string window) => DurationText.TryParse(window, out var length) ? length : TimeSpan.MaxValue;
-
     /// <summary>One row per incident, its alerts in it: one outage reads as one problem, not as a storm of alerts.</summary>
     internal static Table Render(IReadOnlyList<IncidentReport> incidents)
     {
@@ -175,7 +172,7 @@ public sealed class LiveKpiView(LatestKpiBoard board, TimeProvider clock) : Back
                 Markup.Escape(a.Slo),
                 Markup.Escape(a.Journey),
                 Markup.Escape(a.SegmentKey),
-                Markup.Escape(string.Join(" ", a.BurnRates.OrderBy(b => WindowLength(b.Key)).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
+                Markup.Escape(string.Join(" ", DurationText.ShortestFirst(a.BurnRates).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key}:{b.Value:0.#}x")))),
                 a.BudgetConsumed.ToString("0%", CultureInfo.InvariantCulture),
                 a.StartedAt.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
                 a.EndedAt?.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",

@@ -2,6 +2,7 @@ using System.Net;
 using KpiStream.Processor.Configuration;
 using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
+using KpiStream.Processor.Forwarding;
 using KpiStream.Processor.Kpis;
 using KpiStream.Streaming.Runtime;
 
@@ -56,6 +57,9 @@ public sealed record RunOptions
     public int InputPartitions { get; init; } = 6;
 
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>Alertmanagers the in-process forwarder sends kpi.alerts to (<c>--alertmanager-url</c>); null runs no forwarder.</summary>
+    public AlertmanagerOptions? Alertmanager { get; init; }
 
     /// <summary>How long start-up waits for an external cluster to answer before it gives up with exit code 1.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -154,6 +158,7 @@ public sealed record RunOptions
 
         Kpi.Validate();
         Demo?.Validate();
+        Alertmanager?.Validate();
         KafkaSizeLimits.MessageMaxBytes(KafkaProperties);
         KafkaClientSettings.Validate(KafkaProperties);
     }

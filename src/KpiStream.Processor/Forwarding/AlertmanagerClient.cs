@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using Polly;
+using Polly.Retry;
+
+namespace KpiStream.Processor.Forwarding;
+
+/// <summary>Posts alerts to one Alertmanager's API v2, retrying a failed post with backoff before it gives up until the next round.</summary>
+public sealed class AlertmanagerClient(HttpClient http, Uri alertmanager, TimeProvider clock)
+{
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(500),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            // A 4xx is the request's fault and will not change; anything else may pass on a later try.
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .Handle<TaskCanceledException>()
+                .HandleResult(r => (int)r.StatusCode >= 500),
+        })
+        .Build();
+
+    public Uri Url { get; } = alertmanager;
+
+    /// <returns>Null when Alertmanager took them, else why not.</returns>
+    public async Task<string?> PostAsync(IReadOnlyList<AlertmanagerAlert> alerts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(
+                async token => await http.PostAsJsonAsync(new Uri(Url, "api/v2/alerts"), alerts, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? null
+                : $"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.Message;
+        }
+    }
+}
