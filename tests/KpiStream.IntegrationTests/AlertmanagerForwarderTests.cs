@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using KpiStream.IntegrationTests.Support;
+using KpiStream.TestSupport;
+using Xunit.Abstractions;
+
+namespace KpiStream.IntegrationTests;
+
+/// <summary>
+/// kpi.alerts reach a real Alertmanager (Debian's prometheus-alertmanager): from `run --alertmanager-url` in-process,
+/// and from `kpistream alerts forward` as a process of its own that is killed and restarted mid-outage. The demo's
+/// checkout-outage pages within minutes of event time and resolves about 50 minutes later (20 minutes of fault, then
+/// the 30-minute window of the 6h rule and 5 clear minutes); at 60x, seconds and under a minute of wall time.
+/// </summary>
+[Collection(HeavyProcesses.Name)]
+public class AlertmanagerForwarderTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Run_with_an_alertmanager_url_hands_it_the_checkout_page_with_its_labels_and_annotations_and_then_its_resolution()
+    {
+        using var alertmanager = await RealAlertmanager.StartAsync();
+        using var process = KpiProcess.Start(["run", "--demo", "--scenario", "checkout-outage", "--demo-speed-up", "60", "--metrics-port", "0", "--no-live-view", "--alertmanager-url", alertmanager.Url.ToString(), "--alertmanager-resend-interval", "5s"]);
+
+        var page = await WaitForPageAsync(alertmanager, process);
+        var labels = page.GetProperty("labels");
+        Assert.Equal(
+            ("checkout-success", "checkout", "checkout-success", "page", "team-payments", "*"),
+            (Label(labels, "alertname"), Label(labels, "journey"), Label(labels, "slo"), Label(labels, "severity"), Label(labels, "owner"), Label(labels, "segment")));
+        Assert.Matches("^checkout@[0-9]+$", Label(labels, "incident"));
+        var annotations = page.GetProperty("annotations");
+        Assert.StartsWith("Page: checkout-success of checkout burning ", Label(annotations, "summary"), StringComparison.Ordinal);
+        Assert.Equal("https://runbooks.example.com/checkout/success", Label(annotations, "runbook_url"));
+        Assert.True(long.Parse(Label(annotations, "affected_sessions"), CultureInfo.InvariantCulture) > 0, annotations.ToString());
+        Assert.Matches("^5m=[0-9.]+x 30m=[0-9.]+x 1h=[0-9.]+x 6h=[0-9.]+x 1d=[0-9.]+x 3d=[0-9.]+x$", Label(annotations, "burn_rates"));
+        Assert.StartsWith($"checkout-success|checkout|*|page@", Label(annotations, "alert_id"), StringComparison.Ordinal);
+
+        // Recovery: the forwarder sends the resolution and Alertmanager no longer holds the page as active.
+        await Polling.UntilAsync(async () => !(await alertmanager.ActiveAlertsAsync()).Any(a => SameAlert(a, page)), Timeout);
+        output.WriteLine($"page {Label(annotations, "alert_id")} held by Alertmanager and resolved");
+        process.Signal(15);
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_forwarder_killed_and_restarted_mid_outage_neither_loses_the_page_nor_sends_a_second_one()
+    {
+        using var alertmanager = await RealAlertmanager.StartAsync();
+        // The page stays open for about 50 minutes of event time, 50 s at 60x: time enough to kill a forwarder and start another.
+        using var processor = KpiProcess.Start(["run", "--demo", "--scenario", "checkout-outage", "--demo-speed-up", "60", "--metrics-port", "0", "--no-live-view"]);
+        var bootstrap = Bootstrap.FromLine(await processor.WaitForLineAsync("bootstrap servers:", Timeout));
+        var registry = Bootstrap.RegistryUrl([await processor.WaitForLineAsync("Schema registry (embedded", Timeout)]);
+        string[] forward = ["alerts", "forward", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.ToString(), "--alertmanager-url", alertmanager.Url.ToString(), "--alertmanager-resend-interval", "1s", "--metrics-port", "0"];
+
+        var first = KpiProcess.Start(forward);
+        var page = await WaitForPageAsync(alertmanager, first);
+        first.Signal(9);
+        await first.WaitForExitAsync(Timeout);
+        first.Dispose();
+
+        using var second = KpiProcess.Start(forward);
+        await second.WaitForLineAsync("caught up with kpi.alerts", Timeout);
+        var updatedBefore = DateTimeOffset.Parse(page.GetProperty("updatedAt").GetString()!, CultureInfo.InvariantCulture);
+        // The new forwarder sends the firing page again: the same alert (labels, start), updated, and no second one.
+        JsonElement again = default;
+        await Polling.UntilAsync(
+            async () => (again = (await alertmanager.ActiveAlertsAsync()).FirstOrDefault(a => SameAlert(a, page))).ValueKind != JsonValueKind.Undefined
+                && DateTimeOffset.Parse(again.GetProperty("updatedAt").GetString()!, CultureInfo.InvariantCulture) > updatedBefore,
+            Timeout);
+        Assert.Equal(page.GetProperty("startsAt").GetString(), again.GetProperty("startsAt").GetString());
+        Assert.Single(await alertmanager.ActiveAlertsAsync(), IsCheckoutPage);
+
+        // And it delivers the resolution.
+        await Polling.UntilAsync(async () => !(await alertmanager.ActiveAlertsAsync()).Any(a => SameAlert(a, page)), Timeout + Timeout);
+        second.Signal(15);
+        Assert.Equal(0, await second.WaitForExitAsync(Timeout));
+        processor.Signal(15);
+        Assert.Equal(0, await processor.WaitForExitAsync(Timeout));
+    }
+
+    private static async Task<JsonElement> WaitForPageAsync(RealAlertmanager alertmanager, KpiProcess process)
+    {
+        JsonElement page = default;
+        await Polling.UntilAsync(
+            async () =>
+            {
+                Assert.False(process.HasExited, process.LastOutput(30));
+                page = (await alertmanager.ActiveAlertsAsync()).FirstOrDefault(IsCheckoutPage);
+                return page.ValueKind != JsonValueKind.Undefined;
+            },
+            Timeout,
+            TimeSpan.FromMilliseconds(200));
+        return page;
+    }
+
+    private static bool IsCheckoutPage(JsonElement alert) =>
+        alert.GetProperty("labels") is var labels && Label(labels, "slo") == "checkout-success" && Label(labels, "severity") == "page" && Label(labels, "segment") == "*";
+
+    private static bool SameAlert(JsonElement alert, JsonElement other) =>
+        alert.GetProperty("fingerprint").GetString() == other.GetProperty("fingerprint").GetString();
+
+    private static string Label(JsonElement labels, string name) => labels.TryGetProperty(name, out var value) ? value.GetString()! : "";
+}
