@@ -18,8 +18,8 @@ run: build
 ## test-deps: Debian packages of the clients the tests check KpiStream with, which share no code with it:
 ## kcat (Kafka CLI), Python's confluent-kafka with requests and avro (a registry-aware reader of the outputs),
 ## Prometheus (promtool for the health rules, a server that scrapes a demo for the dashboard's queries) and Alertmanager
-## (where the forwarder sends alerts).
-TEST_PACKAGES := kcat python3-confluent-kafka python3-requests python3-avro prometheus prometheus-alertmanager
+## (where the forwarder sends alerts), and Go (whose text/template renders the Helm chart, there being no helm binary).
+TEST_PACKAGES := kcat python3-confluent-kafka python3-requests python3-avro prometheus prometheus-alertmanager golang-go
 test-deps:
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

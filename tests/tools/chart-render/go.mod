@@ -1,0 +1,3 @@
+module kpistream/chart-render
+
+go 1.19
