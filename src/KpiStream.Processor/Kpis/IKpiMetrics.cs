@@ -35,8 +35,11 @@ public interface IKpiMetrics
 
     void AlertChanged(SloAlert alert);
 
-    /// <param name="opened">Whether this change opened the incident.</param>
-    void IncidentChanged(IncidentReport incident, bool opened);
+    /// <summary>An incident opened; <see cref="IncidentsHeld"/> says how many are open.</summary>
+    void IncidentOpened(IncidentReport incident);
+
+    /// <summary>Open incidents of a journey that a task took on (opened or restored with the task) or let go of (closed, or the task closed).</summary>
+    void IncidentsHeld(string journey, int change);
 
     /// <summary>The journey's mean time to detect over its incidents of the last 28 days of event time; null when none has a detection delay.</summary>
     void MeanTimeToDetect(string journey, TimeSpan? mean);

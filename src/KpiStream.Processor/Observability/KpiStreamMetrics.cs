@@ -156,7 +156,9 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
 
     public void AlertChanged(SloAlert alert) => _slos.AlertChanged(alert);
 
-    public void IncidentChanged(IncidentReport incident, bool opened) => _slos.IncidentChanged(incident, opened);
+    public void IncidentOpened(IncidentReport incident) => _slos.IncidentOpened(incident);
+
+    public void IncidentsHeld(string journey, int change) => _slos.IncidentsHeld(journey, change);
 
     public void MeanTimeToDetect(string journey, TimeSpan? mean) => _slos.MeanTimeToDetect(journey, mean);
 

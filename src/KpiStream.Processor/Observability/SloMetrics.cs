@@ -94,19 +94,11 @@ public sealed class SloMetrics
         }
     }
 
-    public void IncidentChanged(IncidentReport incident, bool opened)
-    {
-        if (opened)
-        {
-            // Severity as it opened: a ticket that later pages was still opened as a ticket.
-            _incidentsOpened.WithLabels(incident.Journey, incident.Severity.ToString().ToLowerInvariant()).Inc();
-            _incidentsOpen.WithLabels(incident.Journey).Inc();
-        }
-        else if (incident.State == IncidentState.Closed)
-        {
-            _incidentsOpen.WithLabels(incident.Journey).Dec();
-        }
-    }
+    /// <remarks>Severity as it opened: a ticket that later pages was still opened as a ticket.</remarks>
+    public void IncidentOpened(IncidentReport incident) =>
+        _incidentsOpened.WithLabels(incident.Journey, incident.Severity.ToString().ToLowerInvariant()).Inc();
+
+    public void IncidentsHeld(string journey, int change) => _incidentsOpen.WithLabels(journey).Inc(change);
 
     public void MeanTimeToDetect(string journey, TimeSpan? mean)
     {

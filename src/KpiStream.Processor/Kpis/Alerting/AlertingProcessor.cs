@@ -51,6 +51,11 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         _deploys.Restore();
         _incidents = new JourneyIncidents(context.GetStateStore<IKeyValueStore<string, Incident>>(KpiTopology.AlertIncidentsStore));
         _incidents.Restore();
+        foreach (var open in _incidents.Open)
+        {
+            metrics.IncidentsHeld(open.Journey, 1);
+        }
+
         _progress = new EvaluationProgress(context.GetStateStore<IKeyValueStore<string, long>>(KpiTopology.AlertProgressStore));
         _progress.Restore();
     }
@@ -68,8 +73,13 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         }
     }
 
+    /// <summary>The task's open incidents are no longer counted here; the task that takes the journey over counts them.</summary>
     public void Close()
     {
+        foreach (var open in _incidents.Open)
+        {
+            metrics.IncidentsHeld(open.Journey, -1);
+        }
     }
 
     public AlertLifecycle Of(string subject, AlertSeverity severity) => _lifecycles.GetValueOrDefault(KeyOf(subject, severity), AlertLifecycle.Idle);
@@ -169,7 +179,16 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         {
             var report = incident.Report();
             _context.Forward(new Record<string, IncidentReport>(report.IncidentId, report, at, []), KpiTopology.KpiIncidentsSink);
-            metrics.IncidentChanged(report, opened: incident.Members.Length == 1 && incident.State == IncidentState.Open);
+            if (incident.Members.Length == 1 && incident.State == IncidentState.Open)
+            {
+                metrics.IncidentOpened(report);
+                metrics.IncidentsHeld(incident.Journey, 1);
+            }
+            else if (incident.State == IncidentState.Closed)
+            {
+                metrics.IncidentsHeld(incident.Journey, -1);
+            }
+
             board.Update(report);
         }
     }

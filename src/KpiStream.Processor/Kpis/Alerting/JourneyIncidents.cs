@@ -57,6 +57,9 @@ public sealed class JourneyIncidents(IKeyValueStore<string, Incident> store)
         return delays.Count == 0 ? null : TimeSpan.FromTicks((long)delays.Average(d => d.Ticks));
     }
 
+    /// <summary>Each journey's open incident.</summary>
+    public IEnumerable<Incident> Open => _openByJourney.Values.Select(id => _incidents[id]);
+
     /// <summary>The journeys of this stage that have had incidents, for publishing their mean time to detect (also once it has none left).</summary>
     public IEnumerable<string> Journeys => _journeys;
 
