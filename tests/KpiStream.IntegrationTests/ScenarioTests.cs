@@ -40,7 +40,7 @@ public partial class ScenarioTests(ITestOutputHelper output)
         var scenario = DemoScenario.Find(scenarioName)!;
         var journey = SampleConfig.Find(scenario.Journey!)!;
         var spec = journey.Slos.Single(s => s.Name == slo);
-        var detection = TimeSpan.FromMinutes(Math.Max(minutesToMinimumBadEvents, spec.Alerting.Rules.Where(r => r.Severity == AlertSeverity.Page).Select(r => r.DetectionTime(spec.Objective, errorRate)).Min()!.Value.TotalMinutes));
+        var detection = TimeSpan.FromMinutes(Math.Max(minutesToMinimumBadEvents, PageDetection(spec, errorRate).TotalMinutes));
 
         var (onset, alerts, incidents) = await RunUntilAsync(scenarioName, 300, all => all.Any(a => a.Slo == slo && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Resolved));
 
@@ -68,6 +68,28 @@ public partial class ScenarioTests(ITestOutputHelper output)
             // The deploy that went out at the onset, and only it.
             Assert.Matches($"^deploy-checkout-api-{Regex.Escape(version)}-[0-9]+$", Assert.Single(page.Deploys));
         }
+    }
+
+    [Fact]
+    public async Task A_plan_tier_outage_pages_for_the_tier_first_and_the_journey_wide_page_joins_its_incident()
+    {
+        var spec = SampleConfig.Find("checkout")!.Slos.Single(s => s.Name == "checkout-success");
+        // Enterprise: 60% bad against 0.5% allowed, 120x; the journey: a third of that, 40x. Each pages by its own workbook rules.
+        var tierDetection = PageDetection(spec, 0.6);
+        var journeyDetection = PageDetection(spec, 0.2);
+        var (onset, alerts, incidents) = await RunUntilAsync("plan-outage", 300, all => all.Any(a => a.Slo == spec.Name && a.SegmentKey == "*" && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Resolved));
+
+        var tier = alerts.First(a => a.Slo == spec.Name && a.SegmentKey == "plan_tier=enterprise" && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Firing);
+        var journey = alerts.First(a => a.Slo == spec.Name && a.SegmentKey == "*" && a.Severity == AlertSeverity.Page && a.Status == AlertStatus.Firing);
+        output.WriteLine($"plan-outage: plan_tier=enterprise paged {(tier.StartedAt - onset).TotalMinutes:0.0} min after the onset (policy: {tierDetection.TotalMinutes:0.0}), the journey {(journey.StartedAt - onset).TotalMinutes:0.0} min (policy: {journeyDetection.TotalMinutes:0.0})");
+        Assert.InRange(tier.StartedAt - onset, TimeSpan.Zero, tierDetection + Evaluation);
+        Assert.InRange(journey.StartedAt - onset, tier.StartedAt - onset, journeyDetection + Evaluation);
+        Assert.Equal(tier.IncidentId, journey.IncidentId);
+        var incident = incidents.Last(i => i.IncidentId == tier.IncidentId);
+        Assert.Contains(incident.Alerts, a => a.AlertId == tier.AlertId && a.Annotation);
+        Assert.Contains(incident.Alerts, a => a.AlertId == journey.AlertId && !a.Annotation);
+        Assert.Equal("plan_tier=enterprise", incident.WorstSegment);
+        output.WriteLine($"plan-outage: {incidents.Select(i => i.IncidentId).Distinct().Count()} incident(s): {incident.Summary}");
     }
 
     [Fact]
@@ -121,6 +143,9 @@ public partial class ScenarioTests(ITestOutputHelper output)
         Assert.Empty(incidents);
         output.WriteLine($"healthy: no alert over 6.2 h of event time from {onset:O}");
     }
+
+    private static TimeSpan PageDetection(Core.Journeys.SloSpec slo, double errorRate) =>
+        slo.Alerting.Rules.Where(r => r.Severity == AlertSeverity.Page).Select(r => r.DetectionTime(slo.Objective, errorRate)).Min()!.Value;
 
     private static Core.Journeys.JourneyCatalog SampleConfig { get; } = Processor.Configuration.JourneysFile.Load(Path.Combine(RepositoryPaths.Root, "config", "journeys.yaml"));
 

@@ -7,8 +7,8 @@ namespace KpiStream.Core.Incidents;
 /// <summary>
 /// The alerts of one journey that overlap in time, as one problem: an alert that fires while its
 /// journey has an open incident joins it, and the incident closes when the last of its alerts
-/// resolves. While a journey-wide alert of the incident fires, its segment alerts are annotations
-/// of it (they name where it hurts most) rather than pages of their own.
+/// resolves. While a journey-wide alert of the incident fires, its segment alerts of the same or
+/// lower urgency are annotations of it (they name where it hurts most) rather than alerts of their own.
 /// </summary>
 /// <param name="IncidentId">Stable for the incident's life, and the same on replay: the journey and the event time it opened.</param>
 /// <param name="Members">Every alert that joined it, in the order they joined, each as of its latest record.</param>
@@ -62,12 +62,13 @@ public sealed record Incident(
     /// <summary>The most urgent severity among its alerts, firing or not: an incident that paged stays a page.</summary>
     public AlertSeverity Severity => Members.Min(m => m.Severity);
 
-    /// <summary>Whether a journey-wide alert of the incident fires: then the journey as a whole is the problem.</summary>
-    public bool IsJourneyWide => Members.Any(m => m.IsJourneyWide && m.IsFiring);
-
-    /// <summary>Whether the alert is an annotation of the incident's journey-wide alert: a segment alert while that fires.</summary>
+    /// <summary>
+    /// Whether the alert is an annotation of the incident's journey-wide alert: a segment alert while a journey-wide
+    /// alert at least as urgent fires (a journey-wide ticket does not silence a segment's page).
+    /// </summary>
     public bool Annotates(string alertId) =>
-        IsJourneyWide && Members.FirstOrDefault(m => m.AlertId == alertId) is { IsJourneyWide: false };
+        Members.FirstOrDefault(m => m.AlertId == alertId) is { IsJourneyWide: false } segment
+        && Members.Any(m => m.IsJourneyWide && m.IsFiring && m.Severity <= segment.Severity);
 
     /// <summary>The segments its segment alerts name, in key order.</summary>
     public ImmutableArray<string> AffectedSegments =>

@@ -12,6 +12,7 @@ namespace KpiStream.Processor.Demo;
 /// <param name="TrafficFactor">Multiplier of the journey's session starts during the fault (0: silence).</param>
 /// <param name="DeployVersion">Version the fault's service is deployed at its onset (a bad deploy), rolled back at its end.</param>
 /// <param name="Region">The one region whose sessions the fault hits; null for all of them.</param>
+/// <param name="PlanTier">The one plan tier whose sessions the fault hits; null for all of them.</param>
 public sealed record DemoScenario(
     string Name,
     string Description,
@@ -23,7 +24,8 @@ public sealed record DemoScenario(
     double? AbandonShare = null,
     double TrafficFactor = 1,
     string? DeployVersion = null,
-    string? Region = null)
+    string? Region = null,
+    string? PlanTier = null)
 {
     public const string HealthyName = "healthy";
 
@@ -42,6 +44,14 @@ public sealed record DemoScenario(
             TimeSpan.FromMinutes(40),
             FailureShare: 1,
             Region: DemoTrafficGenerator.SmallRegion),
+        new(
+            "plan-outage",
+            "60% of the enterprise plan's checkouts (a third of the traffic) fail for 30 minutes: the tier pages first, the journey as a whole later, as one incident.",
+            "checkout",
+            TimeSpan.FromMinutes(30),
+            TimeSpan.FromMinutes(30),
+            FailureShare: 0.6,
+            PlanTier: "enterprise"),
     ];
 
     public static DemoScenario Healthy => All[0];
@@ -52,7 +62,7 @@ public sealed record DemoScenario(
     public bool Affects(string journey, TimeSpan elapsed) =>
         journey == Journey && elapsed >= Onset && elapsed < Onset + Duration;
 
-    /// <summary>Whether the fault is on for a session of <paramref name="journey"/> in <paramref name="region"/> at <paramref name="elapsed"/>.</summary>
-    public bool Affects(string journey, string region, TimeSpan elapsed) =>
-        Affects(journey, elapsed) && (Region is null || Region == region);
+    /// <summary>Whether the fault is on for a session of <paramref name="journey"/> in <paramref name="region"/> on <paramref name="planTier"/> at <paramref name="elapsed"/>.</summary>
+    public bool Affects(string journey, string region, string planTier, TimeSpan elapsed) =>
+        Affects(journey, elapsed) && (Region is null || Region == region) && (PlanTier is null || PlanTier == planTier);
 }

@@ -129,7 +129,7 @@ public sealed class DemoTrafficGenerator
         }
 
         var outcomeAt = at + TimeSpan.FromSeconds(5 + (_random.NextDouble() * 85));
-        var successShare = Scenario.Affects(journey.Name, segment.Region, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.Profile.SuccessShare;
+        var successShare = Scenario.Affects(journey.Name, segment.Region, segment.Plan, Elapsed(outcomeAt)) && Scenario.FailureShare is { } failing ? 1 - failing : journey.Profile.SuccessShare;
         var succeeded = _random.NextDouble() < successShare;
         var amount = journey.Profile.Revenue && succeeded ? 500 + _random.Next(0, 25_000) : (long?)null;
         // A journey without a failure event type ends a failed session unfinished.
@@ -166,7 +166,7 @@ public sealed class DemoTrafficGenerator
     private DemoRecord Telemetry(DemoJourney journey, string service, DomainEvent outcome)
     {
         var failed = outcome.EventType == journey.Failure;
-        var faulty = Scenario.Affects(journey.Name, outcome.Region, Elapsed(outcome.OccurredAt));
+        var faulty = Scenario.Affects(journey.Name, outcome.Region, outcome.PlanTier, Elapsed(outcome.OccurredAt));
         // Log-normal latencies around the journey's median, with a heavier tail on failures.
         var latency = journey.Profile.MedianLatencyMs * Math.Exp(0.5 * NextGaussian()) * (failed ? 3 : 1) * (faulty ? Scenario.LatencyFactor : 1);
         var status = failed && _random.NextDouble() < 0.6 ? 503 : 200;

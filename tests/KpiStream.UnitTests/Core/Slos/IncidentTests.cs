@@ -16,6 +16,12 @@ public class IncidentTests
         Assert.Equal(($"checkout@{T0.ToUnixTimeMilliseconds()}", IncidentState.Open, "payments"), (incident.IncidentId, incident.State, incident.Owner));
         Assert.False(incident.Annotates(segment.AlertId));
 
+        // A journey-wide ticket does not make the region's page an annotation; it makes a segment's ticket one.
+        var journeyTicket = Alert("checkout-success", "*", AlertSeverity.Ticket, T0.AddMinutes(5));
+        var segmentTicket = Alert("checkout-latency", "device=ios", AlertSeverity.Ticket, T0.AddMinutes(6));
+        var withTickets = incident.With(journeyTicket, T0.AddMinutes(5)).With(segmentTicket, T0.AddMinutes(6));
+        Assert.Equal((false, true), (withTickets.Annotates(segment.AlertId), withTickets.Annotates(segmentTicket.AlertId)));
+
         var journeyWide = Alert("checkout-success", "*", AlertSeverity.Page, T0.AddMinutes(10), delay: TimeSpan.FromMinutes(12));
         incident = incident.With(journeyWide, T0.AddMinutes(10));
         Assert.True(incident.Annotates(segment.AlertId));
