@@ -35,6 +35,9 @@ public interface IKpiMetrics
 
     void AlertChanged(SloAlert alert);
 
+    /// <summary>Firing alerts a task took on with its restored state (positive) or let go of as it closed (negative).</summary>
+    void AlertsHeld(string journey, string name, AlertSeverity severity, int change);
+
     /// <summary>An incident opened; <see cref="IncidentsHeld"/> says how many are open.</summary>
     void IncidentOpened(IncidentReport incident);
 

@@ -156,6 +156,8 @@ public sealed class KpiStreamMetrics : IRuntimeObserver, IKpiMetrics
 
     public void AlertChanged(SloAlert alert) => _slos.AlertChanged(alert);
 
+    public void AlertsHeld(string journey, string name, AlertSeverity severity, int change) => _slos.AlertsHeld(journey, name, severity, change);
+
     public void IncidentOpened(IncidentReport incident) => _slos.IncidentOpened(incident);
 
     public void IncidentsHeld(string journey, int change) => _slos.IncidentsHeld(journey, change);

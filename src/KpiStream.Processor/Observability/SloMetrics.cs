@@ -94,6 +94,9 @@ public sealed class SloMetrics
         }
     }
 
+    public void AlertsHeld(string journey, string name, AlertSeverity severity, int change) =>
+        _firing.WithLabels(journey, name, severity.ToString().ToLowerInvariant()).Inc(change);
+
     /// <remarks>Severity as it opened: a ticket that later pages was still opened as a ticket.</remarks>
     public void IncidentOpened(IncidentReport incident) =>
         _incidentsOpened.WithLabels(incident.Journey, incident.Severity.ToString().ToLowerInvariant()).Inc();

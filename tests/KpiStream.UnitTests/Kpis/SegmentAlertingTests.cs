@@ -194,8 +194,9 @@ public class SegmentAlertingTests
         Assert.Equal([("region=ap-south", id), ("*", id)], harness.Alerts().Select(a => (a.SegmentKey, a.IncidentId!)));
         Assert.Equal([1, 2], harness.Incidents().Select(i => i.Alerts.Length));
         Assert.All(harness.Incidents(), i => Assert.Equal(id, i.IncidentId));
-        // Counted once: the closed task let go of its open incident, the restarted one took it on.
+        // Counted once: the closed task let go of its open incident and firing alerts, the restarted one took them on.
         Assert.Equal(1, harness.SampleValue(MetricNames.IncidentsOpen, "checkout"));
+        Assert.Equal(2, harness.SampleValue(MetricNames.AlertsFiring, "checkout", "checkout-success", "page"));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
             _lifecycles[key] = lifecycle;
         }
 
+        HoldFiring(1);
+
         _outcomes = new JourneyOutcomes(context.GetStateStore<IKeyValueStore<string, JourneyBusiness>>(KpiTopology.AlertOutcomesStore), catalog);
         _outcomes.Restore();
         _deploys = new RecentDeploys(context.GetStateStore<IKeyValueStore<string, DeploymentMarker>>(KpiTopology.AlertDeploysStore), _catchUp);
@@ -80,11 +82,27 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
         {
             metrics.IncidentsHeld(open.Journey, -1);
         }
+
+        HoldFiring(-1);
     }
 
     public AlertLifecycle Of(string subject, AlertSeverity severity) => _lifecycles.GetValueOrDefault(KeyOf(subject, severity), AlertLifecycle.Idle);
 
     private static string KeyOf(string subject, AlertSeverity severity) => $"{subject}|{severity}";
+
+    /// <summary>
+    /// Counts the firing alerts of this task in or out of kpistream_alerts_firing, as the task starts with restored
+    /// state or closes: the gauge is the sum over the tasks a process holds, whatever moved between processes.
+    /// </summary>
+    /// <remarks>A lifecycle's key is its subject (name|journey|segment) and severity.</remarks>
+    private void HoldFiring(int change)
+    {
+        foreach (var (key, lifecycle) in _lifecycles.Where(l => l.Value.IsFiring))
+        {
+            var parts = key.Split('|');
+            metrics.AlertsHeld(parts[1], parts[0], Enum.Parse<AlertSeverity>(parts[^1]), change);
+        }
+    }
 
     /// <summary>
     /// Walks the minute ends the signal leaves to judge: before judging each, records the minutes
