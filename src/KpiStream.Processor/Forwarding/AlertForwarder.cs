@@ -35,9 +35,14 @@ public sealed partial class AlertForwarder(
         var clients = options.Urls.Select(url => new AlertmanagerClient(connection.Http, url, clock)).ToList();
         try
         {
-            await _caughtUp.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
-            LogCaughtUp(_alerts.Firing);
-            while (!stoppingToken.IsCancellationRequested)
+            await Task.WhenAny(_caughtUp.Task, consuming).WaitAsync(stoppingToken).ConfigureAwait(false);
+            if (CaughtUp)
+            {
+                LogCaughtUp(_alerts.Firing);
+            }
+
+            // A consumer that has failed (the topic gone, credentials refused) ends the forwarder rather than leave it sending stale alerts.
+            while (!stoppingToken.IsCancellationRequested && !consuming.IsCompleted)
             {
                 await Task.WhenAll(clients.Select(c => SendAsync(c, stoppingToken))).ConfigureAwait(false);
                 metrics.Holding(_alerts.Firing, _alerts.Pending);

@@ -81,6 +81,12 @@ public static class AlertForwarderApp
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         output.WriteLine($"Forwarding {options.Topics.KpiAlerts} to {string.Join(", ", options.Alertmanager.Urls)}; metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        if (forwarder.ExecuteTask is { IsFaulted: true } failed)
+        {
+            // The forwarder stopped the host: its failure is the command's (one line, exit code 1).
+            await failed.ConfigureAwait(false);
+        }
+
         return 0;
     }
 }
