@@ -2,14 +2,7 @@ using KpiStream.Processor.Forwarding;
 using KpiStream.Processor.Observability;
 using KpiStream.Serialization.Avro;
 using KpiStream.Serialization.Registry;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace KpiStream.Processor.Hosting;
@@ -22,25 +15,7 @@ public static class AlertForwarderApp
         options.Validate();
         var schemas = SchemaSet.Load(options.SchemasDirectory);
         StartupChecks.EnsurePortFree(options.MetricsAddress, options.MetricsPort);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            if (options.MetricsAddress is { } address)
-            {
-                k.Listen(address, options.MetricsPort);
-            }
-            else
-            {
-                k.ListenAnyIP(options.MetricsPort);
-            }
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var builder = EndpointHost.CreateBuilder(options.MetricsAddress, options.MetricsPort);
 
         var metrics = Metrics.NewCustomRegistry();
         ProcessStats.Register(metrics, TimeProvider.System);
@@ -60,26 +35,13 @@ public static class AlertForwarderApp
 
         await using var app = builder.Build();
         var forwarder = app.Services.GetRequiredService<AlertForwarder>();
-        app.MapGet("/metrics", async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await metrics.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
+        EndpointHost.MapMetrics(app, metrics);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => forwarder.CaughtUp
             ? Results.Text("ready")
             : Results.Text("catching up with kpi.alerts", statusCode: StatusCodes.Status503ServiceUnavailable));
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            throw new StartupException($"--metrics-port: cannot listen on port {options.MetricsPort} ({e.Message}).", e);
-        }
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        output.WriteLine($"Forwarding {options.Topics.KpiAlerts} to {string.Join(", ", options.Alertmanager.Urls)}; metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
+        output.WriteLine($"Forwarding {options.Topics.KpiAlerts} to {string.Join(", ", options.Alertmanager.Urls)}");
+        await EndpointHost.StartAsync(app, options.MetricsPort, output, cancellationToken).ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         if (forwarder.ExecuteTask is { IsFaulted: true } failed)
         {

@@ -12,14 +12,7 @@ using KpiStream.Serialization.Registry;
 using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Runtime;
 using KpiStream.Streaming.Topologies;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace KpiStream.Processor.Hosting;
@@ -45,24 +38,7 @@ public static class KpiStreamApp
             output.WriteLine($"Embedded Kafka (development broker) bootstrap servers: {bootstrap}");
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            if (options.MetricsAddress is { } address)
-            {
-                k.Listen(address, options.MetricsPort);
-            }
-            else
-            {
-                k.ListenAnyIP(options.MetricsPort);
-            }
-        });
-        builder.Logging.ClearProviders().AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var builder = EndpointHost.CreateBuilder(options.MetricsAddress, options.MetricsPort);
         if (options.LiveView && !Console.IsOutputRedirected)
         {
             // The live table owns an interactive terminal; keep only what needs attention.
@@ -140,18 +116,7 @@ public static class KpiStreamApp
         MapEndpoints(app, registry, runtime);
         RuntimeStateMetrics.Register(registry, runtime);
         logger.LogInformation("Journeys {Journeys}; topology:{NewLine}{Topology}", string.Join(", ", catalog.Journeys.Select(j => j.Name)), Environment.NewLine, topology.Describe());
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            // Taken since the check at start-up.
-            throw new StartupException($"--metrics-port: cannot listen on port {options.MetricsPort} ({e.Message}).", e);
-        }
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        output.WriteLine($"Metrics on {string.Join(", ", addresses.Select(a => $"{a}/metrics"))}");
+        await EndpointHost.StartAsync(app, options.MetricsPort, output, cancellationToken).ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return Environment.ExitCode;
     }
@@ -206,11 +171,7 @@ public static class KpiStreamApp
 
     private static void MapEndpoints(WebApplication app, CollectorRegistry registry, StreamsRuntime runtime)
     {
-        app.MapGet("/metrics", async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
+        EndpointHost.MapMetrics(app, registry);
         app.MapGet("/healthz", () => runtime.State == StreamsState.Failed
             ? Results.Text("failed", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
