@@ -68,18 +68,6 @@ public sealed class ConfluentClientTests
         Assert.Equal(windows.Count + alerts.Count + incidents.Count, records.Count);
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunPythonReaderAsync(string bootstrap, Uri registryUrl, params string[] topics)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(RepositoryPaths.Root, "tests", "clients", "read_outputs.py"), bootstrap, registryUrl.ToString() }.Concat(topics))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var python = System.Diagnostics.Process.Start(start)!;
-        var output = python.StandardOutput.ReadToEndAsync();
-        var errors = python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync().WaitAsync(StandaloneProcessor.Timeout);
-        return (python.ExitCode, await output, await errors);
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunPythonReaderAsync(string bootstrap, Uri registryUrl, params string[] topics) =>
+        ExternalProgram.RunAsync("/usr/bin/python3", [Path.Combine(RepositoryPaths.Root, "tests", "clients", "read_outputs.py"), bootstrap, registryUrl.ToString(), .. topics], StandaloneProcessor.Timeout);
 }

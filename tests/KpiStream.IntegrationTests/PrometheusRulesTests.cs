@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using KpiStream.TestSupport;
 
@@ -44,17 +43,8 @@ public partial class PrometheusRulesTests
 
     private static async Task<(int Exit, string Output)> PromtoolAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("promtool") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var promtool = Process.Start(start)!;
-        var output = promtool.StandardOutput.ReadToEndAsync();
-        var errors = promtool.StandardError.ReadToEndAsync();
-        await promtool.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        return (promtool.ExitCode, await output + await errors);
+        var (exit, output, errors) = await ExternalProgram.RunAsync("promtool", args, TimeSpan.FromMinutes(1));
+        return (exit, output + errors);
     }
 
     [GeneratedRegex(@"- alert: (\S+)")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using KpiStream.TestSupport;
@@ -85,28 +84,18 @@ public static class ChartRenderer
         return exit == 0 ? binary : throw new InvalidOperationException($"go build of tests/tools/chart-render failed: {error}");
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.Combine(RepositoryPaths.Root, "tests", "tools", "chart-render"),
-        };
+    private static Task<(int Exit, string Output, string Error)> RunAsync(string program, params string[] args) =>
         // Go builds offline into caches of its own under the temp directory: no module is fetched, HOME may be read-only.
-        start.Environment["GOFLAGS"] = "-mod=mod";
-        start.Environment["GOPROXY"] = "off";
-        start.Environment["GOCACHE"] = Path.Combine(Path.GetTempPath(), "kpistream-go-cache");
-        start.Environment["GOPATH"] = Path.Combine(Path.GetTempPath(), "kpistream-go-path");
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await output, await error);
-    }
+        ExternalProgram.RunAsync(
+            program,
+            args,
+            TimeSpan.FromMinutes(3),
+            Path.Combine(RepositoryPaths.Root, "tests", "tools", "chart-render"),
+            new Dictionary<string, string>
+            {
+                ["GOFLAGS"] = "-mod=mod",
+                ["GOPROXY"] = "off",
+                ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "kpistream-go-cache"),
+                ["GOPATH"] = Path.Combine(Path.GetTempPath(), "kpistream-go-path"),
+            });
 }

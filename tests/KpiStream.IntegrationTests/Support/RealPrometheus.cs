@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests.Support;
 
@@ -11,16 +9,9 @@ namespace KpiStream.IntegrationTests.Support;
 /// </summary>
 public sealed class RealPrometheus : IDisposable
 {
-    private readonly Process _process;
-    private readonly string _directory;
-    private readonly HttpClient _http;
+    private readonly ServerProcess _server;
 
-    private RealPrometheus(Process process, string directory, Uri url)
-    {
-        _process = process;
-        _directory = directory;
-        _http = new HttpClient { BaseAddress = url };
-    }
+    private RealPrometheus(ServerProcess server) => _server = server;
 
     public static async Task<RealPrometheus> StartAsync(string target, params string[] ruleFiles)
     {
@@ -35,27 +26,16 @@ public sealed class RealPrometheus : IDisposable
                 static_configs:
                   - targets: ['{target}']
             """);
-        var port = Polling.FreePort();
-        var start = new ProcessStartInfo("prometheus") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { $"--config.file={directory}/prometheus.yml", $"--storage.tsdb.path={directory}/data", $"--web.listen-address=127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var prometheus = new RealPrometheus(process, directory, new Uri($"http://127.0.0.1:{port}/"));
-        await Polling.UntilAsync(prometheus.ReadyAsync, TimeSpan.FromSeconds(30));
-        return prometheus;
+        return new RealPrometheus(await ServerProcess.StartAsync(
+            "prometheus",
+            directory,
+            port => [$"--config.file={directory}/prometheus.yml", $"--storage.tsdb.path={directory}/data", $"--web.listen-address=127.0.0.1:{port}"]));
     }
 
     /// <summary>The result of an instant query through the HTTP API: one element per series (empty when none).</summary>
     public async Task<IReadOnlyList<JsonElement>> QueryAsync(string promql)
     {
-        var answer = await _http.GetFromJsonAsync<JsonElement>($"api/v1/query?query={Uri.EscapeDataString(promql)}");
+        var answer = await _server.Http.GetFromJsonAsync<JsonElement>($"api/v1/query?query={Uri.EscapeDataString(promql)}");
         if (answer.GetProperty("status").GetString() != "success")
         {
             throw new InvalidOperationException($"{promql}: {answer}");
@@ -65,30 +45,7 @@ public sealed class RealPrometheus : IDisposable
     }
 
     /// <summary>The rule groups Prometheus loaded, as its API lists them.</summary>
-    public async Task<JsonElement> RulesAsync() => (await _http.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data");
+    public async Task<JsonElement> RulesAsync() => (await _server.Http.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data");
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
-        _http.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task<bool> ReadyAsync()
-    {
-        try
-        {
-            return (await _http.GetAsync("-/ready")).IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    public void Dispose() => _server.Dispose();
 }
