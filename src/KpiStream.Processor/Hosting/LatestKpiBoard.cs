@@ -22,46 +22,16 @@ public sealed class LatestKpiBoard : IKpiBoard
     private const int ResolvedKept = 5;
 
     private readonly ConcurrentDictionary<(string Journey, string Segment), MinuteBucket> _latest = new();
-    private readonly ConcurrentDictionary<string, SloAlert> _firing = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<SloAlert> _resolved = new();
+    private readonly OpenAndRecentlyEnded<SloAlert> _alerts = new(ResolvedKept);
+    private readonly OpenAndRecentlyEnded<IncidentReport> _incidents = new(ResolvedKept);
     private readonly ConcurrentDictionary<(string Journey, string Slo), SloStatus> _slos = new();
-    private readonly ConcurrentDictionary<string, IncidentReport> _openIncidents = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<IncidentReport> _closedIncidents = new();
 
     public void Update(MinuteBucket bucket) =>
         _latest.AddOrUpdate((bucket.Journey, bucket.Segment.Key), bucket, (_, current) => bucket.Window.Start >= current.Window.Start ? bucket : current);
 
-    public void Update(SloAlert alert)
-    {
-        if (alert.Status == AlertStatus.Firing)
-        {
-            _firing[alert.AlertId] = alert;
-            return;
-        }
+    public void Update(SloAlert alert) => _alerts.Update(alert.AlertId, alert, alert.Status == AlertStatus.Firing);
 
-        _firing.TryRemove(alert.AlertId, out _);
-        _resolved.Enqueue(alert);
-        while (_resolved.Count > ResolvedKept)
-        {
-            _resolved.TryDequeue(out _);
-        }
-    }
-
-    public void Update(IncidentReport incident)
-    {
-        if (incident.State == IncidentState.Open)
-        {
-            _openIncidents[incident.IncidentId] = incident;
-            return;
-        }
-
-        _openIncidents.TryRemove(incident.IncidentId, out _);
-        _closedIncidents.Enqueue(incident);
-        while (_closedIncidents.Count > ResolvedKept)
-        {
-            _closedIncidents.TryDequeue(out _);
-        }
-    }
+    public void Update(IncidentReport incident) => _incidents.Update(incident.IncidentId, incident, incident.State == IncidentState.Open);
 
     public void Update(SloStatus status) => _slos[(status.Journey, status.Slo)] = status;
 
@@ -73,9 +43,9 @@ public sealed class LatestKpiBoard : IKpiBoard
 
     /// <summary>Firing alerts that are not annotations of an incident, most urgent and highest impact first, then the last resolved ones.</summary>
     public IReadOnlyList<SloAlert> Alerts() =>
-        [.. _firing.Values.Where(a => !a.Annotation).OrderBy(a => a.Severity).ThenByDescending(a => a.Impact.Score), .. _resolved.Reverse()];
+        [.. _alerts.Open.Where(a => !a.Annotation).OrderBy(a => a.Severity).ThenByDescending(a => a.Impact.Score), .. _alerts.RecentlyEnded];
 
     /// <summary>Open incidents, most urgent and highest impact first, then the last closed ones.</summary>
     public IReadOnlyList<IncidentReport> Incidents() =>
-        [.. _openIncidents.Values.OrderBy(i => i.Severity).ThenByDescending(i => i.Impact.Score), .. _closedIncidents.Reverse()];
+        [.. _incidents.Open.OrderBy(i => i.Severity).ThenByDescending(i => i.Impact.Score), .. _incidents.RecentlyEnded];
 }
