@@ -19,8 +19,8 @@ public sealed class IncidentReportMapper(RecordSchema schema) : IAvroMapper<Inci
     {
         var record = new GenericRecord(Schema);
         record.Add("incident_id", value.IncidentId);
-        record.Add("state", Symbol(_state, value.State));
-        record.Add("severity", Symbol(_severity, value.Severity));
+        record.Add("state", ToAvroEnum(_state, value.State));
+        record.Add("severity", ToAvroEnum(_severity, value.Severity));
         record.Add("journey", value.Journey);
         record.Add("owner", value.Owner);
         record.Add("opened_at", ToAvroTimestamp(value.OpenedAt));
@@ -28,19 +28,17 @@ public sealed class IncidentReportMapper(RecordSchema schema) : IAvroMapper<Inci
         record.Add("alerts", value.Alerts.Select(ToRecord).ToArray());
         record.Add("affected_segments", value.AffectedSegments.ToArray());
         record.Add("worst_segment", value.WorstSegment);
-        record.Add("affected_sessions", value.Impact.AffectedSessions);
-        record.Add("revenue_at_risk_minor", value.Impact.RevenueAtRiskMinor);
-        record.Add("impact_score", value.Impact.Score);
+        record.AddImpact(value.Impact);
         record.Add("deploys", value.Deploys.ToArray());
         record.Add("summary", value.Summary);
-        record.Add("detection_delay_ms", value.DetectionDelay is { } delay ? (long)delay.TotalMilliseconds : null);
+        record.Add("detection_delay_ms", ToAvroMilliseconds(value.DetectionDelay));
         return record;
     }
 
     public IncidentReport FromRecord(GenericRecord record) => new(
         record.Required<string>("incident_id"),
-        Parse<IncidentState>(record, "state"),
-        Parse<AlertSeverity>(record, "severity"),
+        record.Enum<IncidentState>("state"),
+        record.Enum<AlertSeverity>("severity"),
         record.Required<string>("journey"),
         record.Required<string>("owner"),
         record.Timestamp("opened_at"),
@@ -48,25 +46,17 @@ public sealed class IncidentReportMapper(RecordSchema schema) : IAvroMapper<Inci
         [.. record.Required<object[]>("alerts").Cast<GenericRecord>().Select(FromAlertRecord)],
         [.. record.Required<object[]>("affected_segments").Cast<string>()],
         record.Optional<string>("worst_segment"),
-        new CustomerImpact(record.Required<long>("affected_sessions"), record.Required<long>("revenue_at_risk_minor"), record.Required<double>("impact_score")),
+        record.Impact(),
         [.. record.Required<object[]>("deploys").Cast<string>()],
         record.Required<string>("summary"),
-        record.OptionalLong("detection_delay_ms") is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
-
-    private static GenericEnum Symbol<T>(EnumSchema schema, T value)
-        where T : struct, Enum =>
-        new(schema, value.ToString().ToUpperInvariant());
-
-    private static T Parse<T>(GenericRecord record, string field)
-        where T : struct, Enum =>
-        Enum.Parse<T>(record.Required<GenericEnum>(field).Value, ignoreCase: true);
+        record.OptionalMilliseconds("detection_delay_ms"));
 
     private static IncidentAlert FromAlertRecord(GenericRecord alert) => new(
         alert.Required<string>("alert_id"),
         alert.Required<string>("slo"),
         alert.Required<string>("segment_key"),
-        Parse<AlertSeverity>(alert, "severity"),
-        Parse<AlertStatus>(alert, "state"),
+        alert.Enum<AlertSeverity>("severity"),
+        alert.Enum<AlertStatus>("state"),
         alert.Timestamp("started_at"),
         alert.Required<bool>("annotation"));
 
@@ -76,8 +66,8 @@ public sealed class IncidentReportMapper(RecordSchema schema) : IAvroMapper<Inci
         record.Add("alert_id", alert.AlertId);
         record.Add("slo", alert.Slo);
         record.Add("segment_key", alert.SegmentKey);
-        record.Add("severity", Symbol((EnumSchema)_alert["severity"].Schema, alert.Severity));
-        record.Add("state", Symbol((EnumSchema)_alert["state"].Schema, alert.Status));
+        record.Add("severity", ToAvroEnum((EnumSchema)_alert["severity"].Schema, alert.Severity));
+        record.Add("state", ToAvroEnum((EnumSchema)_alert["state"].Schema, alert.Status));
         record.Add("started_at", ToAvroTimestamp(alert.StartedAt));
         record.Add("annotation", alert.Annotation);
         return record;

@@ -21,7 +21,7 @@ public sealed class ServiceTelemetryMapper(RecordSchema schema) : IAvroMapper<Se
         record.Add("timestamp", ToAvroTimestamp(value.Timestamp));
         record.Add("duration_ms", value.DurationMs);
         record.Add("status_code", value.StatusCode);
-        record.Add("outcome", new GenericEnum(_outcome, value.Outcome.ToString().ToUpperInvariant()));
+        record.Add("outcome", ToAvroEnum(_outcome, value.Outcome));
         record.Add("deploy_version", value.DeployVersion);
         record.Add("region", value.Region);
         record.Add("journey", value.Journey);
@@ -35,7 +35,7 @@ public sealed class ServiceTelemetryMapper(RecordSchema schema) : IAvroMapper<Se
         record.Timestamp("timestamp"),
         record.Required<double>("duration_ms"),
         record.Required<int>("status_code"),
-        Enum.Parse<RequestOutcome>(record.Required<GenericEnum>("outcome").Value, ignoreCase: true),
+        record.Enum<RequestOutcome>("outcome"),
         record.Optional<string>("deploy_version"),
         record.Required<string>("region"),
         record.Optional<string>("journey"));

@@ -17,8 +17,8 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
     {
         var record = new GenericRecord(Schema);
         record.Add("alert_id", value.AlertId);
-        record.Add("state", new GenericEnum(_state, value.Status.ToString().ToUpperInvariant()));
-        record.Add("severity", new GenericEnum(_severity, value.Severity.ToString().ToUpperInvariant()));
+        record.Add("state", ToAvroEnum(_state, value.Status));
+        record.Add("severity", ToAvroEnum(_severity, value.Severity));
         record.Add("journey", value.Journey);
         record.Add("segment_key", value.SegmentKey);
         record.Add("slo", value.Slo);
@@ -29,12 +29,10 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.Add("ended_at", value.EndedAt is { } ended ? ToAvroTimestamp(ended) : null);
         record.Add("owner", value.Owner);
         record.Add("runbook_url", value.Runbook?.ToString());
-        record.Add("affected_sessions", value.Impact.AffectedSessions);
-        record.Add("revenue_at_risk_minor", value.Impact.RevenueAtRiskMinor);
-        record.Add("impact_score", value.Impact.Score);
+        record.AddImpact(value.Impact);
         record.Add("deploys", value.Deploys.ToArray());
         record.Add("summary", value.Summary);
-        record.Add("detection_delay_ms", value.DetectionDelay is { } delay ? (long)delay.TotalMilliseconds : null);
+        record.Add("detection_delay_ms", ToAvroMilliseconds(value.DetectionDelay));
         record.Add("incident_id", value.IncidentId);
         record.Add("annotation", value.Annotation);
         return record;
@@ -42,8 +40,8 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
 
     public SloAlert FromRecord(GenericRecord record) => new(
         record.Required<string>("alert_id"),
-        Enum.Parse<AlertStatus>(record.Required<GenericEnum>("state").Value, ignoreCase: true),
-        Enum.Parse<AlertSeverity>(record.Required<GenericEnum>("severity").Value, ignoreCase: true),
+        record.Enum<AlertStatus>("state"),
+        record.Enum<AlertSeverity>("severity"),
         record.Required<string>("journey"),
         record.Required<string>("segment_key"),
         record.Required<string>("slo"),
@@ -54,11 +52,11 @@ public sealed class SloAlertMapper(RecordSchema schema) : IAvroMapper<SloAlert>
         record.TryGetValue("ended_at", out var ended) && ended is DateTime ? record.Timestamp("ended_at") : null,
         record.Required<string>("owner"),
         record.Optional<string>("runbook_url") is { } runbook ? new Uri(runbook) : null,
-        new CustomerImpact(record.Required<long>("affected_sessions"), record.Required<long>("revenue_at_risk_minor"), record.Required<double>("impact_score")),
+        record.Impact(),
         [.. record.Required<object[]>("deploys").Cast<string>()],
         record.Required<string>("summary"))
     {
-        DetectionDelay = record.OptionalLong("detection_delay_ms") is { } delay ? TimeSpan.FromMilliseconds(delay) : null,
+        DetectionDelay = record.OptionalMilliseconds("detection_delay_ms"),
         IncidentId = record.Optional<string>("incident_id"),
         Annotation = record.TryGetValue("annotation", out var annotation) && annotation is true,
     };
