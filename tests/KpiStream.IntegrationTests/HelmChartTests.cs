@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -6,6 +7,7 @@ using Json.Schema;
 using KpiStream.IntegrationTests.Support;
 using KpiStream.Processor.Cli;
 using KpiStream.Processor.Configuration;
+using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
 using YamlDotNet.RepresentationModel;
 
@@ -65,6 +67,7 @@ public partial class HelmChartTests
         var state = Items(pod, "volumes").Single(v => Text(v, "name") == "state");
         Assert.Equal("2Gi", Text(state, "emptyDir.sizeLimit"));
         Assert.Equal(("/healthz", "/healthz", "/readyz"), (Text(container, "startupProbe.httpGet.path"), Text(container, "livenessProbe.httpGet.path"), Text(container, "readinessProbe.httpGet.path")));
+        AssertStartupProbeOutwaitsStartup(container);
         // The budget, the spread and the Service all select the processor's pods, and only those.
         var selector = Node(deployment, "spec.selector.matchLabels").ToString();
         Assert.Contains("app.kubernetes.io/component, processor", selector, StringComparison.Ordinal);
@@ -126,6 +129,7 @@ public partial class HelmChartTests
         Assert.Equal(["--alertmanager-url=http://alertmanager-0:9093", "--alertmanager-url=http://alertmanager-1:9093"], forwarderArgs.Where(a => a.StartsWith("--alertmanager-url", StringComparison.Ordinal)));
         AssertParses(AlertsCommand.Create().Subcommands.Single(), forwarderArgs[2..]);
         Assert.Equal("true", Text(Container(forwarder), "securityContext.readOnlyRootFilesystem"));
+        AssertStartupProbeOutwaitsStartup(Container(forwarder));
 
         // The monitor selects the metrics Service; the rule carries the rules file's groups as they are.
         Assert.Equal(Node(Kind(manifests, "ServiceMonitor"), "spec.selector.matchLabels").ToString(), Node(Kind(manifests, "Service"), "spec.selector").ToString());
@@ -203,6 +207,14 @@ public partial class HelmChartTests
 
     private static YamlMappingNode Container(YamlMappingNode workload) =>
         (YamlMappingNode)((YamlSequenceNode)Node(workload, "spec.template.spec.containers")).Children.Single();
+
+    /// <summary>Both commands listen only once they have reached the cluster, which start-up waits for; a probe that gave up sooner would restart a pod that was only waiting.</summary>
+    private static void AssertStartupProbeOutwaitsStartup(YamlMappingNode container)
+    {
+        var window = TimeSpan.FromSeconds(int.Parse(Text(container, "startupProbe.failureThreshold"), CultureInfo.InvariantCulture) * int.Parse(Text(container, "startupProbe.periodSeconds"), CultureInfo.InvariantCulture));
+        Assert.True(window >= StartupTimeout.Default, $"the startup probe of {Text(container, "name")} gives up after {window.TotalSeconds} s, start-up waits up to {StartupTimeout.Default.TotalSeconds} s");
+        Assert.Equal("/healthz", Text(container, "startupProbe.httpGet.path"));
+    }
 
     private static string[] Args(YamlMappingNode container) => [.. ((YamlSequenceNode)Node(container, "args")).Children.Select(a => a.ToString())];
 

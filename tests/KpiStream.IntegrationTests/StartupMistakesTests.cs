@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Confluent.Kafka;
 using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
 
@@ -99,6 +100,63 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
     }
 
     [Fact]
+    public async Task A_forwarder_whose_credentials_the_cluster_refuses_ends_at_once_in_one_line_without_showing_the_secret()
+    {
+        var settings = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(settings, ["security.protocol=SASL_PLAINTEXT", "sasl.mechanisms=PLAIN", "sasl.username=forwarder", "sasl.password=f0rward-Pa55"]);
+        var started = DateTime.UtcNow;
+
+        var (exit, process) = await KpiProcess.RunAsync([.. Forward(""), "--kafka-config", settings], Timeout);
+        using (process)
+        {
+            AssertOneLine(process, 1, exit, $"Kafka at {_kafka.Bootstrap} refused the client's authentication: ");
+            Assert.DoesNotContain(process.Stdout.Concat(process.Stderr), l => l.Contains("f0rward-Pa55", StringComparison.Ordinal));
+            // Before: the consumer's metadata request timed out after 30 s, and the forwarder's failure came with a stack trace.
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), $"took {DateTime.UtcNow - started}");
+            Assert.DoesNotContain(process.Stdout, l => l.StartsWith("Metrics on", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_forwarder_whose_topic_never_appears_names_it_after_the_startup_timeout_and_does_not_create_it()
+    {
+        var prefix = $"absent-{Guid.NewGuid():N}.";
+
+        var (exit, process) = await KpiProcess.RunAsync([.. Forward(prefix), "--startup-timeout", "3s"], Timeout);
+        using (process)
+        {
+            AssertOneLine(process, 1, exit, $"Topic '{prefix}kpi.alerts' does not exist at {_kafka.Bootstrap} after 3 s (--startup-timeout); the processor creates it when it starts");
+        }
+
+        // Looking for the topic must not create it, or a forwarder with a mistyped prefix would wait on an empty topic of its own making.
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _kafka.Bootstrap }).Build();
+        Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_forwarder_started_before_the_processor_waits_for_its_topic_and_is_ready_once_it_exists()
+    {
+        var prefix = $"late-{Guid.NewGuid():N}.";
+        using var process = KpiProcess.Start(Forward(prefix));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(process.HasExited, process.LastOutput(20));
+
+        // What the processor does at start-up, as far as the forwarder can tell: the topic appears (the development broker creates it on a first write).
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _kafka.Bootstrap }).Build())
+        {
+            await producer.ProduceAsync($"{prefix}kpi.alerts", new Message<Null, string> { Value = "not an alert" });
+        }
+
+        await process.WaitForLineAsync("caught up with kpi.alerts: 0 alert(s) firing", Timeout);
+        var port = Bootstrap.MetricsPort(await process.WaitForLineAsync("Metrics on", Timeout));
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).StatusCode);
+        Assert.Contains("kpistream_forwarder_records_skipped_total 1", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")), StringComparison.Ordinal);
+        process.Signal(15);
+        Assert.Equal(0, await process.WaitForExitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Topics_with_another_partition_count_are_named_with_both_counts()
     {
         var (exit, process) = await KpiProcess.RunAsync(["run", "--bootstrap-servers", _kafka.Bootstrap, "--partitions", "3", "--no-live-view"], Timeout, Key);
@@ -143,6 +201,10 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         }
     }
 
+    /// <summary>`alerts forward` against the shared cluster; the registry is not asked before the topic is found, and the Alertmanager is never reached.</summary>
+    private string[] Forward(string topicPrefix) =>
+        ["alerts", "forward", "--bootstrap-servers", _kafka.Bootstrap, "--schema-registry-url", _kafka.Registry.ToString(), "--alertmanager-url", "http://127.0.0.1:9/", "--topic-prefix", topicPrefix, "--metrics-port", "0"];
+
     private static void AssertOneLine(KpiProcess process, int expectedExit, int exit, string message)
     {
         var detail = process.LastOutput(20);
@@ -159,10 +221,13 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
 
         public string Bootstrap { get; private set; } = "";
 
+        public Uri Registry { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
             _process = KpiProcess.Start(["kafka"]);
             Bootstrap = TestSupport.Bootstrap.FromLine(await _process.WaitForLineAsync("bootstrap servers:", Timeout));
+            Registry = TestSupport.Bootstrap.RegistryUrl([await _process.WaitForLineAsync("Schema registry (embedded", Timeout)]);
         }
 
         public Task DisposeAsync()

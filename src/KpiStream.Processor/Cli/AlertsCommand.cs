@@ -18,11 +18,12 @@ internal static class AlertsCommand
         var applicationId = new Option<string>("--application-id") { Description = "The processor's application id; the forwarder's consumer group is <id>-alert-forwarder.", DefaultValueFactory = _ => "kpistream" };
         var alertmanager = CliOptions.Alertmanager();
         alertmanager.Urls.Required = true;
+        var startupTimeout = CliOptions.StartupTimeout("the Kafka cluster to answer and kpi.alerts to exist");
         var metricsPort = new Option<int>("--metrics-port") { Description = "Port of /metrics, /healthz and /readyz (0 picks a free one).", DefaultValueFactory = _ => 9465 };
         var metricsAddress = CliOptions.IpAddress("--metrics-address", "Address /metrics, /healthz and /readyz listen on (default: every address of the machine).");
         var forward = new Command("forward", "Send every alert of kpi.alerts to Alertmanager (API v2), firing ones again at each resend interval.")
         {
-            bootstrap, registryUrl, registryProperties, registryConfig, kafkaProperties, kafkaConfig, topicPrefix, applicationId, alertmanager.Urls, alertmanager.ResendInterval, metricsPort, metricsAddress,
+            bootstrap, registryUrl, registryProperties, registryConfig, kafkaProperties, kafkaConfig, topicPrefix, applicationId, alertmanager.Urls, alertmanager.ResendInterval, startupTimeout, metricsPort, metricsAddress,
         };
         forward.SetAction(async (parse, cancellationToken) => await AlertForwarderApp.RunAsync(
             new ForwardOptions
@@ -34,6 +35,7 @@ internal static class AlertsCommand
                 Topics = TopicNames.WithPrefix(parse.GetValue(topicPrefix)!),
                 ApplicationId = parse.GetValue(applicationId)!,
                 Alertmanager = CliOptions.Alertmanager(parse, alertmanager)!,
+                StartupTimeout = parse.GetValue(startupTimeout) ?? Hosting.StartupTimeout.Default,
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsAddress = parse.GetValue(metricsAddress),
             },

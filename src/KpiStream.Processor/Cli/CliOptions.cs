@@ -123,6 +123,9 @@ internal static class CliOptions
             ? new AlertmanagerOptions { Urls = urls, ResendInterval = parse.GetValue(options.ResendInterval) ?? new AlertmanagerOptions().ResendInterval }
             : null;
 
+    public static Option<TimeSpan?> StartupTimeout(string waitsFor) =>
+        Duration("--startup-timeout", $"How long start-up waits for {waitsFor} before it gives up with exit code 1 (default 60s; 1s to 1h).");
+
     public static Option<IPAddress?> IpAddress(string name, string description) =>
         Parsed(name, description, "an IP address such as 127.0.0.1, 0.0.0.0 or ::1", text => IPAddress.TryParse(text, out var address) ? address : null);
 

@@ -20,7 +20,7 @@ internal static class RunCommand
         var metricsAddress = CliOptions.IpAddress("--metrics-address", "Address /metrics, /healthz and /readyz listen on, e.g. 127.0.0.1 (default: every address of the machine).");
         var demo = new Option<bool>("--demo") { Description = "Produce built-in demo traffic with event time sped up." };
         var duration = CliOptions.Duration("--duration", "Stop after this long (e.g. 60s) and exit 0.");
-        var startupTimeout = CliOptions.Duration("--startup-timeout", "How long start-up waits for the Kafka cluster to answer before it gives up with exit code 1 (default 60s).");
+        var startupTimeout = CliOptions.StartupTimeout("the Kafka cluster to answer");
         var grace = CliOptions.Duration("--grace", "How long after a window's end late records are still counted (default 30s).");
         var idleAdvanceAfter = CliOptions.Duration("--idle-advance-after", "How long an input partition may be silent before its stream time follows the wall clock (lagging by as much), so windows close when traffic stops (default 30s).");
         var rollups = CliOptions.Durations("--rollup-windows", "Longer windows summed from minute windows and written to kpi.windowed too (default 5m,1h; none for minutes only).");

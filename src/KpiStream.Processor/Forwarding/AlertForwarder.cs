@@ -30,8 +30,10 @@ public sealed partial class AlertForwarder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var partitions = await connection.PartitionsAsync(stoppingToken).ConfigureAwait(false);
+
         // The consumer blocks its thread; the sender waits on changes and the interval.
-        var consuming = Task.Factory.StartNew(() => Consume(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var consuming = Task.Factory.StartNew(() => Consume(partitions, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var clients = options.Urls.Select(url => new AlertmanagerClient(connection.Http, url, clock)).ToList();
         try
         {
@@ -78,10 +80,9 @@ public sealed partial class AlertForwarder(
         LogSendFailed(client.Url, owed.Count, failure);
     }
 
-    private void Consume(CancellationToken stoppingToken)
+    private void Consume(IReadOnlyList<TopicPartition> partitions, CancellationToken stoppingToken)
     {
         using var consumer = connection.CreateConsumer();
-        var partitions = connection.Partitions();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         var atEnd = new HashSet<TopicPartition>();
         try

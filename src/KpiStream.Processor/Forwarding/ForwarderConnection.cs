@@ -1,10 +1,13 @@
 using Confluent.Kafka;
+using KpiStream.Streaming.Provisioning;
 
 namespace KpiStream.Processor.Forwarding;
 
 /// <summary>The forwarder's ends: a read_committed consumer of kpi.alerts in its own group, and an HTTP client for Alertmanager.</summary>
-public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clientConfig, string alertsTopic, string groupId, TimeSpan requestTimeout) : IDisposable
+public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clientConfig, ClusterMetadataReader cluster, string alertsTopic, string groupId, TimeSpan requestTimeout) : IDisposable
 {
+    private static readonly TimeSpan TopicPoll = TimeSpan.FromSeconds(2);
+
     public HttpClient Http { get; } = new() { Timeout = requestTimeout };
 
     public IConsumer<byte[]?, byte[]?> CreateConsumer() =>
@@ -19,17 +22,31 @@ public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clie
             ["enable.auto.offset.store"] = "false",
         }).Build();
 
-    /// <summary>Every partition of kpi.alerts: each forwarder reads them all, so replicas send the same alerts (Alertmanager deduplicates).</summary>
-    public IReadOnlyList<TopicPartition> Partitions()
+    /// <summary>
+    /// Every partition of kpi.alerts: each forwarder reads them all, so replicas send the same alerts (Alertmanager deduplicates).
+    /// A forwarder deployed beside a processor may start first, so a missing topic is waited for, up to the start-up timeout;
+    /// a cluster that refuses the credentials, or cannot be reached, fails at once or at that timeout (<see cref="ClusterMetadataReader"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<TopicPartition>> PartitionsAsync(CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(clientConfig).Build();
-        var topic = admin.GetMetadata(alertsTopic, TimeSpan.FromSeconds(30)).Topics.Single();
-        if (topic.Error.IsError)
+        using var admin = cluster.NewAdminClient();
+        var deadline = DateTime.UtcNow + cluster.ReachTimeout;
+        while (true)
         {
-            throw new KafkaException(topic.Error);
-        }
+            var metadata = await cluster.ReadAsync(admin, cancellationToken).ConfigureAwait(false);
+            if (metadata.Topics.SingleOrDefault(t => t.Topic == alertsTopic && !t.Error.IsError) is { } topic)
+            {
+                return [.. topic.Partitions.Select(p => new TopicPartition(alertsTopic, p.PartitionId))];
+            }
 
-        return [.. topic.Partitions.Select(p => new TopicPartition(alertsTopic, p.PartitionId))];
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new ProvisioningException(
+                    $"Topic '{alertsTopic}' does not exist at {cluster.Servers} after {cluster.ReachTimeout.TotalSeconds:0} s (--startup-timeout); the processor creates it when it starts: start it first, or check --topic-prefix.");
+            }
+
+            await Task.Delay(TopicPoll, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Dispose() => Http.Dispose();

@@ -31,10 +31,13 @@ public static class AlertForwarderApp
             ["client.id"] = $"{options.KafkaProperties.GetValueOrDefault("client.id", options.ApplicationId)}-alert-forwarder",
         };
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddAlertForwarder(options.Alertmanager, clientConfig, options.Topics.KpiAlerts, options.GroupId, schemas, registry, metrics);
+        builder.Services.AddAlertForwarder(options.Alertmanager, clientConfig, options.Topics.KpiAlerts, options.GroupId, options.StartupTimeout, schemas, registry, metrics);
 
         await using var app = builder.Build();
         var forwarder = app.Services.GetRequiredService<AlertForwarder>();
+
+        // Checked before anything listens, so credentials the cluster refuses or a topic that never appears end the command in one line.
+        await app.Services.GetRequiredService<ForwarderConnection>().PartitionsAsync(cancellationToken).ConfigureAwait(false);
         EndpointHost.MapMetrics(app, metrics);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => forwarder.CaughtUp

@@ -23,6 +23,9 @@ public sealed record ForwardOptions
 
     public required AlertmanagerOptions Alertmanager { get; init; }
 
+    /// <summary>How long start-up waits for the cluster to answer and kpi.alerts to exist before it gives up with exit code 1.</summary>
+    public TimeSpan StartupTimeout { get; init; } = Hosting.StartupTimeout.Default;
+
     public int MetricsPort { get; init; } = 9465;
 
     public IPAddress? MetricsAddress { get; init; }
@@ -35,6 +38,7 @@ public sealed record ForwardOptions
     {
         Alertmanager.Validate();
         KafkaNames.Require(ApplicationId, "--application-id");
+        Hosting.StartupTimeout.Validate(StartupTimeout);
         if (MetricsPort is < 0 or > 65535)
         {
             throw new ArgumentException($"--metrics-port: expected 0 (any free port) to 65535, got {MetricsPort}.");

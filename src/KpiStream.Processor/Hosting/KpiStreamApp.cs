@@ -94,7 +94,7 @@ public static class KpiStreamApp
 
         if (options.Alertmanager is { } alertmanager)
         {
-            services.AddAlertForwarder(alertmanager, ClientConfig(options, bootstrap, "alert-forwarder"), options.Topics.KpiAlerts, $"{options.ApplicationId}-alert-forwarder", schemas, schemaRegistry, registry);
+            services.AddAlertForwarder(alertmanager, ClientConfig(options, bootstrap, "alert-forwarder"), options.Topics.KpiAlerts, $"{options.ApplicationId}-alert-forwarder", options.StartupTimeout, schemas, schemaRegistry, registry);
         }
 
         if (options.Duration is { } duration)

@@ -62,7 +62,7 @@ public sealed record RunOptions
     public AlertmanagerOptions? Alertmanager { get; init; }
 
     /// <summary>How long start-up waits for an external cluster to answer before it gives up with exit code 1.</summary>
-    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan StartupTimeout { get; init; } = Hosting.StartupTimeout.Default;
 
     /// <summary>Longest time between commits of outputs, state changes and input positions while records flow.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -121,10 +121,7 @@ public sealed record RunOptions
             throw new ArgumentException($"--commit-interval: expected 10ms to 1m, got {DurationText.Format(CommitInterval)}.");
         }
 
-        if (StartupTimeout < TimeSpan.FromSeconds(1) || StartupTimeout > TimeSpan.FromHours(1))
-        {
-            throw new ArgumentException($"--startup-timeout: expected 1s to 1h, got {DurationText.Format(StartupTimeout)}.");
-        }
+        Hosting.StartupTimeout.Validate(StartupTimeout);
 
         if (Duration is { } d && d <= TimeSpan.Zero)
         {

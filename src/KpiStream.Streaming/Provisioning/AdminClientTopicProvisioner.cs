@@ -6,23 +6,21 @@ namespace KpiStream.Streaming.Provisioning;
 
 /// <summary>
 /// Creates missing topics through the Kafka Admin API and refuses existing ones with the wrong
-/// partition count. Waits for the cluster up to <paramref name="reachTimeout"/>, saying once per
-/// attempt that it cannot reach it, rather than echoing every failed connection librdkafka retries.
-/// A cluster that refuses the client's authentication (SASL or TLS) fails start-up at once:
-/// librdkafka would retry, but wrong credentials do not become right.
+/// partition count, once <see cref="ClusterMetadataReader"/> has reached the cluster.
 /// </summary>
 public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, string> clientConfig, TimeSpan reachTimeout, ILogger<AdminClientTopicProvisioner> logger) : ITopicProvisioner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MetadataAttempt = TimeSpan.FromSeconds(5);
 
     // A broker answers in milliseconds; one without the API (the development broker) never answers, and start-up should not wait long for it.
     private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
 
+    private readonly ClusterMetadataReader _cluster = new(clientConfig, reachTimeout, logger);
+
     public async Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken)
     {
-        using var admin = NewAdminClient();
-        var metadata = await MetadataAsync(admin, cancellationToken).ConfigureAwait(false);
+        using var admin = _cluster.NewAdminClient();
+        var metadata = await _cluster.ReadAsync(admin, cancellationToken).ConfigureAwait(false);
         var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
         foreach (var topic in topics.Where(t => existing.ContainsKey(t.Name)))
         {
@@ -55,7 +53,7 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
         }
         catch (Exception e) when (e is KafkaException or TimeoutException)
         {
-            throw new ProvisioningException($"Could not create topics {string.Join(", ", missing.Select(t => t.Name))} at {Servers}: {e.Message}", e);
+            throw new ProvisioningException($"Could not create topics {string.Join(", ", missing.Select(t => t.Name))} at {_cluster.Servers}: {e.Message}", e);
         }
 
         logger.LogInformation("Created topics {Topics}", string.Join(", ", missing.Select(t => $"{t.Name}({t.Partitions})")));
@@ -63,7 +61,7 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
 
     public async Task<int?> MaxMessageBytesAsync(string topic, CancellationToken cancellationToken)
     {
-        using var admin = NewAdminClient();
+        using var admin = _cluster.NewAdminClient();
         try
         {
             var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }], new DescribeConfigsOptions { RequestTimeout = DescribeTimeout })
@@ -76,48 +74,6 @@ public sealed class AdminClientTopicProvisioner(IReadOnlyDictionary<string, stri
         {
             logger.LogWarning("Could not read max.message.bytes of {Topic} ({Reason}); dead letters are sized by the producer's message.max.bytes only", topic, e.Message);
             return null;
-        }
-    }
-
-    // Set from librdkafka's error callback, on its thread.
-    private volatile Error? _authenticationFailure;
-
-    private string Servers => clientConfig.GetValueOrDefault("bootstrap.servers", "?");
-
-    // librdkafka logs every failed connection; the attempts below say what matters once each.
-    private IAdminClient NewAdminClient() => new AdminClientBuilder(clientConfig)
-        .SetLogHandler((_, _) => { })
-        .SetErrorHandler((_, error) =>
-        {
-            if (error.Code is ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed or ErrorCode.Local_Ssl)
-            {
-                _authenticationFailure = error;
-            }
-        })
-        .Build();
-
-    private async Task<Metadata> MetadataAsync(IAdminClient admin, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + reachTimeout;
-        while (true)
-        {
-            try
-            {
-                // GetMetadata blocks; off the caller's thread so a stop is not held up by it.
-                return await Task.Run(() => admin.GetMetadata(MetadataAttempt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KafkaException) when (_authenticationFailure is { } refused)
-            {
-                throw new ProvisioningException($"Kafka at {Servers} refused the client's authentication: {refused.Reason}; check security.protocol and the sasl.* and ssl.* settings (-X, --kafka-config).");
-            }
-            catch (KafkaException e) when (DateTime.UtcNow < deadline)
-            {
-                logger.LogWarning("Kafka at {Servers} is not reachable yet ({Reason}); trying again until {Deadline:HH:mm:ss}", Servers, e.Error.Reason, deadline);
-            }
-            catch (KafkaException e)
-            {
-                throw new ProvisioningException($"Kafka at {Servers} could not be reached within {reachTimeout.TotalSeconds:0} s (--startup-timeout): {e.Error.Reason}.", e);
-            }
         }
     }
 }
