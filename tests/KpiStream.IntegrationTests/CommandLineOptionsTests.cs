@@ -21,7 +21,7 @@ public sealed partial class CommandLineOptionsTests
         var stateDirectory = Path.Combine(Path.GetTempPath(), $"kpistream-options-{Guid.NewGuid():N}");
         using var processor = await StandaloneProcessor.StartAsync(
             [
-                "--application-id", "team-a", "--topic-prefix", "team1.", "--state-dir", stateDirectory, "--brokers", "2", "--partitions", "2",
+                "--application-id", "team-a", "--topic-prefix", "team1.", "--state-dir", stateDirectory, "--brokers", "2", "--partitions", "2", "--replication-factor", "2",
                 "--commit-interval", "200ms", "--idle-advance-after", "20s", "--grace", "5s", "--rollup-windows", "5m",
             ],
             topics: TopicNames.WithPrefix("team1."));
@@ -43,6 +43,10 @@ public sealed partial class CommandLineOptionsTests
         Assert.Contains("team-a-partials-by-journey-repartition", topics);
         Assert.DoesNotContain("kpi.windowed", topics);
         Assert.Equal(2, metadata.Topics.Single(t => t.Topic == "team1.domain-events").Partitions.Count);
+        // Every topic it created, inputs, outputs, the repartition topic and the changelogs, on both brokers.
+        var created = metadata.Topics.Where(t => t.Topic.StartsWith("team1.", StringComparison.Ordinal) || t.Topic.StartsWith("team-a-", StringComparison.Ordinal)).ToList();
+        Assert.Contains(created, t => t.Topic.EndsWith("-changelog", StringComparison.Ordinal));
+        Assert.All(created, t => Assert.All(t.Partitions, p => Assert.Equal(2, p.Replicas.Length)));
         Assert.True(Directory.Exists(Path.Combine(stateDirectory, "team-a")), $"no team-a under {stateDirectory}");
     }
 

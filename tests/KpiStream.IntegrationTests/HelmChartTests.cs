@@ -31,6 +31,7 @@ public partial class HelmChartTests
         {
             ("deadLetterPayloads", "maybe"),
             ("replicaCount", "two"),
+            ("replicationFactor", 0),
             ("grace", "soon"),
             ("replicas", 2),
             ("kafka.bootstrapServers", "kafka"),

@@ -4,6 +4,7 @@ using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Hosting;
 using KpiStream.Processor.Kpis;
+using KpiStream.Streaming.Provisioning;
 
 namespace KpiStream.Processor.Cli;
 
@@ -38,6 +39,11 @@ internal static class RunCommand
         deadLetterPayloads.AcceptOnlyFromAmong("keep", "drop");
         var brokers = CliOptions.Brokers();
         var partitions = CliOptions.Partitions();
+        var replicationFactor = new Option<short>("--replication-factor")
+        {
+            Description = "Replicas of every topic KpiStream creates: outputs, changelogs, the repartition topic, inputs (default -1: the cluster's default.replication.factor; 1 to 16).",
+            DefaultValueFactory = _ => TopicSpec.BrokerDefault,
+        };
         var applicationId = new Option<string>("--application-id") { Description = "Consumer group and internal topic prefix.", DefaultValueFactory = _ => "kpistream" };
         var instanceId = new Option<string?>("--instance-id") { Description = "Static group membership: a stable id unique to this instance (e.g. the pod name), so a restart within the session timeout resumes its tasks without a rebalance." };
         var noLiveView = new Option<bool>("--no-live-view") { Description = "Do not print the live KPI table." };
@@ -58,7 +64,7 @@ internal static class RunCommand
         var alertmanager = CliOptions.Alertmanager();
         var command = new Command("run", "Run the KPI processor.")
         {
-            config, bootstrap, registryUrl, registryPort, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
+            config, bootstrap, registryUrl, registryPort, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, replicationFactor, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
             alertmanager.Urls, alertmanager.ResendInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -79,6 +85,7 @@ internal static class RunCommand
                 StartupTimeout = parse.GetValue(startupTimeout) ?? defaults.StartupTimeout,
                 EmbeddedBrokers = parse.GetValue(brokers),
                 InputPartitions = parse.GetValue(partitions),
+                ReplicationFactor = parse.GetValue(replicationFactor),
                 ApplicationId = parse.GetValue(applicationId)!,
                 InstanceId = parse.GetValue(instanceId),
                 LiveView = !parse.GetValue(noLiveView),

@@ -161,7 +161,9 @@ public static class KpiStreamApp
     }
 
     private static IReadOnlyList<TopicSpec> AllTopics(RunOptions options, Topology topology) =>
-        [.. options.Topics.Required(options.ApplicationId, options.InputPartitions), .. topology.ChangelogTopics(options.ApplicationId, _ => options.InputPartitions)];
+        [.. options.Topics.Required(options.ApplicationId, options.InputPartitions)
+            .Concat(topology.ChangelogTopics(options.ApplicationId, _ => options.InputPartitions))
+            .Select(topic => topic with { ReplicationFactor = options.ReplicationFactor })];
 
     private static Topology Compose(RunOptions options, JourneyCatalog catalog, SchemaSet schemas, Func<ConfluentSchemaRegistryClient> registry, KpiStreamMetrics metrics, LatestKpiBoard board)
     {

@@ -4,6 +4,7 @@ using KpiStream.Processor.Conventions;
 using KpiStream.Processor.Demo;
 using KpiStream.Processor.Forwarding;
 using KpiStream.Processor.Kpis;
+using KpiStream.Streaming.Provisioning;
 using KpiStream.Streaming.Runtime;
 
 namespace KpiStream.Processor.Hosting;
@@ -55,6 +56,9 @@ public sealed record RunOptions
 
     /// <summary>Partitions of the input and repartition topics when KpiStream creates them.</summary>
     public int InputPartitions { get; init; } = 6;
+
+    /// <summary>Replicas of every topic KpiStream creates; <see cref="TopicSpec.BrokerDefault"/> leaves it to the cluster.</summary>
+    public short ReplicationFactor { get; init; } = TopicSpec.BrokerDefault;
 
     public TimeSpan? Duration { get; init; }
 
@@ -110,6 +114,15 @@ public sealed record RunOptions
         }
 
         ValidateCluster(EmbeddedBrokers, InputPartitions);
+        if (ReplicationFactor is not TopicSpec.BrokerDefault and (< 1 or > MaxReplicationFactor))
+        {
+            throw new ArgumentException($"--replication-factor: expected 1 to {MaxReplicationFactor}, or -1 for the cluster's default.replication.factor, got {ReplicationFactor}.");
+        }
+
+        if (BootstrapServers is null && ReplicationFactor > EmbeddedBrokers)
+        {
+            throw new ArgumentException($"--replication-factor: the embedded cluster has {EmbeddedBrokers} broker(s) (--brokers), too few for {ReplicationFactor} replicas.");
+        }
 
         if (StreamThreads is < 1 or > StreamsOptions.MaxStreamThreads)
         {
@@ -161,6 +174,9 @@ public sealed record RunOptions
     }
 
     /// <summary>The embedded cluster's size, shared by `run` and `kafka`.</summary>
+    // More replicas than any cluster runs brokers: a typo, not a choice.
+    private const short MaxReplicationFactor = 16;
+
     public static void ValidateCluster(int brokers, int partitions)
     {
         if (brokers is < 1 or > 9)
