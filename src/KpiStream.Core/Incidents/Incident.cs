@@ -45,8 +45,10 @@ public sealed record Incident(
             throw new ArgumentException($"Alert {alert.AlertId} of journey {alert.Journey} cannot join incident {IncidentId} of {Journey}.", nameof(alert));
         }
 
-        var member = IncidentMember.Of(alert);
+        var latest = IncidentMember.Of(alert);
         var known = Members.FirstOrDefault(m => m.AlertId == alert.AlertId);
+        // Only an alert's FIRING record estimates its onset; its resolution keeps the one it had, so a closed incident keeps its detection delay.
+        var member = known is null ? latest : latest with { Onset = latest.Onset ?? known.Onset };
         var members = known is null ? Members.Add(member) : Members.Replace(known, member);
         var deploys = Deploys.AddRange(alert.Deploys.Where(d => !Deploys.Contains(d)).Distinct());
         var open = members.Any(m => m.IsFiring);

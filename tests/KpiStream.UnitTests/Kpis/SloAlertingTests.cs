@@ -1,4 +1,5 @@
 using KpiStream.Core.Events;
+using KpiStream.Core.Incidents;
 using KpiStream.Core.Slos;
 using KpiStream.Processor.Conventions;
 using KpiStream.TestSupport;
@@ -76,6 +77,11 @@ public class SloAlertingTests
         Assert.Null(resolved.DetectionDelay);
         // While firing, minutes 369 to 384: 320 checkouts, 120 of them failed.
         Assert.Equal((320L, 120_000L), (resolved.Impact.AffectedSessions, resolved.Impact.RevenueAtRiskMinor));
+
+        // Its incident closes with it and keeps the 9 minutes, which still count towards the journey's mean time to detect.
+        var closed = harness.Incidents()[^1];
+        Assert.Equal((IncidentState.Closed, T0.AddMinutes(385), TimeSpan.FromMinutes(9)), (closed.State, closed.ClosedAt, closed.DetectionDelay));
+        Assert.Equal(540, harness.SampleValue(MetricNames.MeanTimeToDetect, "checkout"));
     }
 
     [Fact]

@@ -29,12 +29,14 @@ public class IncidentTests
         // Onsets: the segment's at T0 - 4 min, the journey-wide alert's at T0 + 10 - 12 = T0 - 2 min; the earliest counts.
         Assert.Equal(TimeSpan.FromMinutes(4), incident.DetectionDelay);
 
-        incident = incident.With(journeyWide with { Status = AlertStatus.Resolved, EndedAt = T0.AddMinutes(30) }, T0.AddMinutes(30));
+        // Resolutions carry no detection delay (only a FIRING record does); the incident keeps its alerts' onsets.
+        incident = incident.With(journeyWide with { Status = AlertStatus.Resolved, EndedAt = T0.AddMinutes(30), DetectionDelay = null }, T0.AddMinutes(30));
         Assert.Equal(IncidentState.Open, incident.State);
         Assert.False(incident.Annotates(segment.AlertId));
 
-        incident = incident.With(segment with { Status = AlertStatus.Resolved, EndedAt = T0.AddMinutes(40) }, T0.AddMinutes(40));
+        incident = incident.With(segment with { Status = AlertStatus.Resolved, EndedAt = T0.AddMinutes(40), DetectionDelay = null }, T0.AddMinutes(40));
         Assert.Equal((IncidentState.Closed, T0.AddMinutes(40)), (incident.State, incident.ClosedAt));
+        Assert.Equal(TimeSpan.FromMinutes(4), incident.DetectionDelay);
         Assert.Equal([segment.AlertId, journeyWide.AlertId], incident.Members.Select(m => m.AlertId));
         Assert.Equal("Page: incident of checkout, closed after 40 min: checkout-success in region=sa-east (page, resolved), checkout-success (page, resolved); worst segment region=sa-east", incident.Report().Summary);
     }
