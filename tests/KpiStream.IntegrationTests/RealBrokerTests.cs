@@ -1,5 +1,7 @@
 using System.Text;
 using Avro.Generic;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Confluent.SchemaRegistry;
 using KpiStream.IntegrationTests.Support;
 using KpiStream.Processor.Conventions;
@@ -73,6 +75,12 @@ public class RealBrokerTests(RealKafkaStack stack) : IClassFixture<RealKafkaStac
         var page = Assert.Single(ConfluentSerdes.ReadAll(stack.Bootstrap, registry, options.Topics.KpiAlerts), a => (string)a.Value["slo"] == "checkout-success" && ((GenericEnum)a.Value["state"]).Value == "FIRING").Value;
         Assert.Equal(6.0 / 7 / 0.01, (double)((IDictionary<string, object>)page["burn_rates"])["1h"], 9);
         Assert.Contains(options.Topics.KpiWindowed + "-value", await registry.GetAllSubjectsAsync());
+
+        // The configs only a real broker keeps: the outputs read as tables are compacted, alerts and incidents a week after each change.
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = stack.Bootstrap }).Build();
+        var described = await admin.DescribeConfigsAsync(new[] { options.Topics.KpiWindowed, options.Topics.KpiAlerts, options.Topics.KpiIncidents }.Select(t => new ConfigResource { Type = ResourceType.Topic, Name = t }));
+        Assert.All(described, d => Assert.Equal("compact", d.Entries["cleanup.policy"].Value));
+        Assert.Equal(["604800000", "604800000"], described.Skip(1).Select(d => d.Entries["min.compaction.lag.ms"].Value));
     }
 
     private async Task<(RunOptions Options, string Config)> ProvisionAsync(int partitions)

@@ -38,6 +38,18 @@ public sealed record TopicNames
     /// <summary>Internal: stage 1's pre-aggregated partials and stream-time ticks, keyed by journey, feeding the window stage.</summary>
     public static string Repartition(string applicationId) => $"{applicationId}-partials-by-journey-repartition";
 
+    /// <summary>
+    /// Configs of the alert and incident topics. Their records are keyed by alert episode or incident, each with its status as of
+    /// that change, so compaction keeps every alert's and incident's latest record for as long as the topic lives: the forwarder,
+    /// reading from the beginning, still finds an alert that has fired for longer than a retention would have kept. A record may
+    /// be compacted away only once it is a week old, so readers that follow the topic see every change.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LatestStatePerKey = new Dictionary<string, string>
+    {
+        ["cleanup.policy"] = "compact",
+        ["min.compaction.lag.ms"] = "604800000",
+    };
+
     /// <summary>Every topic KpiStream needs, with the partition counts it creates them with.</summary>
     /// <param name="inputPartitions">Partitions of the input topics and of the repartition topic, which must match for co-partitioning.</param>
     public IReadOnlyList<TopicSpec> Required(string applicationId, int inputPartitions) =>
@@ -47,8 +59,8 @@ public sealed record TopicNames
         new(Deployments, 1),
         new(Repartition(applicationId), inputPartitions),
         new(KpiWindowed, 3, Configs: new Dictionary<string, string> { ["cleanup.policy"] = "compact" }),
-        new(KpiAlerts, 1),
-        new(KpiIncidents, 1),
+        new(KpiAlerts, 1, Configs: LatestStatePerKey),
+        new(KpiIncidents, 1, Configs: LatestStatePerKey),
         new(DeadLetter, 1),
     ];
 }
