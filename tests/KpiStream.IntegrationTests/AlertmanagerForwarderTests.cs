@@ -36,6 +36,19 @@ public class AlertmanagerForwarderTests(ITestOutputHelper output)
         Assert.Matches("^5m=[0-9.]+x 30m=[0-9.]+x 1h=[0-9.]+x 6h=[0-9.]+x 1d=[0-9.]+x 3d=[0-9.]+x$", Label(annotations, "burn_rates"));
         Assert.StartsWith($"checkout-success|checkout|*|page@", Label(annotations, "alert_id"), StringComparison.Ordinal);
 
+        // One outage, one notification: the outage's other alerts (the composite page, tickets) join the page's incident,
+        // and Alertmanager, grouping by incident as the README suggests, holds them all in the one group.
+        var incident = Label(labels, "incident");
+        IReadOnlyList<JsonElement> groups = [];
+        await Polling.UntilAsync(
+            async () => (groups = [.. (await alertmanager.GroupsAsync()).Where(g => Label(g.GetProperty("labels"), "journey") == "checkout")])
+                .Sum(g => g.GetProperty("alerts").GetArrayLength()) >= 2,
+            Timeout);
+        var group = Assert.Single(groups);
+        Assert.Equal(incident, Label(group.GetProperty("labels"), "incident"));
+        Assert.Contains(group.GetProperty("alerts").EnumerateArray(), a => SameAlert(a, page));
+        output.WriteLine($"incident {incident}: {string.Join(", ", group.GetProperty("alerts").EnumerateArray().Select(a => Label(a.GetProperty("labels"), "alertname") + "/" + Label(a.GetProperty("labels"), "severity")))}");
+
         // Recovery: the forwarder sends the resolution and Alertmanager no longer holds the page as active.
         await Polling.UntilAsync(async () => !(await alertmanager.ActiveAlertsAsync()).Any(a => SameAlert(a, page)), Timeout);
         output.WriteLine($"page {Label(annotations, "alert_id")} held by Alertmanager and resolved");

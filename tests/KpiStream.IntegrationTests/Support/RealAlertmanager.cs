@@ -37,5 +37,9 @@ public sealed class RealAlertmanager : IDisposable
     public async Task<IReadOnlyList<JsonElement>> ActiveAlertsAsync() =>
         [.. (await _server.Http.GetFromJsonAsync<JsonElement>("api/v2/alerts?active=true")).EnumerateArray()];
 
+    /// <summary>The groups Alertmanager notifies about, each with its group labels and alerts, as its API v2 lists them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> GroupsAsync() =>
+        [.. (await _server.Http.GetFromJsonAsync<JsonElement>("api/v2/alerts/groups")).EnumerateArray()];
+
     public void Dispose() => _server.Dispose();
 }
