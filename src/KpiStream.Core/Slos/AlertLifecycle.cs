@@ -9,6 +9,9 @@ public sealed record AlertLifecycle(string? AlertId, DateTimeOffset StartedAt, D
 {
     public static readonly AlertLifecycle Idle = new(null, DateTimeOffset.MinValue, null);
 
+    /// <summary>When what made it fire began, as estimated when it fired, kept so its resolution is judged against the same time.</summary>
+    public DateTimeOffset? Onset { get; init; }
+
     public bool IsFiring => AlertId is not null;
 
     /// <summary>
@@ -17,7 +20,8 @@ public sealed record AlertLifecycle(string? AlertId, DateTimeOffset StartedAt, D
     /// <paramref name="resolveAfter"/>, so a flapping SLI stays one alert. Returns the transition
     /// to publish, if any; a new episode after resolving gets a new id.
     /// </summary>
-    public (AlertLifecycle Next, AlertTransition? Transition) Step(AlertSeverity severity, bool tripped, DateTimeOffset at, TimeSpan resolveAfter, string subject)
+    /// <param name="onset">When what trips it began, where the judge estimates it; kept if it fires now.</param>
+    public (AlertLifecycle Next, AlertTransition? Transition) Step(AlertSeverity severity, bool tripped, DateTimeOffset at, TimeSpan resolveAfter, string subject, DateTimeOffset? onset = null)
     {
         if (!IsFiring)
         {
@@ -27,7 +31,7 @@ public sealed record AlertLifecycle(string? AlertId, DateTimeOffset StartedAt, D
             }
 
             var id = $"{subject}|{severity.ToString().ToLowerInvariant()}@{at.ToUnixTimeMilliseconds()}";
-            return (new AlertLifecycle(id, at, null), new AlertTransition(id, AlertStatus.Firing, severity, at, null));
+            return (new AlertLifecycle(id, at, null) { Onset = onset }, new AlertTransition(id, AlertStatus.Firing, severity, at, null, onset));
         }
 
         if (tripped)
@@ -37,7 +41,7 @@ public sealed record AlertLifecycle(string? AlertId, DateTimeOffset StartedAt, D
 
         var clearSince = ClearSince ?? at;
         return at - clearSince >= resolveAfter
-            ? (Idle, new AlertTransition(AlertId!, AlertStatus.Resolved, severity, StartedAt, at))
+            ? (Idle, new AlertTransition(AlertId!, AlertStatus.Resolved, severity, StartedAt, at, Onset))
             : (this with { ClearSince = clearSince }, null);
     }
 }

@@ -84,6 +84,52 @@ public class SloAlertingTests
         Assert.Equal(540, harness.SampleValue(MetricNames.MeanTimeToDetect, "checkout"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_fault_in_the_journeys_first_hour_is_priced_against_the_minutes_before_its_onset(bool restartWhileFiring)
+    {
+        // 40 clean minutes of history, then every checkout fails for 15 minutes; 20 checkouts a minute, each 10.00 EUR when it succeeds.
+        using var harness = new KpiTopologyHarness(T0.AddHours(3));
+        for (var minute = 0; minute < 100; minute++)
+        {
+            if (minute == 60 && restartWhileFiring)
+            {
+                // The onset is kept with the firing alert: the restarted task prices its resolution the same way.
+                harness.Commit();
+                harness.Restart();
+            }
+
+            var failing = minute is >= 40 and < 55;
+            for (var i = 0; i < 20; i++)
+            {
+                harness.Pipe(Events.Of($"b{minute}-{i}", "checkout_started", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+                harness.Pipe(failing
+                    ? Events.Of($"e{minute}-{i}", "checkout_failed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i))
+                    : Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i), amount: 1_000, currency: "EUR"));
+            }
+        }
+
+        harness.AdvanceAllPartitions(T0.AddMinutes(101));
+        var alerts = harness.Alerts();
+
+        // With 43 minutes held, the 6h window is those minutes: 3 bad of 43 is 7% (over 6%), and the 30m window 3 of 30,
+        // 10%: the 6x rule trips at the end of minute 42. Its run of bad minutes starts at minute 40.
+        var (firing, resolved) = (alerts[0], alerts[1]);
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal((AlertStatus.Firing, T0.AddMinutes(43), TimeSpan.FromMinutes(3)), (firing.Status, firing.StartedAt, firing.DetectionDelay));
+        Assert.Equal(["30m", "6h"], firing.TrippedWindows.ToArray());
+        // The hour before the onset (minutes -20 to 39) holds the 40 clean minutes: all 800 converted, at 10.00 EUR. Over the 6h
+        // window that tripped, 860 checkouts converted 800: 60 lost, 600.00 EUR. The hour before the alert's own hour (which an
+        // alert without an onset falls back to) is before the first event, and would have priced them at nothing.
+        Assert.Equal((860L, 60_000L), (firing.Impact.AffectedSessions, firing.Impact.RevenueAtRiskMinor));
+
+        // The 30m window holds 2 bad minutes (6.7%) until minute 82; clear from the end of minute 83, resolved 5 minutes later.
+        // Since it fired, minutes 43 to 88: 920 checkouts, of which minutes 43 to 54 (240) failed; priced against the same hour.
+        Assert.Equal((AlertStatus.Resolved, (DateTimeOffset?)T0.AddMinutes(89)), (resolved.Status, resolved.EndedAt));
+        Assert.Equal((920L, 240_000L), (resolved.Impact.AffectedSessions, resolved.Impact.RevenueAtRiskMinor));
+    }
+
     [Fact]
     public void Replaying_the_window_stage_from_the_start_repeats_no_alert()
     {

@@ -11,7 +11,4 @@ public sealed record AlertDescription(string Name, string SegmentKey, string Sum
     public ImmutableArray<string> TrippedWindows { get; init; } = [];
 
     public double BudgetConsumed { get; init; }
-
-    /// <summary>When what tripped the alert began, as the judge estimates it (event time); null when it does not.</summary>
-    public DateTimeOffset? Onset { get; init; }
 }

@@ -154,7 +154,8 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
     {
         var key = KeyOf(verdict.Subject, verdict.Severity);
         var current = _lifecycles.GetValueOrDefault(key, AlertLifecycle.Idle);
-        var (next, transition) = current.Step(verdict.Severity, verdict.Trips, at, verdict.ResolveAfter, verdict.Subject);
+        var onset = verdict.Trips && !current.IsFiring ? verdict.Onset : null;
+        var (next, transition) = current.Step(verdict.Severity, verdict.Trips, at, verdict.ResolveAfter, verdict.Subject, onset);
         if (next != current)
         {
             _lifecycles[key] = next;
@@ -186,7 +187,7 @@ public sealed class AlertingProcessor(JourneyCatalog catalog, IReadOnlyList<IAle
             _deploys.Before(journey, transition.StartedAt),
             description.Summary)
         {
-            DetectionDelay = transition.Status == AlertStatus.Firing && description.Onset is { } onset ? transition.StartedAt - onset : null,
+            DetectionDelay = transition is { Status: AlertStatus.Firing, Onset: { } began } ? transition.StartedAt - began : null,
         };
         var incident = _incidents.Apply(alertChange, at);
         var alert = incident is null ? alertChange : alertChange with { IncidentId = incident.IncidentId, Annotation = incident.Annotates(alertChange.AlertId) };

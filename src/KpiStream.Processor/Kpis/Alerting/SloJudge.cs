@@ -350,6 +350,8 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
     private sealed record SloVerdict(SloJudge Judge, SloSubject Slo, AlertSeverity Level, bool Tripped, BurnRateEvaluation Evaluation, ErrorBudget Budget, DateTimeOffset MinuteStart)
         : AlertVerdict(Slo.Journey, Slo.Key, Level, Tripped, Slo.Slo.Alerting.ResolveAfter)
     {
+        public override DateTimeOffset? Onset => OnsetOf(Slo, Evaluation.Tripped.Where(r => r.Severity == Level), MinuteStart);
+
         public override AlertDescription Describe(AlertTransition transition, DateTimeOffset at)
         {
             var slo = Slo.Slo;
@@ -366,15 +368,15 @@ public sealed class SloJudge(JourneyCatalog catalog, IKpiMetrics metrics, IKpiBo
                 ? string.Create(CultureInfo.InvariantCulture, $"{transition.Severity}: {slo.Name} of {journey}{where}{ownObjective} burning {string.Join(", ", tripped.Select(w => $"{Evaluation.BurnRates[w]:0.#}x over {w}"))}; {Budget.Consumed * 100:0}% of the {slo.Period.TotalDays:0}-day budget spent; ")
                     + (Slo.IsJourneyWide ? $"worst segments: {string.Join("; ", Judge.WorstOf(Slo, span, MinuteStart))}" : string.Create(CultureInfo.InvariantCulture, $"{share * 100:0.#}% of the journey's traffic"))
                 : string.Create(CultureInfo.InvariantCulture, $"Resolved: {slo.Name} of {journey}{where} after {firingFor.TotalMinutes:0} min");
-            // Lost conversions are judged against the hour before the alert's own hour; a segment's are its share of the journey's.
-            var outcomes = new OutcomesOverSpan(span, transition.StartedAt - Hour);
+            // Lost conversions are judged against the hour before the onset, which the fault had not reached yet (without one, the
+            // hour before the alert's own hour); a segment's are its share of the journey's.
+            var outcomes = new OutcomesOverSpan(span, transition.Onset ?? transition.StartedAt - Hour);
             ImpactBasis impact = Slo.IsJourneyWide ? outcomes : new ShareOfOutcomes(outcomes, share, Slo.Criticality);
             return new AlertDescription(slo.Name, Slo.SegmentKey, summary, slo.Runbook, impact)
             {
                 BurnRates = Evaluation.BurnRates,
                 TrippedWindows = tripped,
                 BudgetConsumed = Budget.Consumed,
-                Onset = firing ? OnsetOf(Slo, Evaluation.Tripped.Where(r => r.Severity == transition.Severity), MinuteStart) : null,
             };
         }
     }
