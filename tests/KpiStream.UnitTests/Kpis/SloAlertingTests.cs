@@ -27,14 +27,7 @@ public class SloAlertingTests
         harness.PipeDeployment(new DeploymentMarker("d-other", "search-api", "v7", T0.AddMinutes(358), null, "ci", null));
         for (var minute = 0; minute < 390; minute++)
         {
-            var failing = minute is >= 360 and < 375;
-            for (var i = 0; i < 20; i++)
-            {
-                harness.Pipe(Events.Of($"b{minute}-{i}", "checkout_started", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
-                harness.Pipe(failing
-                    ? Events.Of($"e{minute}-{i}", "checkout_failed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i))
-                    : Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i), amount: 1_000, currency: "EUR"));
-            }
+            Checkouts(harness, minute, failing: minute is >= 360 and < 375);
 
             if (minute % 30 == 0)
             {
@@ -100,14 +93,7 @@ public class SloAlertingTests
                 harness.Restart();
             }
 
-            var failing = minute is >= 40 and < 55;
-            for (var i = 0; i < 20; i++)
-            {
-                harness.Pipe(Events.Of($"b{minute}-{i}", "checkout_started", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
-                harness.Pipe(failing
-                    ? Events.Of($"e{minute}-{i}", "checkout_failed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i))
-                    : Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i), amount: 1_000, currency: "EUR"));
-            }
+            Checkouts(harness, minute, failing: minute is >= 40 and < 55);
         }
 
         harness.AdvanceAllPartitions(T0.AddMinutes(101));
@@ -179,5 +165,17 @@ public class SloAlertingTests
         // Traffic is back in minute 90, so from the end of minute 90 it is not silent; five minutes later it resolves.
         Assert.Equal(T0.AddMinutes(96), alerts[1].EndedAt);
         Assert.DoesNotContain(harness.Alerts(), a => a.Journey == "login");
+    }
+
+    /// <summary>The minute's 20 checkouts, started in its first seconds and ended 24 seconds later: all failed, or all completed at 10.00 EUR.</summary>
+    private static void Checkouts(KpiTopologyHarness harness, int minute, bool failing)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            harness.Pipe(Events.Of($"b{minute}-{i}", "checkout_started", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(1 + i)));
+            harness.Pipe(failing
+                ? Events.Of($"e{minute}-{i}", "checkout_failed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i))
+                : Events.Of($"e{minute}-{i}", "checkout_completed", "checkout", $"s{minute}-{i}", T0.AddMinutes(minute).AddSeconds(25 + i), amount: 1_000, currency: "EUR"));
+        }
     }
 }
