@@ -23,7 +23,9 @@ public class DashboardTests(ITestOutputHelper output)
         var queries = Queries();
         Assert.True(queries.Count >= 20, $"read {queries.Count} queries");
         var port = Polling.FreePort();
-        using var process = KpiProcess.Start(["run", "--demo", "--scenario", "checkout-outage", "--demo-speed-up", "60", "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view"]);
+        // The forwarding panels need a forwarder, and it an Alertmanager.
+        using var alertmanager = await RealAlertmanager.StartAsync();
+        using var process = KpiProcess.Start(["run", "--demo", "--scenario", "checkout-outage", "--demo-speed-up", "60", "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--no-live-view", "--alertmanager-url", alertmanager.Url.ToString()]);
         using var prometheus = await RealPrometheus.StartAsync($"127.0.0.1:{port}", RulesFile);
 
         IReadOnlyList<string> empty = [.. queries.Select(q => q.Query)];
@@ -47,7 +49,7 @@ public class DashboardTests(ITestOutputHelper output)
         output.WriteLine($"{queries.Count} queries of {DashboardFile} returned data");
         var groups = (await prometheus.RulesAsync()).GetProperty("groups").EnumerateArray().ToList();
         var rules = groups.SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(6, rules.Count);
+        Assert.Equal(9, rules.Count);
         Assert.All(rules, r => Assert.Equal("ok", r.GetProperty("health").GetString()));
         process.Signal(15);
         Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));

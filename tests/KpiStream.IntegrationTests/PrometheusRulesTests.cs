@@ -18,7 +18,7 @@ public partial class PrometheusRulesTests
     {
         var (checkExit, checkOutput) = await PromtoolAsync("check", "rules", RulesFile);
         Assert.True(checkExit == 0, checkOutput);
-        Assert.Contains("SUCCESS: 6 rules found", checkOutput, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 9 rules found", checkOutput, StringComparison.Ordinal);
 
         var (testExit, testOutput) = await PromtoolAsync("test", "rules", TestFile);
         Assert.True(testExit == 0, testOutput);

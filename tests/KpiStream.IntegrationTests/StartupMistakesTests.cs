@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KpiStream.Processor.Hosting;
 using KpiStream.TestSupport;
@@ -140,6 +142,7 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
     public async Task A_forwarder_started_before_the_processor_waits_for_its_topic_and_is_ready_once_it_exists()
     {
         var prefix = $"late-{Guid.NewGuid():N}.";
+        var started = DateTimeOffset.UtcNow;
         using var process = KpiProcess.Start(Forward(prefix));
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(process.HasExited, process.LastOutput(20));
@@ -154,7 +157,12 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         var port = Bootstrap.MetricsPort(await process.WaitForLineAsync("Metrics on", Timeout));
         using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).StatusCode);
-        Assert.Contains("kpistream_forwarder_records_skipped_total 1", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")), StringComparison.Ordinal);
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        Assert.Contains("kpistream_forwarder_records_skipped_total 1", metrics, StringComparison.Ordinal);
+        // Its Alertmanager never answers: it counts as last reached when the forwarder started, so the health rule's clock runs.
+        var lastAccepted = Regex.Match(metrics, @"^kpistream_forwarder_last_accepted_timestamp_seconds\{alertmanager=""http://127.0.0.1:9/""\} (\S+)$", RegexOptions.Multiline);
+        Assert.True(lastAccepted.Success, metrics);
+        Assert.InRange(double.Parse(lastAccepted.Groups[1].Value, CultureInfo.InvariantCulture), started.ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         process.Signal(15);
         Assert.Equal(0, await process.WaitForExitAsync(Timeout));
     }

@@ -39,6 +39,7 @@ public static class MetricNames
     public const string AlertDetectionDelay = "kpistream_alert_detection_delay_seconds";
     public const string ForwarderAlertsSent = "kpistream_forwarder_alerts_sent_total";
     public const string ForwarderSendFailures = "kpistream_forwarder_send_failures_total";
+    public const string ForwarderLastAccepted = "kpistream_forwarder_last_accepted_timestamp_seconds";
     public const string ForwarderAlertsFiring = "kpistream_forwarder_alerts_firing";
     public const string ForwarderPendingResolutions = "kpistream_forwarder_pending_resolutions";
     public const string ForwarderResolutionsDropped = "kpistream_forwarder_resolutions_dropped_total";

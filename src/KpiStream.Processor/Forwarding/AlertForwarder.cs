@@ -30,6 +30,7 @@ public sealed partial class AlertForwarder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        metrics.Started(options.Urls, clock.GetUtcNow());
         var partitions = await connection.PartitionsAsync(stoppingToken).ConfigureAwait(false);
 
         // The consumer blocks its thread; the sender waits on changes and the interval.
@@ -72,7 +73,7 @@ public sealed partial class AlertForwarder(
         if (failure is null)
         {
             _alerts.Delivered(client.Url, owed);
-            metrics.Sent(client.Url, owed.Count);
+            metrics.Sent(client.Url, owed.Count, clock.GetUtcNow());
             return;
         }
 
