@@ -124,7 +124,7 @@ public partial class HelmChartTests
         Assert.Equal("rel-kpistream-state", Text(Items(pod, "volumes").Single(v => Text(v, "name") == "state"), "persistentVolumeClaim.claimName"));
         Assert.Equal("10Gi", Text(Kind(manifests, "PersistentVolumeClaim"), "spec.resources.requests.storage"));
 
-        var forwarder = manifests.Single(m => Text(m, "metadata.name") == "rel-kpistream-alert-forwarder");
+        var forwarder = manifests.Single(m => Text(m, "kind") == "Deployment" && Text(m, "metadata.name") == "rel-kpistream-alert-forwarder");
         var forwarderArgs = Args(Container(forwarder));
         Assert.Equal(["alerts", "forward"], forwarderArgs[..2]);
         Assert.Equal(["--alertmanager-url=http://alertmanager-0:9093", "--alertmanager-url=http://alertmanager-1:9093"], forwarderArgs.Where(a => a.StartsWith("--alertmanager-url", StringComparison.Ordinal)));
@@ -132,8 +132,11 @@ public partial class HelmChartTests
         Assert.Equal("true", Text(Container(forwarder), "securityContext.readOnlyRootFilesystem"));
         AssertStartupProbeOutwaitsStartup(Container(forwarder));
 
-        // The monitor selects the metrics Service; the rule carries the rules file's groups as they are.
-        Assert.Equal(Node(Kind(manifests, "ServiceMonitor"), "spec.selector.matchLabels").ToString(), Node(Kind(manifests, "Service"), "spec.selector").ToString());
+        // Each monitor finds, as the Prometheus Operator would, one Service by its labels, and through it the pods of one
+        // Deployment and their metrics port: the processor's and the forwarder's, whose series the forwarding rules read.
+        var scraped = manifests.Where(m => Text(m, "kind") == "ServiceMonitor").Select(monitor => ScrapedDeployment(manifests, monitor)).ToList();
+        Assert.Equal(["rel-kpistream", "rel-kpistream-alert-forwarder"], scraped.Order(StringComparer.Ordinal));
+        // The rule carries the rules file's groups as they are.
         var rules = (YamlMappingNode)ChartRenderer.Load(Path.Combine(ChartRenderer.Chart, "files", "prometheus-rules.yaml"));
         Assert.Equal(Node(rules, "groups").ToString(), Node(Kind(manifests, "PrometheusRule"), "spec.groups").ToString());
     }
@@ -208,6 +211,23 @@ public partial class HelmChartTests
 
     private static YamlMappingNode Container(YamlMappingNode workload) =>
         (YamlMappingNode)((YamlSequenceNode)Node(workload, "spec.template.spec.containers")).Children.Single();
+
+    /// <summary>The Deployment whose pods a ServiceMonitor scrapes: matched by labels as the Prometheus Operator and Kubernetes match them.</summary>
+    private static string ScrapedDeployment(IReadOnlyList<YamlMappingNode> manifests, YamlMappingNode monitor)
+    {
+        var wanted = Labels(Node(monitor, "spec.selector.matchLabels"));
+        var endpoint = Items(monitor, "spec.endpoints").Single();
+        var service = Assert.Single(manifests, m => Text(m, "kind") == "Service" && IsSubset(wanted, Labels(Node(m, "metadata.labels"))));
+        var port = Items(service, "spec.ports").Single(p => Text(p, "name") == Text(endpoint, "port"));
+        var podSelector = Labels(Node(service, "spec.selector"));
+        var deployment = Assert.Single(manifests, m => Text(m, "kind") == "Deployment" && IsSubset(podSelector, Labels(Node(m, "spec.template.metadata.labels"))));
+        Assert.Contains(Items(Container(deployment), "ports"), p => Text(p, "name") == Text(port, "targetPort"));
+        Assert.Equal("/metrics", Text(endpoint, "path"));
+        return Text(deployment, "metadata.name");
+
+        static Dictionary<string, string> Labels(YamlNode node) => ((YamlMappingNode)node).Children.ToDictionary(c => c.Key.ToString(), c => c.Value.ToString());
+        static bool IsSubset(Dictionary<string, string> wanted, Dictionary<string, string> labels) => wanted.All(w => labels.GetValueOrDefault(w.Key) == w.Value);
+    }
 
     /// <summary>Both commands listen only once they have reached the cluster, which start-up waits for; a probe that gave up sooner would restart a pod that was only waiting.</summary>
     private static void AssertStartupProbeOutwaitsStartup(YamlMappingNode container)
