@@ -92,6 +92,34 @@ public class AlertmanagerForwarderTests(ITestOutputHelper output)
         Assert.Equal(0, await processor.WaitForExitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task An_alertmanager_behind_basic_auth_takes_posts_only_with_the_credentials_of_the_alertmanager_config_file()
+    {
+        using var alertmanager = await RealAlertmanager.StartAsync(requireBasicAuth: true);
+        using var kafka = KpiProcess.Start(["kafka"]);
+        var bootstrap = Bootstrap.FromLine(await kafka.WaitForLineAsync("bootstrap servers:", Timeout));
+        var registry = Bootstrap.RegistryUrl([await kafka.WaitForLineAsync("Schema registry (embedded", Timeout)]);
+        var settings = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(settings, ["# as a mounted secret holds it", $"basic.auth.user.info={RealAlertmanager.User}:{RealAlertmanager.Password}"]);
+        // Nothing fires: each round posts an empty list, which Alertmanager accepts or refuses like any other.
+        string[] forward = ["alerts", "forward", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.ToString(), "--alertmanager-url", alertmanager.Url.ToString(), "--alertmanager-resend-interval", "1s", "--metrics-port", "0"];
+        var url = alertmanager.Url.ToString();
+
+        using var without = KpiProcess.Start(forward);
+        var refused = await without.WaitForLineAsync($"Alertmanager {url} did not take", Timeout);
+        Assert.Contains("401 Unauthorized", refused, StringComparison.Ordinal);
+
+        using var with = KpiProcess.Start([.. forward, "--alertmanager-config", settings]);
+        var port = Bootstrap.MetricsPort(await with.WaitForLineAsync("Metrics on", Timeout));
+        using var http = new HttpClient();
+        string metrics = "";
+        // An accepted post creates its Alertmanager's sent counter, even at 0 alerts.
+        await Polling.UntilAsync(async () => (metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"))).Contains($"kpistream_forwarder_alerts_sent_total{{alertmanager=\"{url}\"}} 0", StringComparison.Ordinal), Timeout);
+        Assert.DoesNotContain("kpistream_forwarder_send_failures_total{", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(with.Stdout.Concat(with.Stderr).Concat(without.Stdout), l => l.Contains(RealAlertmanager.Password, StringComparison.Ordinal));
+        output.WriteLine(refused);
+    }
+
     private static async Task<JsonElement> WaitForPageAsync(RealAlertmanager alertmanager, KpiProcess process)
     {
         JsonElement page = default;

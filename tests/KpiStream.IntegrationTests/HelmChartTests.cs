@@ -105,6 +105,7 @@ public partial class HelmChartTests
         Set(values, "prometheusRule.enabled", true);
         Set(values, "alertForwarder.enabled", true);
         Set(values, "alertForwarder.alertmanagerUrls", new JsonArray("http://alertmanager-0:9093", "http://alertmanager-1:9093"));
+        Set(values, "alertForwarder.existingSecret", "alertmanager-credentials");
 
         var (manifests, error) = await ChartRenderer.RenderAsync(values);
         Assert.Equal("", error);
@@ -129,6 +130,12 @@ public partial class HelmChartTests
         Assert.Equal(["alerts", "forward"], forwarderArgs[..2]);
         Assert.Equal(["--alertmanager-url=http://alertmanager-0:9093", "--alertmanager-url=http://alertmanager-1:9093"], forwarderArgs.Where(a => a.StartsWith("--alertmanager-url", StringComparison.Ordinal)));
         AssertParses(AlertsCommand.Create().Subcommands.Single(), forwarderArgs[2..]);
+        // Its Alertmanager credentials come from their Secret, mounted read-only where the argument points.
+        Assert.Contains("--alertmanager-config=/etc/kpistream/alertmanager/alertmanager.properties", forwarderArgs);
+        var credentials = Items(Node(forwarder, "spec.template.spec"), "volumes").Single(v => Text(v, "name") == "alertmanager-settings");
+        Assert.Equal(("alertmanager-credentials", "0400"), (Text(credentials, "secret.secretName"), Text(credentials, "secret.defaultMode")));
+        var mount = Items(Container(forwarder), "volumeMounts").Single(m => Text(m, "name") == "alertmanager-settings");
+        Assert.Equal(("/etc/kpistream/alertmanager", "true"), (Text(mount, "mountPath"), Text(mount, "readOnly")));
         Assert.Equal("true", Text(Container(forwarder), "securityContext.readOnlyRootFilesystem"));
         AssertStartupProbeOutwaitsStartup(Container(forwarder));
 

@@ -42,6 +42,8 @@ public sealed class StartupMistakesTests : IClassFixture<StartupMistakesTests.St
         { ["run", "--replication-factor", "0"], 2, "--replication-factor: expected 1 to 16, or -1 for the cluster's default.replication.factor, got 0." },
         { ["run", "--brokers", "2", "--replication-factor", "3"], 2, "--replication-factor: the embedded cluster has 2 broker(s) (--brokers), too few for 3 replicas." },
         { ["alerts", "forward", "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1", "--alertmanager-url", "http://127.0.0.1:9", "--startup-timeout", "0s"], 2, "--startup-timeout: expected 1s to 1h, got 0s." },
+        { ["run", "--alertmanager-config", "/etc/hostname"], 2, "--alertmanager-config: given without --alertmanager-url; there is no Alertmanager to send it to." },
+        { ["run", "--alertmanager-url", "http://127.0.0.1:9", "--alertmanager-config", "/nonexistent.properties"], 2, "--alertmanager-config: expected a file of key=value lines, '/nonexistent.properties' does not exist." },
         { ["kafka", "--brokers", "0"], 2, "--brokers: expected 1 to 9, got 0." },
         { ["kafka", "--brokers", "10"], 2, "--brokers: expected 1 to 9, got 10." },
         { ["kafka", "--partitions", "0"], 2, "--partitions: expected 1 to 256, got 0." },

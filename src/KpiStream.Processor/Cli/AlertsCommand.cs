@@ -23,7 +23,7 @@ internal static class AlertsCommand
         var metricsAddress = CliOptions.IpAddress("--metrics-address", "Address /metrics, /healthz and /readyz listen on (default: every address of the machine).");
         var forward = new Command("forward", "Send every alert of kpi.alerts to Alertmanager (API v2), firing ones again at each resend interval.")
         {
-            bootstrap, registryUrl, registryProperties, registryConfig, kafkaProperties, kafkaConfig, topicPrefix, applicationId, alertmanager.Urls, alertmanager.ResendInterval, startupTimeout, metricsPort, metricsAddress,
+            bootstrap, registryUrl, registryProperties, registryConfig, kafkaProperties, kafkaConfig, topicPrefix, applicationId, alertmanager.Urls, alertmanager.ResendInterval, alertmanager.Config, startupTimeout, metricsPort, metricsAddress,
         };
         forward.SetAction(async (parse, cancellationToken) => await AlertForwarderApp.RunAsync(
             new ForwardOptions

@@ -112,16 +112,29 @@ internal static class CliOptions
         },
     };
 
-    /// <summary>The Alertmanager options `run` and `alerts forward` share: where to send and how often firing alerts are sent again.</summary>
-    public static (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval) Alertmanager() =>
+    /// <summary>The Alertmanager options `run` and `alerts forward` share: where to send, how often firing alerts are sent again, and the credentials.</summary>
+    public static (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval, Option<string?> Config) Alertmanager() =>
         (HttpUrlList("--alertmanager-url", "Alertmanager to send kpi.alerts to (its API v2), e.g. http://alertmanager:9093; repeat for each of a cluster."),
-         Duration("--alertmanager-resend-interval", "How often firing alerts are sent to Alertmanager again, below its resolve timeout (default 1m; 1s to 2m30s)."));
+         Duration("--alertmanager-resend-interval", "How often firing alerts are sent to Alertmanager again, below its resolve timeout (default 1m; 1s to 2m30s)."),
+         new Option<string?>("--alertmanager-config") { Description = $"A file of Alertmanager client settings as key=value lines (# comments), e.g. a mounted secret: {AlertmanagerCredentials.BasicAuthKey}=USER:PASSWORD or {AlertmanagerCredentials.BearerTokenKey}=TOKEN." });
 
     /// <summary>The Alertmanager options as parsed; null when no URL is given.</summary>
-    public static AlertmanagerOptions? Alertmanager(ParseResult parse, (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval) options) =>
-        parse.GetValue(options.Urls) is { Length: > 0 } urls
-            ? new AlertmanagerOptions { Urls = urls, ResendInterval = parse.GetValue(options.ResendInterval) ?? new AlertmanagerOptions().ResendInterval }
-            : null;
+    public static AlertmanagerOptions? Alertmanager(ParseResult parse, (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval, Option<string?> Config) options)
+    {
+        var config = parse.GetValue(options.Config);
+        if (parse.GetValue(options.Urls) is not { Length: > 0 } urls)
+        {
+            return config is null ? null : throw new ArgumentException("--alertmanager-config: given without --alertmanager-url; there is no Alertmanager to send it to.");
+        }
+
+        var settings = SettingsFile.Merge(new Dictionary<string, string>(), config, "--alertmanager-config", "--alertmanager-config", "an Alertmanager client setting");
+        return new AlertmanagerOptions
+        {
+            Urls = urls,
+            ResendInterval = parse.GetValue(options.ResendInterval) ?? new AlertmanagerOptions().ResendInterval,
+            Credentials = AlertmanagerCredentials.From(settings, config ?? "--alertmanager-config"),
+        };
+    }
 
     public static Option<TimeSpan?> StartupTimeout(string waitsFor) =>
         Duration("--startup-timeout", $"How long start-up waits for {waitsFor} before it gives up with exit code 1 (default 60s; 1s to 1h).");

@@ -65,7 +65,7 @@ internal static class RunCommand
         var command = new Command("run", "Run the KPI processor.")
         {
             config, bootstrap, registryUrl, registryPort, registryProperties, registryConfig, noAutoRegister, metricsPort, metricsAddress, demo, duration, startupTimeout, grace, idleAdvanceAfter, rollups, brokers, partitions, replicationFactor, applicationId, instanceId, noLiveView, stateDir, kafkaProperties, kafkaConfig, topicPrefix, commitInterval, streamThreads, deadLetterPayloads, speedUp, startBehind, seed, scenario,
-            alertmanager.Urls, alertmanager.ResendInterval,
+            alertmanager.Urls, alertmanager.ResendInterval, alertmanager.Config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -35,7 +35,7 @@ public sealed partial class AlertForwarder(
 
         // The consumer blocks its thread; the sender waits on changes and the interval.
         var consuming = Task.Factory.StartNew(() => Consume(partitions, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var clients = options.Urls.Select(url => new AlertmanagerClient(connection.Http, url, clock)).ToList();
+        var clients = options.Urls.Select(url => new AlertmanagerClient(connection.Http, url, options.Credentials, clock)).ToList();
         try
         {
             await Task.WhenAny(_caughtUp.Task, consuming).WaitAsync(stoppingToken).ConfigureAwait(false);

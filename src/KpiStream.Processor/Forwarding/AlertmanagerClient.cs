@@ -5,7 +5,7 @@ using Polly.Retry;
 namespace KpiStream.Processor.Forwarding;
 
 /// <summary>Posts alerts to one Alertmanager's API v2, retrying a failed post with backoff before it gives up until the next round.</summary>
-public sealed class AlertmanagerClient(HttpClient http, Uri alertmanager, TimeProvider clock)
+public sealed class AlertmanagerClient(HttpClient http, Uri alertmanager, AlertmanagerCredentials? credentials, TimeProvider clock)
 {
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
         .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -30,7 +30,13 @@ public sealed class AlertmanagerClient(HttpClient http, Uri alertmanager, TimePr
         try
         {
             using var response = await _pipeline.ExecuteAsync(
-                async token => await http.PostAsJsonAsync(new Uri(Url, "api/v2/alerts"), alerts, token).ConfigureAwait(false),
+                async token =>
+                {
+                    // A message per try: one that has been sent cannot be sent again.
+                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url, "api/v2/alerts")) { Content = JsonContent.Create(alerts) };
+                    request.Headers.Authorization = credentials?.Header;
+                    return await http.SendAsync(request, token).ConfigureAwait(false);
+                },
                 cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? null

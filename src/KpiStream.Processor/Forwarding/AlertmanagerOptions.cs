@@ -14,6 +14,9 @@ public sealed record AlertmanagerOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Sent to every Alertmanager of <see cref="Urls"/>; null sends none.</summary>
+    public AlertmanagerCredentials? Credentials { get; init; }
+
     /// <summary>Resolutions not yet delivered to every Alertmanager that are kept; beyond it the oldest are dropped and counted.</summary>
     public int MaxPendingResolutions { get; init; } = 10_000;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using KpiStream.TestSupport;
 
 namespace KpiStream.IntegrationTests.Support;
@@ -23,7 +24,8 @@ public sealed class ServerProcess : IDisposable
     public HttpClient Http { get; }
 
     /// <param name="args">Its arguments, given the port it is to listen on.</param>
-    public static async Task<ServerProcess> StartAsync(string program, string directory, Func<int, IEnumerable<string>> args)
+    /// <param name="authorization">What <see cref="Http"/> sends with every request, for a server that requires it.</param>
+    public static async Task<ServerProcess> StartAsync(string program, string directory, Func<int, IEnumerable<string>> args, AuthenticationHeaderValue? authorization = null)
     {
         var port = Polling.FreePort();
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -39,6 +41,7 @@ public sealed class ServerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        server.Http.DefaultRequestHeaders.Authorization = authorization;
         await Polling.UntilAsync(async () => (await server.Http.GetAsync("-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         return server;
     }
