@@ -93,30 +93,46 @@ public class AlertmanagerForwarderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_alertmanager_behind_basic_auth_takes_posts_only_with_the_credentials_of_the_alertmanager_config_file()
+    public async Task An_alertmanager_behind_tls_of_a_private_ca_and_basic_auth_takes_posts_only_with_the_alertmanager_config_files_ca_and_credentials()
     {
-        using var alertmanager = await RealAlertmanager.StartAsync(requireBasicAuth: true);
+        using var alertmanager = await RealAlertmanager.StartAsync(secured: true);
         using var kafka = KpiProcess.Start(["kafka"]);
         var bootstrap = Bootstrap.FromLine(await kafka.WaitForLineAsync("bootstrap servers:", Timeout));
         var registry = Bootstrap.RegistryUrl([await kafka.WaitForLineAsync("Schema registry (embedded", Timeout)]);
-        var settings = Path.GetTempFileName();
-        await File.WriteAllLinesAsync(settings, ["# as a mounted secret holds it", $"basic.auth.user.info={RealAlertmanager.User}:{RealAlertmanager.Password}"]);
+        var trustOnly = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(trustOnly, [$"ssl.ca.location={alertmanager.CaFile}"]);
+        var trustAndCredentials = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(trustAndCredentials, ["# as a mounted secret holds it", $"ssl.ca.location={alertmanager.CaFile}", $"basic.auth.user.info={RealAlertmanager.User}:{RealAlertmanager.Password}"]);
         // Nothing fires: each round posts an empty list, which Alertmanager accepts or refuses like any other.
-        string[] forward = ["alerts", "forward", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.ToString(), "--alertmanager-url", alertmanager.Url.ToString(), "--alertmanager-resend-interval", "1s", "--metrics-port", "0"];
         var url = alertmanager.Url.ToString();
+        Assert.StartsWith("https://", url, StringComparison.Ordinal);
+        string[] forward = ["alerts", "forward", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry.ToString(), "--alertmanager-url", url, "--alertmanager-resend-interval", "1s", "--metrics-port", "0"];
 
-        using var without = KpiProcess.Start(forward);
-        var refused = await without.WaitForLineAsync($"Alertmanager {url} did not take", Timeout);
+        // The system does not trust the private CA, so the connection fails before any credentials matter.
+        using var untrusting = KpiProcess.Start(forward);
+        var untrusted = await untrusting.WaitForLineAsync($"Alertmanager {url} did not take", Timeout);
+        Assert.Contains("The SSL connection could not be established: The remote certificate is invalid", untrusted, StringComparison.Ordinal);
+
+        // Another authority's certificate is refused as well: the file replaces the system's authorities, it does not open the door.
+        var otherCa = PrivateCertificateAuthority.Write(Directory.CreateTempSubdirectory("kpistream-other-ca-").FullName).CaFile;
+        var wrongTrust = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(wrongTrust, [$"ssl.ca.location={otherCa}", $"basic.auth.user.info={RealAlertmanager.User}:{RealAlertmanager.Password}"]);
+        using var mistrusting = KpiProcess.Start([.. forward, "--alertmanager-config", wrongTrust]);
+        Assert.Contains("The SSL connection could not be established: The remote certificate was rejected", await mistrusting.WaitForLineAsync($"Alertmanager {url} did not take", Timeout), StringComparison.Ordinal);
+
+        using var unauthenticated = KpiProcess.Start([.. forward, "--alertmanager-config", trustOnly]);
+        var refused = await unauthenticated.WaitForLineAsync($"Alertmanager {url} did not take", Timeout);
         Assert.Contains("401 Unauthorized", refused, StringComparison.Ordinal);
 
-        using var with = KpiProcess.Start([.. forward, "--alertmanager-config", settings]);
-        var port = Bootstrap.MetricsPort(await with.WaitForLineAsync("Metrics on", Timeout));
+        using var accepted = KpiProcess.Start([.. forward, "--alertmanager-config", trustAndCredentials]);
+        var port = Bootstrap.MetricsPort(await accepted.WaitForLineAsync("Metrics on", Timeout));
         using var http = new HttpClient();
         string metrics = "";
         // An accepted post creates its Alertmanager's sent counter, even at 0 alerts.
         await Polling.UntilAsync(async () => (metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"))).Contains($"kpistream_forwarder_alerts_sent_total{{alertmanager=\"{url}\"}} 0", StringComparison.Ordinal), Timeout);
         Assert.DoesNotContain("kpistream_forwarder_send_failures_total{", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain(with.Stdout.Concat(with.Stderr).Concat(without.Stdout), l => l.Contains(RealAlertmanager.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(accepted.Stdout.Concat(accepted.Stderr).Concat(unauthenticated.Stdout), l => l.Contains(RealAlertmanager.Password, StringComparison.Ordinal));
+        output.WriteLine(untrusted);
         output.WriteLine(refused);
     }
 

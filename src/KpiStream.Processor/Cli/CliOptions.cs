@@ -116,7 +116,7 @@ internal static class CliOptions
     public static (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval, Option<string?> Config) Alertmanager() =>
         (HttpUrlList("--alertmanager-url", "Alertmanager to send kpi.alerts to (its API v2), e.g. http://alertmanager:9093; repeat for each of a cluster."),
          Duration("--alertmanager-resend-interval", "How often firing alerts are sent to Alertmanager again, below its resolve timeout (default 1m; 1s to 2m30s)."),
-         new Option<string?>("--alertmanager-config") { Description = $"A file of Alertmanager client settings as key=value lines (# comments), e.g. a mounted secret: {AlertmanagerCredentials.BasicAuthKey}=USER:PASSWORD or {AlertmanagerCredentials.BearerTokenKey}=TOKEN." });
+         new Option<string?>("--alertmanager-config") { Description = $"A file of Alertmanager client settings as key=value lines (# comments), e.g. a mounted secret: {AlertmanagerCredentials.BasicAuthKey}=USER:PASSWORD or {AlertmanagerCredentials.BearerTokenKey}=TOKEN, and {AlertmanagerTrust.CaLocationKey}=PEM FILE for a private CA." });
 
     /// <summary>The Alertmanager options as parsed; null when no URL is given.</summary>
     public static AlertmanagerOptions? Alertmanager(ParseResult parse, (Option<Uri[]> Urls, Option<TimeSpan?> ResendInterval, Option<string?> Config) options)
@@ -133,6 +133,7 @@ internal static class CliOptions
             Urls = urls,
             ResendInterval = parse.GetValue(options.ResendInterval) ?? new AlertmanagerOptions().ResendInterval,
             Credentials = AlertmanagerCredentials.From(settings, config ?? "--alertmanager-config"),
+            Trust = AlertmanagerTrust.From(settings, config ?? "--alertmanager-config"),
         };
     }
 

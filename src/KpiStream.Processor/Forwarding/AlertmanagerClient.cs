@@ -44,7 +44,11 @@ public sealed class AlertmanagerClient(HttpClient http, Uri alertmanager, Alertm
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return e.Message;
+            return Reasons(e);
         }
     }
+
+    // "The SSL connection could not be established, see inner exception" says nothing without the inner one (an untrusted root, a name mismatch).
+    private static string Reasons(Exception e) =>
+        e.InnerException is { } inner ? $"{e.Message.Replace(", see inner exception.", "", StringComparison.Ordinal).TrimEnd('.')}: {Reasons(inner)}" : e.Message;
 }

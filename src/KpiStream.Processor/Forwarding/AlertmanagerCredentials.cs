@@ -22,15 +22,15 @@ public sealed class AlertmanagerCredentials
     public static AlertmanagerCredentials? From(IReadOnlyDictionary<string, string> settings, string source)
     {
         var expected = $"{BasicAuthKey}=USER:PASSWORD or {BearerTokenKey}=TOKEN";
-        if (settings.Keys.FirstOrDefault(k => k is not (BasicAuthKey or BearerTokenKey)) is { } unknown)
+        if (settings.Keys.FirstOrDefault(k => k is not (BasicAuthKey or BearerTokenKey or AlertmanagerTrust.CaLocationKey)) is { } unknown)
         {
-            throw new ArgumentException($"{source}: {unknown} is not an Alertmanager client setting; expected {expected}.");
+            throw new ArgumentException($"{source}: {unknown} is not an Alertmanager client setting; expected {expected}, or {AlertmanagerTrust.CaLocationKey}=PEM FILE.");
         }
 
         return (settings.GetValueOrDefault(BasicAuthKey), settings.GetValueOrDefault(BearerTokenKey)) switch
         {
             (null, null) => null,
-            ({ }, { }) => throw new ArgumentException($"{source}: both {BasicAuthKey} and {BearerTokenKey} are set; expected one of {expected}."),
+            ({ }, { }) => throw new ArgumentException($"{source}: both {BasicAuthKey} and {BearerTokenKey} are set; expected {expected}."),
             ({ } userInfo, null) when userInfo.IndexOf(':', StringComparison.Ordinal) > 0 =>
                 new AlertmanagerCredentials("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo))),
             ({ }, null) => throw new ArgumentException($"{source}: {BasicAuthKey}: expected USER:PASSWORD."),

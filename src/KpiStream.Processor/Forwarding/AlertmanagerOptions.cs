@@ -17,6 +17,9 @@ public sealed record AlertmanagerOptions
     /// <summary>Sent to every Alertmanager of <see cref="Urls"/>; null sends none.</summary>
     public AlertmanagerCredentials? Credentials { get; init; }
 
+    /// <summary>The authorities an https:// Alertmanager's certificate must chain to; null trusts the system's.</summary>
+    public AlertmanagerTrust? Trust { get; init; }
+
     /// <summary>Resolutions not yet delivered to every Alertmanager that are kept; beyond it the oldest are dropped and counted.</summary>
     public int MaxPendingResolutions { get; init; } = 10_000;
 

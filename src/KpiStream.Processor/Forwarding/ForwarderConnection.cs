@@ -4,11 +4,11 @@ using KpiStream.Streaming.Provisioning;
 namespace KpiStream.Processor.Forwarding;
 
 /// <summary>The forwarder's ends: a read_committed consumer of kpi.alerts in its own group, and an HTTP client for Alertmanager.</summary>
-public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clientConfig, ClusterMetadataReader cluster, string alertsTopic, string groupId, TimeSpan requestTimeout) : IDisposable
+public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clientConfig, ClusterMetadataReader cluster, string alertsTopic, string groupId, AlertmanagerOptions alertmanager) : IDisposable
 {
     private static readonly TimeSpan TopicPoll = TimeSpan.FromSeconds(2);
 
-    public HttpClient Http { get; } = new() { Timeout = requestTimeout };
+    public HttpClient Http { get; } = new(alertmanager.Trust?.CreateHandler() ?? new SocketsHttpHandler()) { Timeout = alertmanager.RequestTimeout };
 
     public IConsumer<byte[]?, byte[]?> CreateConsumer() =>
         new ConsumerBuilder<byte[]?, byte[]?>(new Dictionary<string, string>(clientConfig)

@@ -32,7 +32,7 @@ public static class ForwarderServices
             new ClusterMetadataReader(clientConfig, startupTimeout, sp.GetRequiredService<ILogger<ForwarderConnection>>()),
             alertsTopic,
             groupId,
-            options.RequestTimeout));
+            options));
         services.AddSingleton(sp => new AlertForwarder(
             sp.GetRequiredService<ForwarderConnection>(),
             new AvroCodec<SloAlert>(new SloAlertMapper(schemas.Alert), registry, alertsTopic),

@@ -8,7 +8,8 @@ namespace KpiStream.IntegrationTests.Support;
 /// <summary>
 /// Prometheus' Alertmanager (Debian's prometheus-alertmanager, installed by make test-deps) on a free loopback port,
 /// clustering off, its state in a temporary directory, routing everything to a receiver that notifies no one; on request
-/// behind HTTP basic auth, which its web config then requires of every request, the API included.
+/// secured as production ones are: TLS with a certificate of a private CA (<see cref="CaFile"/>), and HTTP basic auth,
+/// which its web config then requires of every request, the API included.
 /// </summary>
 public sealed class RealAlertmanager : IDisposable
 {
@@ -28,26 +29,35 @@ public sealed class RealAlertmanager : IDisposable
 
     private readonly ServerProcess _server;
 
-    private RealAlertmanager(ServerProcess server) => _server = server;
+    private RealAlertmanager(ServerProcess server, string? caFile) => (_server, CaFile) = (server, caFile);
 
     public Uri Url => _server.Http.BaseAddress!;
 
-    public static async Task<RealAlertmanager> StartAsync(bool requireBasicAuth = false)
+    /// <summary>The PEM file of the authority that signed a secured Alertmanager's certificate.</summary>
+    public string? CaFile { get; }
+
+    public static async Task<RealAlertmanager> StartAsync(bool secured = false)
     {
         var directory = Directory.CreateTempSubdirectory("kpistream-alertmanager-").FullName;
         File.WriteAllText(Path.Combine(directory, "alertmanager.yml"), Config);
         string[] web = [];
-        if (requireBasicAuth)
+        string? caFile = null;
+        if (secured)
         {
-            File.WriteAllText(Path.Combine(directory, "web.yml"), $"basic_auth_users:\n  {User}: {PasswordHash}\n");
+            (caFile, var certificate, var key) = PrivateCertificateAuthority.Write(directory);
+            File.WriteAllText(
+                Path.Combine(directory, "web.yml"),
+                $"tls_server_config:\n  cert_file: {certificate}\n  key_file: {key}\nbasic_auth_users:\n  {User}: {PasswordHash}\n");
             web = [$"--web.config.file={directory}/web.yml"];
         }
 
-        return new RealAlertmanager(await ServerProcess.StartAsync(
+        var server = await ServerProcess.StartAsync(
             "prometheus-alertmanager",
             directory,
             port => [$"--config.file={directory}/alertmanager.yml", $"--storage.path={directory}/data", $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", .. web],
-            requireBasicAuth ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))) : null));
+            secured ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))) : null,
+            https: secured);
+        return new RealAlertmanager(server, caFile);
     }
 
     /// <summary>The alerts Alertmanager holds as active (firing, not resolved), as its API v2 lists them.</summary>

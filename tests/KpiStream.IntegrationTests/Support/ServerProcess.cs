@@ -17,7 +17,8 @@ public sealed class ServerProcess : IDisposable
     {
         _process = process;
         _directory = directory;
-        Http = new HttpClient { BaseAddress = url };
+        // The test observes the server; whether its certificate is to be trusted is the product's question, not this client's.
+        Http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator }) { BaseAddress = url };
     }
 
     /// <summary>A client whose base address is the server's.</summary>
@@ -25,7 +26,8 @@ public sealed class ServerProcess : IDisposable
 
     /// <param name="args">Its arguments, given the port it is to listen on.</param>
     /// <param name="authorization">What <see cref="Http"/> sends with every request, for a server that requires it.</param>
-    public static async Task<ServerProcess> StartAsync(string program, string directory, Func<int, IEnumerable<string>> args, AuthenticationHeaderValue? authorization = null)
+    /// <param name="https">Whether it serves TLS.</param>
+    public static async Task<ServerProcess> StartAsync(string program, string directory, Func<int, IEnumerable<string>> args, AuthenticationHeaderValue? authorization = null, bool https = false)
     {
         var port = Polling.FreePort();
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -40,7 +42,7 @@ public sealed class ServerProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(process, directory, new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/"));
         server.Http.DefaultRequestHeaders.Authorization = authorization;
         await Polling.UntilAsync(async () => (await server.Http.GetAsync("-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         return server;

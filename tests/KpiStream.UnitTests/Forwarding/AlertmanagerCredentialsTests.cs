@@ -23,7 +23,7 @@ public class AlertmanagerCredentialsTests
     }
 
     [Theory]
-    [InlineData("password", "s3cret", "password is not an Alertmanager client setting; expected basic.auth.user.info=USER:PASSWORD or bearer.auth.token=TOKEN.")]
+    [InlineData("password", "s3cret", "password is not an Alertmanager client setting; expected basic.auth.user.info=USER:PASSWORD or bearer.auth.token=TOKEN, or ssl.ca.location=PEM FILE.")]
     [InlineData("basic.auth.user.info", "s3cret", "basic.auth.user.info: expected USER:PASSWORD.")]
     [InlineData("basic.auth.user.info", ":s3cret", "basic.auth.user.info: expected USER:PASSWORD.")]
     [InlineData("bearer.auth.token", "", "bearer.auth.token: expected a token, got an empty value.")]
