@@ -173,10 +173,10 @@ public sealed record RunOptions
         KafkaClientSettings.Validate(KafkaProperties);
     }
 
-    /// <summary>The embedded cluster's size, shared by `run` and `kafka`.</summary>
     // More replicas than any cluster runs brokers: a typo, not a choice.
     private const short MaxReplicationFactor = 16;
 
+    /// <summary>The embedded cluster's size, shared by `run` and `kafka`.</summary>
     public static void ValidateCluster(int brokers, int partitions)
     {
         if (brokers is < 1 or > 9)
