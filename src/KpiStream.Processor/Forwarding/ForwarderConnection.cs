@@ -8,6 +8,9 @@ public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clie
 {
     private static readonly TimeSpan TopicPoll = TimeSpan.FromSeconds(2);
 
+    // Looked up once: `alerts forward` checks it before it listens, and the forwarder then starts from the same answer.
+    private Task<IReadOnlyList<TopicPartition>>? _partitions;
+
     public HttpClient Http { get; } = new(alertmanager.Trust?.CreateHandler() ?? new SocketsHttpHandler()) { Timeout = alertmanager.RequestTimeout };
 
     public IConsumer<byte[]?, byte[]?> CreateConsumer() =>
@@ -26,8 +29,12 @@ public sealed class ForwarderConnection(IReadOnlyDictionary<string, string> clie
     /// Every partition of kpi.alerts: each forwarder reads them all, so replicas send the same alerts (Alertmanager deduplicates).
     /// A forwarder deployed beside a processor may start first, so a missing topic is waited for, up to the start-up timeout;
     /// a cluster that refuses the credentials, or cannot be reached, fails at once or at that timeout (<see cref="ClusterMetadataReader"/>).
+    /// The first call looks; later ones get its answer.
     /// </summary>
-    public async Task<IReadOnlyList<TopicPartition>> PartitionsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TopicPartition>> PartitionsAsync(CancellationToken cancellationToken) =>
+        _partitions ??= FindPartitionsAsync(cancellationToken);
+
+    private async Task<IReadOnlyList<TopicPartition>> FindPartitionsAsync(CancellationToken cancellationToken)
     {
         using var admin = cluster.NewAdminClient();
         var deadline = DateTime.UtcNow + cluster.ReachTimeout;
