@@ -22,14 +22,14 @@ public sealed class ForwarderMetrics(MetricFactory factory)
     {
         foreach (var alertmanager in alertmanagers)
         {
-            _lastAccepted.WithLabels(alertmanager.ToString()).Set(now.ToUnixTimeMilliseconds() / 1000.0);
+            _lastAccepted.WithLabels(alertmanager.ToString()).SetToTimeUtc(now);
         }
     }
 
     public void Sent(Uri alertmanager, int alerts, DateTimeOffset now)
     {
         _sent.WithLabels(alertmanager.ToString()).Inc(alerts);
-        _lastAccepted.WithLabels(alertmanager.ToString()).Set(now.ToUnixTimeMilliseconds() / 1000.0);
+        _lastAccepted.WithLabels(alertmanager.ToString()).SetToTimeUtc(now);
     }
 
     public void Failed(Uri alertmanager) => _failures.WithLabels(alertmanager.ToString()).Inc();
